@@ -1,0 +1,3 @@
+from pavedroad.cli import main
+
+raise SystemExit(main())

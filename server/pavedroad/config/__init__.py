@@ -1,0 +1,1 @@
+"""Zone configuration: model, YAML loading with positions, layering and schema checks."""
