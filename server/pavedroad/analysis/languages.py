@@ -1,0 +1,168 @@
+"""Tree-sitter languages: which files they cover, lazy grammar loading, and safe query compilation.
+
+Grammars come from per-language wheels (offline, no run-time downloads). ABI-14 grammars report
+`Language.name` as None, so languages are keyed by our own ids.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import import_module
+from pathlib import PurePosixPath
+from typing import Any
+
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, QueryError
+
+from pavedroad.saferegex import PatternError, compile_regex
+
+
+@dataclass(frozen=True)
+class LanguageSpec:
+    id: str
+    module: str
+    entry: str  # function in `module` returning the grammar capsule
+    suffixes: tuple[str, ...]
+
+
+LANGUAGES: dict[str, LanguageSpec] = {
+    spec.id: spec
+    for spec in (
+        LanguageSpec("python", "tree_sitter_python", "language", (".py", ".pyi")),
+        LanguageSpec("javascript", "tree_sitter_javascript", "language", (".js", ".mjs", ".cjs", ".jsx")),
+        LanguageSpec("typescript", "tree_sitter_typescript", "language_typescript", (".ts", ".mts", ".cts")),
+        LanguageSpec("tsx", "tree_sitter_typescript", "language_tsx", (".tsx",)),
+        LanguageSpec("go", "tree_sitter_go", "language", (".go",)),
+        LanguageSpec("java", "tree_sitter_java", "language", (".java",)),
+        LanguageSpec("hcl", "tree_sitter_hcl", "language", (".tf", ".tfvars", ".hcl")),
+        LanguageSpec("yaml", "tree_sitter_yaml", "language", (".yaml", ".yml")),
+    )
+}
+
+#: Names a config may use for a language in `match.queries`.
+LANGUAGE_ALIASES: dict[str, str] = {
+    "py": "python",
+    "js": "javascript",
+    "jsx": "javascript",
+    "ts": "typescript",
+    "terraform": "hcl",
+    "tf": "hcl",
+    "yml": "yaml",
+}
+
+_SUFFIX_TO_LANGUAGE = {suffix: spec.id for spec in LANGUAGES.values() for suffix in spec.suffixes}
+
+
+def canonical_language(name: str) -> str | None:
+    """The language id for a name used in a config (`terraform` -> `hcl`), or None if unknown."""
+    key = name.strip().lower()
+    key = LANGUAGE_ALIASES.get(key, key)
+    return key if key in LANGUAGES else None
+
+
+def language_for_path(path: str) -> str | None:
+    """The language id of a file by its suffix, or None (such files get path rules only)."""
+    return _SUFFIX_TO_LANGUAGE.get(PurePosixPath(path).suffix.lower())
+
+
+@lru_cache(maxsize=None)
+def grammar(language_id: str) -> Language:
+    spec = LANGUAGES[language_id]
+    return Language(getattr(import_module(spec.module), spec.entry)())
+
+
+_local = threading.local()
+
+
+def parser(language_id: str) -> Parser:
+    """A parser for this thread (tree-sitter parsers are not safe to share between threads)."""
+    cache: dict[str, Parser] | None = getattr(_local, "parsers", None)
+    if cache is None:
+        cache = _local.parsers = {}
+    if language_id not in cache:
+        cache[language_id] = Parser(grammar(language_id))
+    return cache[language_id]
+
+
+# --- user queries -----------------------------------------------------------------------------
+# Tree-sitter evaluates `#match?` with Python's backtracking `re`. We rename those predicates to our
+# own and evaluate them with RE2, so a committed query cannot hang the server either.
+_REGEX_PREDICATE = re.compile(r"\(\s*#(not-)?match\?")
+_REGEX_PREDICATE_ARGS = re.compile(r'\(\s*#(?:not-)?match\?\s+@[\w.\-]+\s+"((?:[^"\\]|\\.)*)"')
+_SAFE_MATCH = "pavedroad-match?"
+_SAFE_NOT_MATCH = "pavedroad-not-match?"
+
+#: Wall-clock budget for running one user query over one file.
+QUERY_BUDGET_SECONDS = 0.5
+
+
+class QueryTimeout(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    language: str
+    query: Query
+    source: str
+
+    def captures(self, node: Node, budget: float = QUERY_BUDGET_SECONDS) -> dict[str, list[Node]]:
+        """All captures under `node`; raises QueryTimeout past the budget instead of running on."""
+        deadline = time.monotonic() + budget
+
+        def progress(_state: Any) -> bool:
+            return time.monotonic() > deadline
+
+        cursor = QueryCursor(self.query, match_limit=4096)
+        result: dict[str, list[Node]] = cursor.captures(
+            node, predicate=_evaluate_predicate, progress_callback=progress
+        )
+        if time.monotonic() > deadline:
+            raise QueryTimeout(f"query over {self.language} exceeded {budget:.1f}s")
+        return result
+
+
+def _evaluate_predicate(
+    name: str, args: list[tuple[str, str]], _pattern: int, captures: dict[str, list[Node]]
+) -> bool:
+    if name not in (_SAFE_MATCH, _SAFE_NOT_MATCH):
+        return True  # unknown custom predicates are ignored, as tree-sitter itself does
+    (capture, _), (pattern, _) = args[0], args[1]
+    regex = compile_regex(pattern)
+    nodes = captures.get(capture, [])
+    texts = [(n.text or b"").decode("utf-8", "replace") for n in nodes]
+    matched = all(regex.search(t) is not None for t in texts)
+    return matched if name == _SAFE_MATCH else not matched
+
+
+def _unescape(query_string: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), query_string)
+
+
+@lru_cache(maxsize=1024)
+def compile_query(language_id: str, source: str) -> CompiledQuery:
+    """Compile a user query; raises PatternError with a readable message when it is invalid."""
+    canonical = canonical_language(language_id)
+    if canonical is None:
+        known = ", ".join(sorted(LANGUAGES))
+        raise PatternError(f"unknown language {language_id!r} for a query (known: {known})")
+    for match in _REGEX_PREDICATE_ARGS.finditer(source):
+        compile_regex(_unescape(match.group(1)))  # raises PatternError for non-RE2 regexes
+    rewritten = _REGEX_PREDICATE.sub(
+        lambda m: "(#" + (_SAFE_NOT_MATCH if m.group(1) else _SAFE_MATCH), source
+    )
+    try:
+        query = Query(grammar(canonical), rewritten)
+    except QueryError as exc:
+        raise PatternError(f"invalid {canonical} tree-sitter query: {exc}") from None
+    return CompiledQuery(canonical, query, source)
+
+
+def parse_with(language_id: str, data: bytes) -> Any:
+    """Parse bytes with the language's grammar (callers cap the size first)."""
+    return parser(language_id).parse(data)
+
+
