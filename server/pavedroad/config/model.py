@@ -158,6 +158,8 @@ class EffectiveConfig:
     layers: tuple[str, ...] = ()
     #: the repo config file, if any (absolute path)
     config_file: str | None = None
+    #: absolute paths of every local file a layer was read from (to reload when one changes)
+    sources: tuple[str, ...] = ()
     #: sha256 over a canonical form of the effective policy; recorded in sign-offs and audit records
     digest: str = ""
 

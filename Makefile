@@ -1,0 +1,48 @@
+# Two entry points (see README): `make demo` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+EXAMPLE := zones/examples/workspace
+
+.PHONY: setup demo test test-fast lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Set up, then run the main job on the bundled example workspace.
+demo: $(STAMP)
+	@echo "== pavedroad zones $(EXAMPLE)"
+	@$(BIN)/pavedroad zones $(EXAMPLE)
+	@echo
+	@echo "== pavedroad prompt $(EXAMPLE)/prompts/refactor.prompt.md"
+	@$(BIN)/pavedroad prompt $(EXAMPLE)/prompts/refactor.prompt.md || true
+
+## Set up (Python deps, editors, VS Code test harness), lint, type-check and run every test.
+test: $(STAMP)
+	bash scripts/setup-editors.sh
+	$(BIN)/ruff check server tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+## Python tests only (no editor set-up).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not editor"
+
+lint: $(STAMP)
+	$(BIN)/ruff check server tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install -q '.[bench]'
+	$(BIN)/python benchmarks/bench_zones.py
+	$(BIN)/python benchmarks/bench_prompts.py
+	$(BIN)/python benchmarks/bench_check.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info server/*.egg-info .tools vscode-client/node_modules

@@ -1,0 +1,145 @@
+"""`pavedroad` command line: the language server, the zone map, the CI check and the prompt check.
+
+Exit codes (all commands): 0 clean, 1 findings at error level, 2 usage or config error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pavedroad import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"pavedroad: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pavedroad", description="Risk zones for AI-written code and prompts.")
+    parser.add_argument("--version", action="version", version=f"pavedroad {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    lsp = sub.add_parser("lsp", help="start the language server on stdio")
+    lsp.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
+    def add_config_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--central",
+            action="append",
+            default=[],
+            metavar="MAP",
+            help="central zone map applied before the repo config (path, or URL#sha256=HEX); repeatable",
+        )
+
+    zones = sub.add_parser("zones", help="print the zone map: per file its zones and regions")
+    zones.add_argument("path", nargs="?", default=".")
+    zones.add_argument("--format", choices=["text", "json"], default="text")
+    zones.add_argument("--jobs", type=int, default=None, help="worker processes (default: up to 4)")
+    add_config_args(zones)
+
+    check = sub.add_parser("check", help="evaluate AI-written code against the zones (CI)")
+    check.add_argument("path", nargs="?", default=".")
+    check.add_argument("--since", metavar="REV", help="only lines changed since REV")
+    check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    add_config_args(check)
+
+    prompt = sub.add_parser("prompt", help="check prompt text for secrets, PII, internal hosts, sensitive files")
+    prompt.add_argument("file", nargs="?", default="-", help="prompt file, or - for standard input")
+    prompt.add_argument("--format", choices=["text", "json"], default="text")
+    prompt.add_argument("--root", default=None, help="workspace root for file references (default: found from FILE or cwd)")
+    add_config_args(prompt)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "lsp":
+        from pavedroad.lsp.app import run_stdio
+
+        run_stdio(args.log_level)
+        return EXIT_OK
+    if args.command == "zones":
+        return _zones(args)
+    if args.command == "check":
+        return _check(args)
+    return _prompt(args)
+
+
+def _load(path: Path, central: Sequence[str]):  # type: ignore[no-untyped-def]
+    """Load the config for `path`; print every problem; None (exit 2) when it is unusable."""
+    from pavedroad.config import find_root, load_config
+
+    root = Path(find_root(path)).resolve()
+    result = load_config(root, central=central)
+    for problem in result.problems:
+        print(f"pavedroad: {problem}", file=sys.stderr)
+    if result.config is None:
+        errors = sum(1 for p in result.problems if p.severity == "error")
+        print(f"pavedroad: the zone config under {root} has {errors} error(s); fix them and re-run.", file=sys.stderr)
+        return root, None
+    return root, result.config
+
+
+def _existing_path(raw: str) -> Path | None:
+    path = Path(raw)
+    if not path.exists():
+        print(f"pavedroad: error: no such file or directory: {raw}", file=sys.stderr)
+        return None
+    return path.resolve()
+
+
+def _zones(args: argparse.Namespace) -> int:
+    from pavedroad import zonemap
+
+    path = _existing_path(args.path)
+    if path is None:
+        return EXIT_USAGE
+    root, config = _load(path, args.central)
+    if config is None:
+        return EXIT_USAGE
+    files = zonemap.scan(root, config, jobs=args.jobs)
+    if path != root and path.is_relative_to(root):
+        prefix = path.relative_to(root).as_posix()
+        files = [f for f in files if f.path == prefix or f.path.startswith(prefix + "/")]
+    if args.format == "json":
+        print(json.dumps(zonemap.to_json(root, files), indent=2))
+    else:
+        sys.stdout.write(zonemap.to_text(root, files, config))
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from pavedroad import check
+
+    path = _existing_path(args.path)
+    if path is None:
+        return EXIT_USAGE
+    root, config = _load(path, args.central)
+    if config is None:
+        return EXIT_USAGE
+    try:
+        result = check.run_check(root, since=args.since, config=config)
+    except check.CheckError as exc:
+        print(f"pavedroad: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(check.render(result, args.format))
+    return check.exit_code(result)
+
+
+def _prompt(args: argparse.Namespace) -> int:
+    from pavedroad.prompts.cli import run_prompt_command
+
+    return run_prompt_command(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

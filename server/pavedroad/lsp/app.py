@@ -1,0 +1,37 @@
+"""Builds the language server with every feature registered, and runs it on stdio."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from pavedroad.lsp import handlers
+from pavedroad.lsp.server import PavedroadServer
+
+
+def create_server() -> PavedroadServer:
+    server = PavedroadServer()
+    handlers.register(server)
+    for module in _feature_modules():
+        module.register(server)
+    return server
+
+
+def _feature_modules() -> list:  # type: ignore[type-arg]
+    """Optional features (AI provenance, prompt hygiene) register themselves when present."""
+    modules = []
+    for name in ("pavedroad.lsp.ai", "pavedroad.lsp.prompts"):
+        try:
+            modules.append(__import__(name, fromlist=["register"]))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return modules
+
+
+def run_stdio(log_level: str = "WARNING") -> None:
+    logging.basicConfig(stream=sys.stderr, level=log_level, format="pavedroad %(levelname)s %(name)s: %(message)s")
+    # pygls logs every message body at INFO, which would copy document text (and any secret in it)
+    # into logs: keep it at WARNING whatever our own level is.
+    logging.getLogger("pygls").setLevel(logging.WARNING)
+    create_server().start_io()

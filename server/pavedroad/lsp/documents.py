@@ -1,0 +1,112 @@
+"""Per-document state kept by the server: text, line index, and an incrementally edited syntax tree.
+
+pygls applies content changes to its own document before our handler runs, so we keep our own copy
+of the previous text to turn each LSP change range into a tree-sitter edit. Trees are only kept for
+files small enough to parse; bigger files get path rules only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from tree_sitter import Point
+
+from pavedroad.analysis.languages import language_for_path, parser
+from pavedroad.analysis.model import FileZones
+from pavedroad.lsp.positions import LineIndex
+from pavedroad.workspace import is_binary
+
+#: Above this size a file is not parsed (path rules still apply). Mirrors the classifier's cap.
+MAX_PARSE_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class DocumentState:
+    uri: str
+    path: Path | None
+    root: Path | None
+    rel_path: str | None
+    version: int
+    text: str
+    encoding: str
+    language: str | None = None
+    tree: Any = None
+    index: LineIndex = field(init=False)
+    data: bytes = field(init=False)
+    #: classification of `version`, or None when not computed yet
+    zones: FileZones | None = None
+    zones_version: int | None = None
+    #: diagnostics of `version`, for pull clients and to avoid republishing identical lists
+    diagnostics: list[types.Diagnostic] | None = None
+    diagnostics_version: int | None = None
+
+    def __post_init__(self) -> None:
+        self.language = language_for_path(self.rel_path or (self.path.name if self.path else ""))
+        self._snapshot(self.text)
+        self.tree = self._parse_full()
+
+    @property
+    def parseable(self) -> bool:
+        return self.language is not None and len(self.data) <= MAX_PARSE_BYTES and not is_binary(self.data)
+
+    def _snapshot(self, text: str) -> None:
+        self.text = text
+        self.index = LineIndex(text, self.encoding)
+        self.data = text.encode("utf-8", "surrogatepass")
+
+    def _parse_full(self) -> Any:
+        if not self.parseable or self.language is None:
+            return None
+        return parser(self.language).parse(self.data)
+
+    def apply_changes(
+        self, version: int, changes: list[types.TextDocumentContentChangeEvent], final_text: str
+    ) -> list[tuple[int, int, int]]:
+        """Apply LSP content changes; returns (start, old_end, new_len) str-offset edits in order.
+
+        `final_text` is pygls' view of the document after the changes; if ours disagrees (a client
+        bug or a missed message) we resynchronise from it and reparse from scratch.
+        """
+        edits: list[tuple[int, int, int]] = []
+        text = self.text
+        tree = self.tree
+        for change in changes:
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                start = self.index.offset_at(change.range.start)
+                end = max(start, self.index.offset_at(change.range.end))
+                if tree is not None:
+                    start_byte, old_end_byte = self.index.byte_offset(start), self.index.byte_offset(end)
+                    start_point, old_end_point = self.index.point(start), self.index.point(end)
+                text = text[:start] + change.text + text[end:]
+                edits.append((start, end, len(change.text)))
+                self._snapshot(text)
+                if tree is not None:
+                    new_end = start + len(change.text)
+                    tree.edit(
+                        start_byte=start_byte,
+                        old_end_byte=old_end_byte,
+                        new_end_byte=self.index.byte_offset(new_end),
+                        start_point=Point(*start_point),
+                        old_end_point=Point(*old_end_point),
+                        new_end_point=Point(*self.index.point(new_end)),
+                    )
+            else:  # whole-document replacement
+                edits.append((0, len(text), len(change.text)))
+                text = change.text
+                self._snapshot(text)
+                tree = None
+        if text != final_text:
+            self._snapshot(final_text)
+            tree = None
+            edits = [(0, len(self.text), len(final_text))]
+        self.version = version
+        if tree is not None and self.parseable and self.language is not None:
+            self.tree = parser(self.language).parse(self.data, tree)
+        else:
+            self.tree = self._parse_full()
+        self.zones = None
+        self.diagnostics = None
+        return edits

@@ -1,0 +1,204 @@
+"""LSP method handlers for zones: documents, diagnostics, hover, code lens, zonesAt, config reload.
+
+Each handler only translates; the decisions live in the engine (config, analysis, policy).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.capabilities import get_capability
+from pygls.uris import to_fs_path
+
+from pavedroad.lsp import render
+from pavedroad.lsp.roots import CONFIG_FILE
+from pavedroad.lsp.server import PavedroadServer
+
+log = logging.getLogger(__name__)
+
+
+def register(server: PavedroadServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def on_initialize(ls: PavedroadServer, params: types.InitializeParams) -> None:
+        ls.apply_settings(params.initialization_options)
+
+    @server.feature(types.INITIALIZED)
+    async def on_initialized(ls: PavedroadServer, _params: types.InitializedParams) -> None:
+        await ls.register_watchers()
+        if get_capability(ls.client_capabilities, "workspace.configuration", False):
+            try:
+                settings = await ls.workspace_configuration_async(
+                    types.ConfigurationParams(items=[types.ConfigurationItem(section="pavedroad")])
+                )
+                if settings and ls.apply_settings(_plain(settings[0])):
+                    ls.refresh_all()
+            except Exception:
+                log.warning("workspace/configuration failed; using initializationOptions", exc_info=True)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def on_configuration(ls: PavedroadServer, params: types.DidChangeConfigurationParams) -> None:
+        settings = _plain(params.settings)
+        if isinstance(settings, dict) and isinstance(settings.get("pavedroad"), dict):
+            settings = settings["pavedroad"]
+        elif get_capability(ls.client_capabilities, "workspace.configuration", False):
+            try:
+                answer = await ls.workspace_configuration_async(
+                    types.ConfigurationParams(items=[types.ConfigurationItem(section="pavedroad")])
+                )
+                settings = _plain(answer[0]) if answer else None
+            except Exception:
+                settings = None
+        if ls.apply_settings(settings):
+            ls.refresh_all()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: PavedroadServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.open_document(params.text_document)
+        ls.schedule(params.text_document.uri, delay_ms=0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: PavedroadServer, params: types.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        doc = ls.documents.get(uri)
+        if doc is None:
+            return
+        version = params.text_document.version
+        if version is not None and version < doc.version:
+            return  # out-of-order notification from a confused client
+        final_text = ls.workspace.get_text_document(uri).source
+        edits = doc.apply_changes(version, list(params.content_changes), final_text)
+        for hook in ls.change_hooks:
+            hook(ls, doc, params, edits)
+        ls.schedule(uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: PavedroadServer, params: types.DidSaveTextDocumentParams) -> None:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None or doc.path is None:
+            return
+        if doc.path.name == CONFIG_FILE or ls.roots.is_layer_file(doc.path):
+            ls.reload_root(ls.roots.root_for(doc.path))
+        elif _is_config_path(doc.path):
+            ls.records_changed([])
+            ls.refresh_all()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: PavedroadServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.documents.pop(uri, None)
+        if (task := ls.pending.pop(uri, None)) is not None:
+            task.cancel()
+        if not ls.pull_diagnostics:
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched(ls: PavedroadServer, params: types.DidChangeWatchedFilesParams) -> None:
+        # A branch switch can deliver thousands of events: reload each root once per batch. The
+        # registered globs only cover zone configs and record files, and loading is cheap, so every
+        # known root is reloaded (an extended central map may live outside any root).
+        if not params.changes:
+            return
+        changed = False
+        for state in ls.roots:
+            changed |= ls.roots.reload(state.root)[1]
+        for change in params.changes:
+            path_str = to_fs_path(change.uri)
+            if path_str and Path(path_str).name == CONFIG_FILE:
+                changed |= ls.roots.reload(ls.roots.root_for(Path(path_str)))[1]
+        ls.records_changed(params.changes)
+        ls.refresh_all()
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier="pavedroad", inter_file_dependencies=True, workspace_diagnostics=False),
+    )
+    def pull_diagnostics(ls: PavedroadServer, params: types.DocumentDiagnosticParams) -> Any:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return types.FullDocumentDiagnosticReport(items=[])
+        items = ls.diagnostics_for(doc)
+        result_id = f"{doc.version}:{ls.generation}"
+        if params.previous_result_id == result_id:
+            return types.UnchangedDocumentDiagnosticReport(result_id=result_id)
+        return types.FullDocumentDiagnosticReport(items=items, result_id=result_id)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: PavedroadServer, params: types.HoverParams) -> types.Hover | None:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return None
+        zones = ls.ensure_zones(doc)
+        state = ls.root_state(doc)
+        if zones is None or state is None:
+            return None
+        regions = zones.regions_at(params.position.line + 1)
+        text = render.hover_markdown(state.config, regions)
+        if text is None:
+            return None
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
+    def code_lens(ls: PavedroadServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return []
+        zones = ls.ensure_zones(doc)
+        state = ls.root_state(doc)
+        if zones is None or state is None:
+            return []
+        return render.code_lenses(doc.uri, doc.index, state.config, zones.regions)
+
+    @server.feature("pavedroad/zonesAt")
+    def zones_at(ls: PavedroadServer, params: Any) -> dict[str, Any]:
+        uri = params.textDocument.uri
+        doc = ls.documents.get(uri)
+        if doc is None:
+            return {"zones": []}
+        zones = ls.ensure_zones(doc)
+        state = ls.root_state(doc)
+        if zones is None or state is None:
+            return {"zones": []}
+        line = int(params.position.line) + 1
+        config_uri = state.config_file.as_uri() if state.config_file.exists() else None
+        return {"zones": render.zones_at_entries(doc.index, state.config, zones.regions_at(line), config_uri)}
+
+    @server.command(render.OPEN_ZONE_COMMAND)
+    async def open_zone_definition(ls: PavedroadServer, uri: str, zone_id: str) -> bool:
+        """Show the config layer that defined `zone_id` (code lens click, code action, status bar)."""
+        doc = ls.documents.get(uri)
+        path = doc.path if doc is not None else Path(to_fs_path(uri) or ".")
+        state = ls.roots.state_for(path)
+        zone = state.config.zone(zone_id)
+        target = state.config_file
+        line = 0
+        if zone is not None and zone.defined_at is not None:
+            defined = Path(zone.defined_at.file)
+            target = defined if defined.is_absolute() else state.root / defined
+            line = zone.defined_at.line - 1
+        if not target.exists():
+            return False
+        position = types.Position(line=max(line, 0), character=0)
+        result = await ls.window_show_document_async(
+            types.ShowDocumentParams(
+                uri=target.resolve().as_uri(), take_focus=True, selection=types.Range(start=position, end=position)
+            )
+        )
+        return bool(result and result.success)
+
+
+def _is_config_path(path: Path) -> bool:
+    return path.name == CONFIG_FILE or (path.suffix in (".yaml", ".yml") and path.parent.name == ".pavedroad")
+
+
+def _plain(value: Any) -> Any:
+    """pygls hands custom/any-typed payloads over as namedtuples; turn them back into dicts."""
+    if hasattr(value, "_asdict"):
+        return {k: _plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,281 @@
+"""The pavedroad language server: LSP handlers that translate between the client and the engine.
+
+Design: all state is mutated on the event-loop thread; analysis of one document is a few
+milliseconds (incremental parse + one query pass), so it runs inline after a per-URI debounce that
+drops superseded versions. Nothing is scanned at start-up: roots load lazily on first use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.capabilities import get_capability
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from pavedroad import __version__
+from pavedroad.analysis.model import FileZones
+from pavedroad.lsp import render
+from pavedroad.lsp.documents import DocumentState
+from pavedroad.lsp.positions import UTF16, LineIndex
+from pavedroad.lsp.roots import CONFIG_FILE, RootState, Roots
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DEBOUNCE_MS = 150
+WATCH_GLOBS = ("**/.pavedroad.yaml", "**/.pavedroad/*.yaml", "**/*zones*.yaml")
+
+#: Extra diagnostics for a document, contributed by feature modules (AI provenance, prompts).
+DiagnosticProvider = Callable[["PavedroadServer", DocumentState, RootState], list[types.Diagnostic]]
+
+
+class PavedroadServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("pavedroad", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.roots = Roots()
+        self.documents: dict[str, DocumentState] = {}
+        self.pending: dict[str, asyncio.Task[None]] = {}
+        self.debounce_ms = DEFAULT_DEBOUNCE_MS
+        self.providers: list[DiagnosticProvider] = []
+        self.published_problem_files: set[str] = set()
+        #: called after each didChange with the str-offset edits applied (provenance tracking)
+        self.change_hooks: list[Callable[..., None]] = []
+        #: called when record files (.pavedroad/*.yaml) may have changed
+        self.record_hooks: list[Callable[..., None]] = []
+        #: bumped whenever config or records change, so pull clients get fresh result ids
+        self.generation = 0
+
+    # --- capabilities -------------------------------------------------------------------------
+    @property
+    def pull_diagnostics(self) -> bool:
+        return get_capability(self.client_capabilities, "text_document.diagnostic", None) is not None
+
+    @property
+    def encoding(self) -> str:
+        return str(getattr(self.workspace, "position_encoding", UTF16) or UTF16)
+
+    def apply_settings(self, settings: Any) -> bool:
+        """Accept settings from initializationOptions or workspace/configuration; True if central maps changed."""
+        if not isinstance(settings, dict):
+            return False  # Neovim sends `[]` for empty init_options
+        debounce = settings.get("debounceMs")
+        if isinstance(debounce, int) and 0 <= debounce <= 5000:
+            self.debounce_ms = debounce
+        central = settings.get("centralZones")
+        if isinstance(central, list) and all(isinstance(c, str) for c in central):
+            if tuple(central) != self.roots.central:
+                self.roots = Roots(central)
+                return True
+        return False
+
+    # --- documents ------------------------------------------------------------------------------
+    def open_document(self, item: types.TextDocumentItem) -> DocumentState:
+        path_str = to_fs_path(item.uri)
+        path = Path(path_str).resolve() if path_str else None
+        root = rel = None
+        if path is not None:
+            root = self.roots.root_for(path)
+            try:
+                rel = path.relative_to(root).as_posix()
+            except ValueError:
+                rel = path.name
+        doc = DocumentState(item.uri, path, root, rel, item.version, item.text, self.encoding)
+        self.documents[item.uri] = doc
+        return doc
+
+    def root_state(self, doc: DocumentState) -> RootState | None:
+        if doc.path is None:
+            return None
+        return self.roots.state_for(doc.path)
+
+    def is_config_document(self, doc: DocumentState) -> bool:
+        return doc.path is not None and doc.path.name == CONFIG_FILE
+
+    def ensure_zones(self, doc: DocumentState) -> FileZones | None:
+        state = self.root_state(doc)
+        if state is None or doc.rel_path is None:
+            return None
+        if doc.zones is None or doc.zones_version != doc.version:
+            tree = doc.tree if doc.parseable else None
+            data = doc.data if doc.parseable else doc.data[:8192]
+            try:
+                doc.zones = state.classifier.classify(doc.rel_path, data, tree=tree)
+            except Exception:  # a classifier bug must never take the server down
+                log.exception("classification failed for %s", doc.rel_path)
+                doc.zones = FileZones(doc.rel_path, doc.language, skipped="internal error while classifying")
+            if not doc.parseable and doc.zones.skipped is None and doc.language is not None:
+                doc.zones = FileZones(doc.zones.path, doc.zones.language, doc.zones.regions, "too large or binary to parse")
+            doc.zones_version = doc.version
+        return doc.zones
+
+    def diagnostics_for(self, doc: DocumentState) -> list[types.Diagnostic]:
+        if doc.diagnostics is not None and doc.diagnostics_version == doc.version:
+            return doc.diagnostics
+        state = self.root_state(doc)
+        diagnostics: list[types.Diagnostic] = []
+        if state is not None:
+            if self.is_config_document(doc):
+                diagnostics = self._config_buffer_diagnostics(doc, state)
+            else:
+                diagnostics.extend(self._problem_diagnostics_in(doc, state))
+                zones = self.ensure_zones(doc)
+                if zones is not None and zones.skipped and doc.language is not None:
+                    diagnostics.append(render.skipped_diagnostic(zones.skipped))
+            for provider in self.providers:
+                try:
+                    diagnostics.extend(provider(self, doc, state))
+                except Exception:
+                    log.exception("diagnostic provider %s failed", getattr(provider, "__name__", provider))
+        doc.diagnostics, doc.diagnostics_version = diagnostics, doc.version
+        return diagnostics
+
+    def _config_buffer_diagnostics(self, doc: DocumentState, state: RootState) -> list[types.Diagnostic]:
+        """Problems of the (possibly unsaved) config buffer; applied only on save or file change."""
+        result = self.roots.check_text(state.root, doc.text)
+        own = str(doc.path)
+        diagnostics = [
+            render.problem_diagnostic(p, doc.index)
+            for p in result.problems
+            if _same_file(p.where.file, own, state.root)
+        ]
+        return diagnostics
+
+    def _problem_diagnostics_in(self, doc: DocumentState, state: RootState) -> list[types.Diagnostic]:
+        own = str(doc.path)
+        return [render.problem_diagnostic(p, doc.index) for p in state.problems if _same_file(p.where.file, own, state.root)]
+
+    # --- publishing -----------------------------------------------------------------------------
+    def schedule(self, uri: str, delay_ms: int | None = None) -> None:
+        if (task := self.pending.pop(uri, None)) is not None:
+            task.cancel()
+        doc = self.documents.get(uri)
+        if doc is None:
+            return
+        delay = (self.debounce_ms if delay_ms is None else delay_ms) / 1000
+        self.pending[uri] = asyncio.ensure_future(self._publish_later(uri, doc.version, delay))
+
+    async def _publish_later(self, uri: str, version: int, delay: float) -> None:
+        try:
+            if delay:
+                await asyncio.sleep(delay)
+            doc = self.documents.get(uri)
+            if doc is None or doc.version != version:
+                return  # closed or superseded while we waited
+            diagnostics = self.diagnostics_for(doc)
+            if not self.pull_diagnostics:
+                self.text_document_publish_diagnostics(
+                    types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
+                )
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("analysis of %s failed", uri)
+        finally:
+            if self.pending.get(uri) is asyncio.current_task():
+                self.pending.pop(uri, None)
+
+    def records_changed(self, changes: list[Any]) -> None:
+        for hook in self.record_hooks:
+            hook(self, changes)
+
+    def refresh_all(self) -> None:
+        """Re-evaluate every open document after a config or record change."""
+        self.generation += 1
+        for doc in self.documents.values():
+            doc.zones = None
+            doc.diagnostics = None
+        self.publish_problem_files()
+        if self.pull_diagnostics:
+            if get_capability(self.client_capabilities, "workspace.diagnostics.refresh_support", False):
+                asyncio.ensure_future(self._refresh_pull())
+        else:
+            for uri in self.documents:
+                self.schedule(uri, delay_ms=0)
+
+    async def _refresh_pull(self) -> None:
+        try:
+            await self.workspace_diagnostic_refresh_async(None)
+        except Exception:
+            log.warning("client refused workspace/diagnostic/refresh")
+
+    def publish_problem_files(self) -> None:
+        """Push config problems located in files that are not open (e.g. a central map)."""
+        if self.pull_diagnostics:
+            return
+        by_file: dict[str, list[types.Diagnostic]] = {}
+        for state in self.roots:
+            for problem in state.problems:
+                path = _absolute(problem.where.file, state.root)
+                uri = from_fs_path(str(path))
+                if uri is None or uri in self.documents:
+                    continue
+                by_file.setdefault(uri, []).append(render.problem_diagnostic(problem, _index_of(path)))
+        for uri in self.published_problem_files - set(by_file):
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        for uri, diagnostics in by_file.items():
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
+        self.published_problem_files = set(by_file)
+
+    def reload_root(self, root: Path) -> None:
+        state, _changed = self.roots.reload(root)
+        if state.stale and state.problems:
+            errors = sum(1 for p in state.problems if p.severity == "error")
+            self.window_show_message(
+                types.ShowMessageParams(
+                    type=types.MessageType.Warning,
+                    message=f"pavedroad: {CONFIG_FILE} has {errors} error(s); the last good zone config stays in force.",
+                )
+            )
+        self.refresh_all()
+
+    async def register_watchers(self) -> None:
+        if not get_capability(self.client_capabilities, "workspace.did_change_watched_files.dynamic_registration", False):
+            return
+        try:
+            await self.client_register_capability_async(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id=str(uuid.uuid4()),
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                                watchers=[types.FileSystemWatcher(glob_pattern=g) for g in WATCH_GLOBS]
+                            ),
+                        )
+                    ]
+                )
+            )
+        except Exception:
+            log.warning("client did not accept the file-watcher registration", exc_info=True)
+
+
+def _absolute(file: str, root: Path) -> Path:
+    path = Path(file)
+    return path if path.is_absolute() else (root / path)
+
+
+def _same_file(file: str, other: str, root: Path) -> bool:
+    try:
+        return _absolute(file, root).resolve() == Path(other).resolve()
+    except OSError:
+        return False
+
+
+def _read_text(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _index_of(path: Path) -> LineIndex | None:
+    text = _read_text(path)
+    return LineIndex(text) if text is not None else None

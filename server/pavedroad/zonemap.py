@@ -1,0 +1,120 @@
+"""The zone map of a whole repository (`pavedroad zones`, and the editor's "show zone map" command)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from pavedroad.analysis.classify import MAX_PARSE_BYTES, Classifier
+from pavedroad.analysis.model import FileZones
+from pavedroad.config.model import EffectiveConfig
+from pavedroad.workspace import is_binary, iter_files, read_bounded
+
+#: Below this many files a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 200
+
+
+def classify_path(classifier: Classifier, root: Path, rel_path: str) -> FileZones | None:
+    """Classify one file from disk; None when it vanished or cannot be read."""
+    try:
+        data, size = read_bounded(root / rel_path, MAX_PARSE_BYTES)
+    except OSError:
+        return None
+    if size > MAX_PARSE_BYTES:
+        return _path_only(classifier, rel_path, f"too large to parse ({size / 1048576:.1f} MB)")
+    if is_binary(data):
+        return _path_only(classifier, rel_path, "binary")
+    return classifier.classify(rel_path, data)
+
+
+def _path_only(classifier: Classifier, rel_path: str, reason: str) -> FileZones:
+    # The classifier already applies path rules only for binary data; an empty body does the same
+    # for huge files without reading them.
+    zones = classifier.classify(rel_path, b"\0")
+    return FileZones(zones.path, zones.language, zones.regions, reason)
+
+
+_worker_classifier: Classifier | None = None
+_worker_root: Path | None = None
+
+
+def _init_worker(config: EffectiveConfig, root: str) -> None:
+    global _worker_classifier, _worker_root
+    _worker_classifier, _worker_root = Classifier(config), Path(root)
+
+
+def _classify_chunk(paths: Sequence[str]) -> list[FileZones]:
+    assert _worker_classifier is not None and _worker_root is not None
+    results = (classify_path(_worker_classifier, _worker_root, p) for p in paths)
+    return [r for r in results if r is not None and r.regions]
+
+
+def scan(root: Path, config: EffectiveConfig, *, jobs: int | None = None) -> list[FileZones]:
+    """Every file under `root` that is in at least one zone, sorted by path."""
+    paths = sorted(iter_files(root))
+    jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
+    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        classifier = Classifier(config)
+        found = (classify_path(classifier, root, p) for p in paths)
+        return [f for f in found if f is not None and f.regions]
+    chunk = max(16, len(paths) // (jobs * 8))
+    chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config, str(root))) as pool:
+        results = [f for part in pool.map(_classify_chunk, chunks) for f in part]
+    return sorted(results, key=lambda f: f.path)
+
+
+def to_json(root: Path, files: Iterable[FileZones]) -> dict[str, Any]:
+    """Exactly the documented `pavedroad zones --format json` shape."""
+    return {
+        "root": str(root),
+        "files": [
+            {
+                "path": f.path,
+                "zones": list(f.zone_ids),
+                "regions": [
+                    {
+                        "zone": r.zone,
+                        "start_line": r.start_line,
+                        "end_line": r.end_line,
+                        "symbol": r.symbol,
+                        "reasons": list(r.reasons),
+                    }
+                    for r in f.regions
+                ],
+            }
+            for f in files
+        ],
+    }
+
+
+def to_text(root: Path, files: Sequence[FileZones], config: EffectiveConfig) -> str:
+    """A readable table: one row per region, grouped by file."""
+    if not files:
+        return f"No file under {root} is in a zone ({len(config.zones)} zones configured).\n"
+    rows = [("FILE", "LINES", "ZONE", "AI", "SYMBOL", "WHY IT MATCHED")]
+    for f in files:
+        for r in f.regions:
+            zone = config.zone(r.zone)
+            rows.append(
+                (
+                    f.path,
+                    f"{r.start_line}-{r.end_line}",
+                    r.zone,
+                    str(zone.ai) if zone else "?",
+                    r.symbol or "(file)",
+                    "; ".join(r.reasons),
+                )
+            )
+    widths = [min(max(len(row[i]) for row in rows), 48) for i in range(len(rows[0]) - 1)]
+    lines = []
+    for row in rows:
+        cells = [cell.ljust(widths[i]) if len(cell) <= widths[i] else cell for i, cell in enumerate(row[:-1])]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    zones_used = sorted({z for f in files for z in f.zone_ids})
+    lines.append("")
+    lines.append(f"{len(files)} file(s) in {len(zones_used)} zone(s): {', '.join(zones_used)}")
+    return "\n".join(lines) + "\n"
