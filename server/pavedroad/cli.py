@@ -79,6 +79,8 @@ def _load(path: Path, central: Sequence[str]):  # type: ignore[no-untyped-def]
     from pavedroad.config import find_root, load_config
 
     root = Path(find_root(path)).resolve()
+    # A --central path is relative to where the user typed it, not to the repo root.
+    central = [c if c.startswith("preset:") or "://" in c else str(Path(c).resolve()) for c in central]
     result = load_config(root, central=central)
     for problem in result.problems:
         print(f"pavedroad: {problem}", file=sys.stderr)

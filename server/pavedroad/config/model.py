@@ -158,10 +158,10 @@ class EffectiveConfig:
     layers: tuple[str, ...] = ()
     #: the repo config file, if any (absolute path)
     config_file: str | None = None
-    #: absolute paths of every local file a layer was read from (to reload when one changes)
-    sources: tuple[str, ...] = ()
     #: sha256 over a canonical form of the effective policy; recorded in sign-offs and audit records
     digest: str = ""
+    #: `prompts.files`: gitignore-style globs of prompt files (e.g. `prompts/**/*.md`), unioned
+    prompt_files: tuple[str, ...] = ()
 
     def zone(self, zone_id: str) -> Zone | None:
         for zone in self.zones:
@@ -176,6 +176,17 @@ class LoadResult:
 
     config: EffectiveConfig | None
     problems: tuple[ConfigProblem, ...] = ()
+    #: the config built from every layer that did load, also when `config` is None because one
+    #: layer is broken (e.g. a repo file with a syntax error): central maps and presets it asked for
+    #: still apply. Equal to `config` when there is no fatal problem.
+    fallback: EffectiveConfig | None = None
+    #: absolute paths of the local config files that were read (for file watching)
+    files: tuple[str, ...] = ()
+
+    @property
+    def usable(self) -> EffectiveConfig | None:
+        """`config` if it loaded cleanly, else the fallback."""
+        return self.config if self.config is not None else self.fallback
 
     @property
     def errors(self) -> tuple[ConfigProblem, ...]:

@@ -33,6 +33,8 @@ class RootState:
     stale: bool = False
     #: files the problems are located in, so their diagnostics can be cleared on the next load
     problem_files: set[str] = field(default_factory=set)
+    #: absolute paths of every local file the config was read from (repo file, central maps)
+    files: tuple[str, ...] = ()
 
     @property
     def config_file(self) -> Path:
@@ -87,12 +89,12 @@ class Roots:
             if previous is not None and previous.config.digest == config.digest and previous.config is config
             else Classifier(config)
         )
-        return RootState(root, config, classifier, result.problems, stale, files)
+        return RootState(root, config, classifier, result.problems, stale, files, result.files)
 
     def is_layer_file(self, path: Path) -> bool:
         """True when `path` is a config layer (e.g. a central map) that some loaded root extends."""
         resolved = str(path.resolve())
-        return any(resolved in state.config.sources for state in self._roots.values())
+        return any(resolved in state.files for state in self._roots.values())
 
     def check_text(self, root: Path, repo_text: str) -> LoadResult:
         """Validate an unsaved `.pavedroad.yaml` buffer without applying it."""
