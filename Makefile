@@ -38,9 +38,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check server tests benchmarks
 	$(BIN)/mypy
 
-bench: $(STAMP)
-	$(BIN)/python -m pip install -q '.[bench]'
-	$(BIN)/python benchmarks/bench_zones.py
+# Semgrep (the peer we compare against) lives in its own venv: its pins clash with ours.
+# 1.150.0 is the newest release whose dependencies the package mirror here can satisfy.
+SEMGREP := .tools/semgrep/bin/semgrep
+$(SEMGREP):
+	$(PYTHON) -m venv .tools/semgrep
+	.tools/semgrep/bin/python -m pip install -q semgrep==1.150.0
+
+bench: $(STAMP) $(SEMGREP)
+	$(BIN)/python benchmarks/bench_zones.py --semgrep $(SEMGREP)
 	$(BIN)/python benchmarks/bench_prompts.py
 	$(BIN)/python benchmarks/bench_check.py
 

@@ -42,12 +42,12 @@ def is_binary(head: bytes) -> bool:
     return b"\0" in head[:SNIFF_BYTES]
 
 
-def _ignore_spec(directory: Path) -> pathspec.PathSpec | None:
+def _ignore_spec(directory: Path) -> pathspec.GitIgnoreSpec | None:
     try:
         text = (directory / ".gitignore").read_text("utf-8", errors="replace")
     except OSError:
         return None
-    return pathspec.PathSpec.from_lines("gitwildmatch", text.splitlines())
+    return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
 
 
 def iter_files(root: str | Path) -> Iterator[str]:
@@ -58,16 +58,16 @@ def iter_files(root: str | Path) -> Iterator[str]:
     loop cannot trap the walk). File symlinks are listed only when they point at a regular file.
     """
     root = Path(root)
-    specs: list[tuple[str, pathspec.PathSpec]] = []
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
     exclude = root / ".git" / "info" / "exclude"
     if exclude.is_file():
         specs.append(
-            ("", pathspec.PathSpec.from_lines("gitwildmatch", exclude.read_text("utf-8", "replace").splitlines()))
+            ("", pathspec.GitIgnoreSpec.from_lines(exclude.read_text("utf-8", "replace").splitlines()))
         )
     yield from _walk(root, "", specs)
 
 
-def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.PathSpec]]) -> bool:
+def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool:
     for base, spec in specs:
         if base and not rel.startswith(base + "/"):
             continue
@@ -77,7 +77,7 @@ def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.PathSpec]])
     return False
 
 
-def _walk(root: Path, rel_dir: str, specs: list[tuple[str, pathspec.PathSpec]]) -> Iterator[str]:
+def _walk(root: Path, rel_dir: str, specs: list[tuple[str, pathspec.GitIgnoreSpec]]) -> Iterator[str]:
     directory = root / rel_dir if rel_dir else root
     own = _ignore_spec(directory)
     if own is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module
@@ -97,6 +98,8 @@ _SAFE_NOT_MATCH = "pavedroad-not-match?"
 
 #: Wall-clock budget for running one user query over one file.
 QUERY_BUDGET_SECONDS = 0.5
+#: A user query runs over ranges of this many bytes; the budget is checked between ranges.
+_QUERY_CHUNK_BYTES = 64 * 1024
 
 
 class QueryTimeout(RuntimeError):
@@ -109,19 +112,45 @@ class CompiledQuery:
     query: Query
     source: str
 
-    def captures(self, node: Node, budget: float = QUERY_BUDGET_SECONDS) -> dict[str, list[Node]]:
-        """All captures under `node`; raises QueryTimeout past the budget instead of running on."""
+    def captures(
+        self,
+        node: Node,
+        budget: float = QUERY_BUDGET_SECONDS,
+        ranges: Sequence[tuple[int, int]] | None = None,
+    ) -> dict[str, list[Node]]:
+        """All captures under `node`; raises QueryTimeout past the budget instead of running on.
+
+        `ranges`: only matches intersecting these byte ranges (sorted, disjoint) are wanted; the
+        query then skips the rest of the tree.
+
+        py-tree-sitter 0.26.1 must not be given a `progress_callback`: it hands the C library a
+        pointer to a stack-allocated `TSQueryCursorOptions` that is kept after `exec` returns, so
+        the callback is later read from reused stack memory and the process segfaults as soon as
+        a predicate calls back into Python (any `#match?`). The query therefore runs over byte
+        ranges of at most `_QUERY_CHUNK_BYTES`, and the deadline is checked between ranges.
+        """
         deadline = time.monotonic() + budget
-
-        def progress(_state: Any) -> bool:
-            return time.monotonic() > deadline
-
-        cursor = QueryCursor(self.query, match_limit=4096)
-        result: dict[str, list[Node]] = cursor.captures(
-            node, predicate=_evaluate_predicate, progress_callback=progress
-        )
-        if time.monotonic() > deadline:
-            raise QueryTimeout(f"query over {self.language} exceeded {budget:.1f}s")
+        result: dict[str, list[Node]] = {}
+        seen: set[tuple[str, int, int]] = set()
+        spans = [(node.start_byte, node.end_byte)] if ranges is None else ranges
+        for span_start, span_end in spans:
+            start = max(span_start, node.start_byte)
+            end = min(span_end, node.end_byte)
+            while start <= end:
+                stop = min(end, start + _QUERY_CHUNK_BYTES)
+                cursor = QueryCursor(self.query, match_limit=4096)
+                cursor.set_byte_range(start, stop)
+                for name, nodes in cursor.captures(node, predicate=_evaluate_predicate).items():
+                    for captured in nodes:  # a match spanning ranges is reported once per range
+                        key = (name, captured.id, captured.start_byte)
+                        if key not in seen:
+                            seen.add(key)
+                            result.setdefault(name, []).append(captured)
+                if time.monotonic() > deadline:
+                    raise QueryTimeout(f"query over {self.language} exceeded {budget:.1f}s")
+                if stop >= end:
+                    break
+                start = stop
         return result
 
 

@@ -36,6 +36,9 @@ class FileZones:
     regions: tuple[Region, ...] = ()
     #: why classification was partial or skipped ("binary", "too large", "not UTF-8", ...), if so
     skipped: str | None = None
+    #: things worth telling the user that did not stop classification: markers naming unknown
+    #: zones, a user query that ran out of time, invalid UTF-8 that was parsed anyway
+    notes: tuple[str, ...] = ()
 
     @property
     def zone_ids(self) -> tuple[str, ...]:

@@ -1,0 +1,18 @@
+"""Shared fixtures: a private copy of the bundled example workspace for each test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "zones" / "examples"
+
+
+@pytest.fixture
+def example_workspace(tmp_path: Path) -> Path:
+    """zones/examples copied to a temp dir (tests must never write into the repo)."""
+    shutil.copytree(EXAMPLES, tmp_path / "examples", symlinks=True)
+    return tmp_path / "examples" / "workspace"

@@ -1,0 +1,111 @@
+"""Small helpers for driving the real server over stdio with pytest-lsp."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "pavedroad", "lsp"])
+
+LANGUAGE_IDS = {".py": "python", ".ts": "typescript", ".go": "go", ".java": "java", ".tf": "terraform", ".yaml": "yaml"}
+
+
+async def start(client: LanguageClient, root: Path, capabilities: str, init: Any = None) -> None:
+    client.registrations = []  # type: ignore[attr-defined]
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(cl: LanguageClient, params: types.RegistrationParams) -> None:
+        cl.registrations.extend(params.registrations)  # type: ignore[attr-defined]
+
+    client.set_configuration({"debounceMs": 20}, section="pavedroad")
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities(capabilities),
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+            initialization_options=init if init is not None else {"debounceMs": 20},
+        )
+    )
+
+
+def open_file(client: LanguageClient, path: Path, text: str | None = None, version: int = 1) -> str:
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri,
+                language_id=LANGUAGE_IDS.get(path.suffix, "plaintext"),
+                version=version,
+                text=path.read_text("utf-8") if text is None else text,
+            )
+        )
+    )
+    return uri
+
+
+def change_whole(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+def insert(client: LanguageClient, uri: str, version: int, line: int, character: int, text: str) -> None:
+    position = types.Position(line=line, character=character)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start=position, end=position), text=text)],
+        )
+    )
+
+
+async def wait_for(predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
+    """Poll until `predicate()` is truthy; fail with a clear message after `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+async def pushed(
+    client: LanguageClient, uri: str, predicate: Callable[[list[types.Diagnostic]], bool], what: str
+) -> list[types.Diagnostic]:
+    """Wait until the diagnostics last pushed for `uri` satisfy `predicate`; return them."""
+    await wait_for(lambda: uri in client.diagnostics and predicate(client.diagnostics[uri]), what=what)
+    return client.diagnostics[uri]
+
+
+def line_of(path: Path, needle: str) -> int:
+    """0-based line of the first line containing `needle`."""
+    for number, line in enumerate(path.read_text("utf-8").splitlines()):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+async def zones_at(client: LanguageClient, uri: str, line: int, character: int = 4) -> list[dict[str, Any]]:
+    answer = await client.protocol.send_request_async(
+        "pavedroad/zonesAt", {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}
+    )
+    return [_plain(z) for z in answer.zones]
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "_asdict"):
+        return {k: _plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
