@@ -4,8 +4,9 @@ It finds AI-written lines the fast way round: one ``git log`` over the history (
 ``REV..HEAD`` with ``--since REV``) finds the commits that carry AI attribution and the files
 they touched; only those files (plus files with live ranges in the local store, when present)
 are classified; only files with zone regions are blamed, and only on the lines of those regions
-(``git blame -L``), blaming the file's current contents. Files that no AI commit touched are
-never opened.
+(``git blame -L``), blaming the file's current contents; on a linear range each file is blamed
+through the commits that changed it only (``git blame -S``, see `GitHistory.scan`). Files that no
+AI commit touched are never opened.
 
 ``--since REV`` reports AI-attributed lines whose last change is in a commit after REV
 (``git blame ^REV`` semantics, the commits of ``REV..HEAD``: on a pull request, ``--since
@@ -40,7 +41,6 @@ from pavedroad.workspace import SNIFF_BYTES, is_binary
 
 FORMATS = ("text", "json", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/pavedroad/pavedroad"
 
 
 class CheckError(Exception):
@@ -108,13 +108,17 @@ def _in_paths(rel: str, paths: Sequence[str] | None) -> bool:
     return False
 
 
-def _tracked(history: GitHistory) -> set[str]:
-    out = run_git(["ls-files", "-z", "--cached"], history.root, timeout=history.timeout)
-    return {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
-
-
 def _z_split(out: bytes) -> list[str]:
-    return [p for p in out.decode("utf-8", "surrogateescape").replace("\n", "\0").split("\0") if p]
+    """NUL-separated git output (``-z``); log adds a newline after each commit's header."""
+    return [
+        p.lstrip("\n") for p in out.decode("utf-8", "surrogateescape").split("\0") if p.strip("\n")
+    ]
+
+
+def _tracked(history: GitHistory) -> set[str]:
+    return set(
+        _z_split(run_git(["ls-files", "-z", "--cached"], history.root, timeout=history.timeout))
+    )
 
 
 def _follow_renames(
@@ -132,7 +136,7 @@ def _follow_renames(
         history.root,
         timeout=history.timeout,
     )  # fmt: skip
-    parts = [p for p in raw.decode("utf-8", "surrogateescape").replace("\n", "\0").split("\0") if p]
+    parts = _z_split(raw)
     i = 0
     while i + 2 < len(parts):
         if parts[i].startswith("R"):
@@ -404,7 +408,6 @@ def render_sarif(result: CheckResult) -> str:
             "shortDescription": {"text": short},
             "fullDescription": {"text": help_text},
             "help": {"text": help_text, "markdown": help_text},
-            "helpUri": f"{INFORMATION_URI}/blob/main/docs/ai-code.md#{code.lower()}",
             "defaultConfiguration": {
                 "level": "error" if code in (codes.AI_DENY, codes.EXCEPTION_REFUSED) else "warning"
             },
@@ -466,7 +469,6 @@ def render_sarif(result: CheckResult) -> str:
                         "name": "pavedroad",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
                         "rules": rules,
                     }
                 },
