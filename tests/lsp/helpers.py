@@ -6,7 +6,7 @@ import asyncio
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -16,7 +16,22 @@ SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "pavedroad", "
 LANGUAGE_IDS = {".py": "python", ".ts": "typescript", ".go": "go", ".java": "java", ".tf": "terraform", ".yaml": "yaml"}
 
 
+def _fix_code_action_parsing(client: LanguageClient) -> None:
+    """lsprotocol 2025.0.0 parses every CodeAction that carries a `command` as a bare Command
+    (its union hook only checks for the key). Real clients read the JSON correctly; make the test
+    client do the same: a Command's `command` is a string, a CodeAction's is an object."""
+    converter = client.protocol._converter
+
+    def hook(obj: Any, _type: Any) -> Any:
+        if isinstance(obj.get("command"), str):
+            return converter.structure(obj, types.Command)
+        return converter.structure(obj, types.CodeAction)
+
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], hook)  # noqa: UP007
+
+
 async def start(client: LanguageClient, root: Path, capabilities: str, init: Any = None) -> None:
+    _fix_code_action_parsing(client)
     client.registrations = []  # type: ignore[attr-defined]
 
     @client.feature(types.CLIENT_REGISTER_CAPABILITY)

@@ -23,6 +23,18 @@ from pavedroad.workspace import is_binary
 MAX_PARSE_BYTES = 2 * 1024 * 1024
 
 
+@dataclass(frozen=True)
+class AppliedEdit:
+    """One content change as applied: str offsets in the text before it, and both texts."""
+
+    start: int
+    old_end: int
+    new_text: str
+    old_text: str
+    #: (line, character) of the change start as the client sent it; None for a whole-document change
+    start_position: tuple[int, int] | None
+
+
 @dataclass
 class DocumentState:
     uri: str
@@ -64,14 +76,14 @@ class DocumentState:
 
     def apply_changes(
         self, version: int, changes: list[types.TextDocumentContentChangeEvent], final_text: str
-    ) -> list[tuple[int, int, int]]:
-        """Apply LSP content changes; returns (start, old_end, new_len) str-offset edits in order.
+    ) -> list[AppliedEdit]:
+        """Apply LSP content changes in order and return them as str-offset edits.
 
         `final_text` is pygls' view of the document after the changes; if ours disagrees (a client
         bug or a missed message) we resynchronise from it and reparse from scratch.
         """
-        edits: list[tuple[int, int, int]] = []
-        text = self.text
+        edits: list[AppliedEdit] = []
+        original = text = self.text
         tree = self.tree
         for change in changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
@@ -80,8 +92,9 @@ class DocumentState:
                 if tree is not None:
                     start_byte, old_end_byte = self.index.byte_offset(start), self.index.byte_offset(end)
                     start_point, old_end_point = self.index.point(start), self.index.point(end)
+                position = (change.range.start.line, change.range.start.character)
+                edits.append(AppliedEdit(start, end, change.text, text[start:end], position))
                 text = text[:start] + change.text + text[end:]
-                edits.append((start, end, len(change.text)))
                 self._snapshot(text)
                 if tree is not None:
                     new_end = start + len(change.text)
@@ -94,14 +107,14 @@ class DocumentState:
                         new_end_point=Point(*self.index.point(new_end)),
                     )
             else:  # whole-document replacement
-                edits.append((0, len(text), len(change.text)))
+                edits.append(AppliedEdit(0, len(text), change.text, text, None))
                 text = change.text
                 self._snapshot(text)
                 tree = None
         if text != final_text:
             self._snapshot(final_text)
             tree = None
-            edits = [(0, len(self.text), len(final_text))]
+            edits = [AppliedEdit(0, len(original), final_text, original, None)]
         self.version = version
         if tree is not None and self.parseable and self.language is not None:
             self.tree = parser(self.language).parse(self.data, tree)

@@ -56,7 +56,9 @@ def register(server: PavedroadServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: PavedroadServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.open_document(params.text_document)
+        doc = ls.open_document(params.text_document)
+        for hook in ls.open_hooks:
+            hook(ls, doc)
         ls.schedule(params.text_document.uri, delay_ms=0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -79,6 +81,8 @@ def register(server: PavedroadServer) -> None:
         doc = ls.documents.get(params.text_document.uri)
         if doc is None or doc.path is None:
             return
+        for hook in ls.save_hooks:
+            hook(ls, doc)
         if doc.path.name == CONFIG_FILE or ls.roots.is_layer_file(doc.path):
             ls.reload_root(ls.roots.root_for(doc.path))
         elif _is_config_path(doc.path):
@@ -88,6 +92,8 @@ def register(server: PavedroadServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: PavedroadServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
+        for hook in ls.close_hooks:
+            hook(ls, uri)
         ls.documents.pop(uri, None)
         if (task := ls.pending.pop(uri, None)) is not None:
             task.cancel()
@@ -150,6 +156,19 @@ def register(server: PavedroadServer) -> None:
         if zones is None or state is None:
             return []
         return render.code_lenses(doc.uri, doc.index, state.config, zones.regions)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.Empty]),
+    )
+    def code_action(ls: PavedroadServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        actions: list[types.CodeAction] = []
+        for provider in ls.code_action_providers:
+            try:
+                actions.extend(provider(ls, params))
+            except Exception:
+                log.exception("code-action provider failed")
+        return actions
 
     @server.feature("pavedroad/zonesAt")
     def zones_at(ls: PavedroadServer, params: Any) -> dict[str, Any]:

@@ -48,6 +48,12 @@ class PavedroadServer(LanguageServer):
         self.change_hooks: list[Callable[..., None]] = []
         #: called when record files (.pavedroad/*.yaml) may have changed
         self.record_hooks: list[Callable[..., None]] = []
+        #: called after a document is opened / saved (with the DocumentState) and before one is closed (with the URI)
+        self.open_hooks: list[Callable[..., Any]] = []
+        self.save_hooks: list[Callable[..., Any]] = []
+        self.close_hooks: list[Callable[..., Any]] = []
+        #: code-action contributors: (server, CodeActionParams) -> list[CodeAction]
+        self.code_action_providers: list[Callable[..., list[types.CodeAction]]] = []
         #: bumped whenever config or records change, so pull clients get fresh result ids
         self.generation = 0
 
