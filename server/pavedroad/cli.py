@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pavedroad import __version__
+from pavedroad.config.model import EffectiveConfig
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -74,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _prompt(args)
 
 
-def _load(path: Path, central: Sequence[str]):  # type: ignore[no-untyped-def]
+def _load(path: Path, central: Sequence[str]) -> tuple[Path, EffectiveConfig | None]:
     """Load the config for `path`; print every problem; None (exit 2) when it is unusable."""
     from pavedroad.config import find_root, load_config
 

@@ -12,7 +12,6 @@ import pytest_lsp
 import yaml
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-
 from tests.lsp.helpers import SERVER, insert, line_of, open_file, pushed, start, wait_for
 
 BLOCK = "    audit = claims.get('aud')\n    if audit is None:\n        audit = 'default'\n    claims['aud'] = audit\n"

@@ -8,8 +8,16 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-
-from tests.lsp.helpers import SERVER, change_whole, line_of, open_file, pushed, start, wait_for, zones_at
+from tests.lsp.helpers import (
+    SERVER,
+    change_whole,
+    line_of,
+    open_file,
+    pushed,
+    start,
+    wait_for,
+    zones_at,
+)
 
 
 @pytest_lsp.fixture(config=SERVER)

@@ -421,8 +421,8 @@ def register(server: PavedroadServer) -> None:
     server.change_hooks.append(feature.on_change)
     server.record_hooks.append(feature.forget_records)
     server.code_action_providers.append(feature.code_actions)
-    server.open_hooks.append(lambda ls, doc: asyncio.ensure_future(feature.refresh_history(doc)))
-    server.save_hooks.append(lambda ls, doc: asyncio.ensure_future(feature.refresh_history(doc)))
+    server.open_hooks.append(lambda ls, doc: ls.spawn(feature.refresh_history(doc)))
+    server.save_hooks.append(lambda ls, doc: ls.spawn(feature.refresh_history(doc)))
     server.close_hooks.append(lambda ls, uri: feature.closed(uri))
 
     @server.feature("pavedroad/aiEdit")
@@ -443,12 +443,12 @@ def register(server: PavedroadServer) -> None:
                 ls.schedule(document.uri, delay_ms=0)
             return
         if origin in ("paste", "typing") and version is not None:
-            feature.origins.record(document.uri, int(version), origin, start)  # type: ignore[arg-type]
+            feature.origins.record(document.uri, int(version), "paste" if origin == "paste" else "typing", start)
             feature.unmark(document.uri, params.range)  # if the change already arrived and was guessed AI
             ls.schedule(document.uri, delay_ms=0)
 
     @server.command(SIGN_OFF_COMMAND)
-    def sign_off(ls: PavedroadServer, uri: str, data: dict) -> dict:  # type: ignore[type-arg]
+    def sign_off(ls: PavedroadServer, uri: str, data: dict[str, Any]) -> dict[str, Any]:
         try:
             return feature.sign_off(uri, _plain(data))
         except (ValueError, RecordWriteError) as exc:
@@ -456,7 +456,7 @@ def register(server: PavedroadServer) -> None:
             return {"error": str(exc)}
 
     @server.command(REQUEST_EXCEPTION_COMMAND)
-    async def request_exception(ls: PavedroadServer, uri: str, data: dict) -> dict:  # type: ignore[type-arg]
+    async def request_exception(ls: PavedroadServer, uri: str, data: dict[str, Any]) -> dict[str, Any]:
         try:
             return await feature.request_exception(uri, _plain(data))
         except (ValueError, RecordWriteError) as exc:
@@ -464,7 +464,7 @@ def register(server: PavedroadServer) -> None:
             return {"error": str(exc)}
 
     @server.command(SHOW_ZONE_MAP_COMMAND)
-    async def show_zone_map(ls: PavedroadServer, uri: str | None = None) -> dict:  # type: ignore[type-arg]
+    async def show_zone_map(ls: PavedroadServer, uri: str | None = None) -> dict[str, Any]:
         from pavedroad import zonemap
 
         folders = list(ls.workspace.folders.values())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from types import ModuleType
 
 from pavedroad.lsp import handlers
 from pavedroad.lsp.server import PavedroadServer
@@ -17,7 +18,7 @@ def create_server() -> PavedroadServer:
     return server
 
 
-def _feature_modules() -> list:  # type: ignore[type-arg]
+def _feature_modules() -> list[ModuleType]:
     """Optional features (AI provenance, prompt hygiene) register themselves when present."""
     modules = []
     for name in ("pavedroad.lsp.ai", "pavedroad.lsp.prompts"):

@@ -188,7 +188,7 @@ def register(server: PavedroadServer) -> None:
     async def open_zone_definition(ls: PavedroadServer, uri: str, zone_id: str) -> bool:
         """Show the config layer that defined `zone_id` (code lens click, code action, status bar)."""
         doc = ls.documents.get(uri)
-        path = doc.path if doc is not None else Path(to_fs_path(uri) or ".")
+        path = doc.path if doc is not None and doc.path is not None else Path(to_fs_path(uri) or ".")
         state = ls.roots.state_for(path)
         zone = state.config.zone(zone_id)
         target = state.config_file

@@ -8,7 +8,7 @@ workspace at start-up.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +46,7 @@ class Roots:
         self.central: tuple[str, ...] = tuple(central)
         self._roots: dict[Path, RootState] = {}
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[RootState]:
         return iter(list(self._roots.values()))
 
     def root_for(self, path: Path) -> Path:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from pavedroad.analysis.model import FileZones
 from pavedroad.lsp import render
 from pavedroad.lsp.documents import DocumentState
 from pavedroad.lsp.positions import UTF16, LineIndex
-from pavedroad.lsp.roots import CONFIG_FILE, RootState, Roots
+from pavedroad.lsp.roots import CONFIG_FILE, Roots, RootState
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,8 @@ class PavedroadServer(LanguageServer):
         self.code_action_providers: list[Callable[..., list[types.CodeAction]]] = []
         #: bumped whenever config or records change, so pull clients get fresh result ids
         self.generation = 0
+        #: strong references to fire-and-forget tasks (asyncio only keeps weak ones)
+        self.background: set[asyncio.Future[Any]] = set()
 
     # --- capabilities -------------------------------------------------------------------------
     @property
@@ -74,10 +76,13 @@ class PavedroadServer(LanguageServer):
         if isinstance(debounce, int) and 0 <= debounce <= 5000:
             self.debounce_ms = debounce
         central = settings.get("centralZones")
-        if isinstance(central, list) and all(isinstance(c, str) for c in central):
-            if tuple(central) != self.roots.central:
-                self.roots = Roots(central)
-                return True
+        if (
+            isinstance(central, list)
+            and all(isinstance(c, str) for c in central)
+            and tuple(central) != self.roots.central
+        ):
+            self.roots = Roots(central)
+            return True
         return False
 
     # --- documents ------------------------------------------------------------------------------
@@ -186,7 +191,19 @@ class PavedroadServer(LanguageServer):
             if self.pending.get(uri) is asyncio.current_task():
                 self.pending.pop(uri, None)
 
-    def records_changed(self, changes: list[Any]) -> None:
+    def spawn(self, coroutine: Any) -> None:
+        """Run `coroutine` in the background, keeping it alive and logging its failure."""
+        task = asyncio.ensure_future(coroutine)
+        self.background.add(task)
+
+        def done(finished: asyncio.Future[Any]) -> None:
+            self.background.discard(finished)
+            if not finished.cancelled() and finished.exception() is not None:
+                log.error("background task failed", exc_info=finished.exception())
+
+        task.add_done_callback(done)
+
+    def records_changed(self, changes: Sequence[Any]) -> None:
         for hook in self.record_hooks:
             hook(self, changes)
 
@@ -199,7 +216,7 @@ class PavedroadServer(LanguageServer):
         self.publish_problem_files()
         if self.pull_diagnostics:
             if get_capability(self.client_capabilities, "workspace.diagnostics.refresh_support", False):
-                asyncio.ensure_future(self._refresh_pull())
+                self.spawn(self._refresh_pull())
         else:
             for uri in self.documents:
                 self.schedule(uri, delay_ms=0)
