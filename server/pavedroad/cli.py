@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pavedroad import __version__
 from pavedroad.config.model import EffectiveConfig
@@ -139,9 +140,46 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _prompt(args: argparse.Namespace) -> int:
-    from pavedroad.prompts.cli import run_prompt_command
+    from pavedroad.analysis.classify import Classifier
+    from pavedroad.promptcheck import check_workspace_prompt
+    from pavedroad.prompts import decode_prompt_bytes
 
-    return run_prompt_command(args)
+    if args.file == "-":
+        data, label, anchor = sys.stdin.buffer.read(), "<stdin>", Path.cwd()
+    else:
+        source = _existing_path(args.file)
+        if source is None or not source.is_file():
+            if source is not None:
+                print(f"pavedroad: error: not a file: {args.file}", file=sys.stderr)
+            return EXIT_USAGE
+        data, label, anchor = source.read_bytes(), args.file, source.parent
+    if args.root is not None:
+        anchor = Path(args.root)
+    root, config = _load(anchor, args.central)
+    if config is None:
+        return EXIT_USAGE
+    text = decode_prompt_bytes(data)
+    report = check_workspace_prompt(text, root=root, config=config, classifier=Classifier(config))
+    if args.format == "json":
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        sys.stdout.write(_prompt_text(report, text, label))
+    return EXIT_FINDINGS if report.verdict == "block" else EXIT_OK
+
+
+def _prompt_text(report: Any, text: str, label: str) -> str:
+    """Findings with masked values only: the prompt and the secret are never echoed."""
+    if not report.findings:
+        return f"{label}: allow (no secrets, customer data, internal hosts or sensitive files found)\n"
+    lines = [f"{label}: {report.verdict.upper()} ({len(report.findings)} finding(s))"]
+    for finding in report.findings:
+        line = text.count("\n", 0, finding.start) + 1
+        column = finding.start - (text.rfind("\n", 0, finding.start) + 1) + 1
+        where = f"{line}:{column}" if finding.end > finding.start else "attached"
+        lines.append(f"  {where:>8}  {finding.severity:5}  {finding.rule:32}  {finding.masked}")
+        lines.append(f"            {finding.message}")
+    lines.append("Run with --format json for the redacted prompt.")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ How one file is classified (all per-config work is done once, when the `Classifi
 1. Path rules (gitignore-style globs) mark whole files. They need no parsing and apply to every
    file, also binary, huge or unknown ones.
 2. One RE2 scan over the file's bytes finds *anchors*: occurrences of the names that content rules
-   talk about (import modules, the last segment of call and decorator names). A second, tiny scan
-   checks whether a `symbols` rule or a user query can match at all (their required literals).
+   talk about (import modules, the last segment of call and decorator names). Cheap byte checks
+   tell whether a `symbols` rule or a user query can match at all: definition names found by a
+   byte scan (Python) or the literals a rule's regex / a query's predicates require.
 3. Only if something was found is the file parsed (or the caller's tree used), and each anchor is
    confirmed and interpreted in the tree by looking at a few nodes around it: is it in an import
    statement, the callee of a call, part of a decorator? Whole-tree work is limited to walking
@@ -34,7 +35,7 @@ from tree_sitter import Node
 from pavedroad.analysis import languages
 from pavedroad.analysis.model import FileZones, Region
 from pavedroad.analysis.prefilter import literal_scanner, query_requirements, regex_literals
-from pavedroad.analysis.syntax import SYNTAXES, Binding, Definition, Syntax, end_line_of, node_text
+from pavedroad.analysis.syntax import SYNTAXES, Binding, Definition, Syntax, node_text
 from pavedroad.config.model import EffectiveConfig, Level, Zone
 from pavedroad.saferegex import PatternError, compile_regex
 
@@ -55,6 +56,8 @@ _IDENT_BYTE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 _GITIGNORE = pathspec.lookup_pattern("gitignore")
 #: Bound on the classifier's name -> symbol-zones memo (names repeat across files: __init__, get...).
 _SYMBOL_MEMO_LIMIT = 200_000
+#: Query windows closer than this are run as one range.
+_WINDOW_GAP = 512
 
 
 def strictest(zones: Iterable[Zone], attr: str = "ai") -> Level:
@@ -64,6 +67,22 @@ def strictest(zones: Iterable[Zone], attr: str = "ai") -> Level:
 
 def _last_segment(name: str) -> str:
     return name.rsplit(".", 1)[-1]
+
+
+_REASON_ORDER = {"path": 0, "import": 1, "call": 2, "decorator": 3, "symbol": 4, "query": 5, "marker": 6}
+
+
+def _reason_rank(reason: str) -> int:
+    """Reasons are listed by detector (path, import, call, ...); sorting is stable within one."""
+    return _REASON_ORDER.get(reason.split(" ", 1)[0], len(_REASON_ORDER))
+
+
+def _dotted_match(pattern: str, names: Iterable[str]) -> bool:
+    """`jwt.encode` matches `jwt.encode` and, at a `.` or `/` boundary, `self.jwt.encode`,
+    `window.crypto.subtle.encrypt` for `crypto.subtle.encrypt` or `crypto/cipher.NewGCM` (Go,
+    resolved through an alias) for `cipher.NewGCM`."""
+    dotted, slashed = "." + pattern, "/" + pattern
+    return any(name == pattern or name.endswith(dotted) or name.endswith(slashed) for name in names)
 
 
 @dataclass(frozen=True)
@@ -93,6 +112,10 @@ class _Plan:
     imports: tuple[tuple[str, tuple[str, ...]], ...]  # (pattern, zone ids)
     calls: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]  # last segment -> (pattern, zones)
     decorators: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]
+    #: tokens that only dotted rules use: a file must contain one of these heads for them to match
+    token_heads: dict[bytes, tuple[bytes, ...]]
+    #: import token -> the other segments of each of its patterns (all of one must occur)
+    import_segments: dict[bytes, tuple[tuple[bytes, ...], ...]]
     symbol_prefilter: Any  # RE2 scanner, or None
     symbols_always: bool  # some symbol regex has no usable prefilter
     queries: tuple[_UserQuery, ...]
@@ -129,9 +152,10 @@ class Classifier:
                 except Exception as exc:  # pathspec raises various errors for odd globs
                     problems.append(f"zone {zone.id}: invalid path glob {glob!r}: {exc}")
                     continue
-                if pattern.include is None or pattern.regex is None:
+                regex = getattr(pattern, "regex", None)
+                if pattern.include is None or regex is None:
                     continue
-                rules.append(_PathRule(glob, pattern.regex, bool(pattern.include)))
+                rules.append(_PathRule(glob, regex, bool(pattern.include)))
             if rules:
                 self._path_rules.append((zone.id, tuple(rules)))
 
@@ -155,6 +179,16 @@ class Classifier:
                     self._symbols.append((source, compile_regex(source), zone.id))
                 except PatternError as exc:
                     problems.append(f"zone {zone.id}: {exc}")
+        # One RE2 pass tells whether a name matches any symbol rule (almost none do); only then
+        # are the rules tried one by one to learn which zones.
+        self._symbols_any: Any = None
+        if len(self._symbols) > 1:
+            try:
+                self._symbols_any = _compile_bytes(
+                    "|".join(f"(?:{source})" for source in dict.fromkeys(s for s, _, _ in self._symbols))
+                )
+            except Exception:  # e.g. two rules using the same group name
+                self._symbols_any = None
 
         self._queries: dict[str, list[_UserQuery]] = {}
         for zone in self._zones.values():
@@ -266,12 +300,18 @@ class Classifier:
                 token_roles[key] = token_roles.get(key, 0) | role
 
         imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+        # an import token (`io` for `io.jsonwebtoken`) is only worth following in a file that
+        # contains every segment of one of its patterns, whatever the import's form
+        import_segments: dict[bytes, list[tuple[bytes, ...]]] = {}
         if syntax.has_imports:
             imports = tuple(self._imports.items())
             for pattern, _ in imports:
                 tokens, regexes = syntax.import_terms(pattern)
                 for token in tokens:
                     add_token(token, _IMPORT)
+                if tokens or regexes:
+                    parts = [part.encode("utf-8") for part in pattern.split(".")]
+                    import_segments.setdefault(parts[0], []).append(tuple(parts[1:]))
                 import_regexes.extend(regexes)
 
         def grouped(rules: dict[str, tuple[str, ...]], role: int) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
@@ -284,6 +324,19 @@ class Classifier:
 
         calls = grouped(self._calls, _CALL) if syntax.has_calls else {}
         decorators = grouped(self._decorators, _DECORATOR) if syntax.has_decorators else {}
+        # `Jwts.parser` can only match where `Jwts` occurs (in the call or in an import that binds
+        # it): a file with `parser` but no `Jwts` needs no parse for that rule.
+        heads: dict[bytes, set[bytes]] = {}
+        always_live: set[bytes] = set()
+        for rules in (calls, decorators):
+            for last, entries in rules.items():
+                key = last.encode("utf-8")
+                for pattern, _ in entries:
+                    if "." in pattern:
+                        heads.setdefault(key, set()).add(pattern.split(".", 1)[0].encode("utf-8"))
+                    else:
+                        always_live.add(key)
+        token_heads = {key: tuple(sorted(found)) for key, found in heads.items() if key not in always_live}
 
         alternatives = []
         if token_roles:
@@ -310,6 +363,8 @@ class Classifier:
             syntax=syntax,
             scanner=scanner,
             token_roles=token_roles,
+            token_heads=token_heads,
+            import_segments={k: tuple(v) for k, v in import_segments.items()},
             imports=imports,
             calls=calls,
             decorators=decorators,
@@ -332,21 +387,23 @@ class Classifier:
                     result.notes.append(_unknown_marker(data, match.start(), zone_id))
 
     def _analyze(self, plan: _Plan, data: bytes, tree: Any, result: _Result) -> None:
-        anchors: list[tuple[int, int, int]] = []  # (start, end, roles)
-        if plan.scanner is not None:
-            for match in plan.scanner.finditer(data):
-                start = match.start(1)
-                if start >= 0:
-                    end = match.end(1)
-                    anchors.append((start, end, plan.token_roles.get(data[start:end], 0)))
-                else:
-                    anchors.append((match.start(2), match.end(2), _IMPORT))
-        want_symbols = plan.has_symbols and (
-            plan.symbols_always or plan.symbol_prefilter.search(data) is not None
-        )
-        queries = [q for q in plan.queries if _query_may_match(q, data)]
+        anchors = self._anchors(plan, data)
+        symbol_names: set[str] | None = None  # definition names that match a symbol rule
+        tree_symbols = False  # walk all definitions of the tree
+        if plan.has_symbols:
+            candidates = plan.syntax.symbol_candidates(data)
+            if candidates is not None:
+                symbol_names = {name for name in candidates if self._symbol_zones(name)}
+            else:
+                tree_symbols = plan.symbols_always or plan.symbol_prefilter.search(data) is not None
+        queries = []
+        spans_memo: dict[int, list[tuple[int, int]]] = {}
+        for query in plan.queries:
+            windows = _query_windows(query, data, spans_memo)
+            if windows is None or windows:
+                queries.append((query, windows))
         has_marker = b"pavedroad:" in data
-        if not (anchors or want_symbols or queries or has_marker):
+        if not (anchors or symbol_names or tree_symbols or queries or has_marker):
             return  # nothing can match: no need to parse
 
         if not data.isascii():
@@ -364,19 +421,66 @@ class Classifier:
                 ctx.name_anchor(start, end, roles)
         ctx.finish_aliases()
         ctx.finish_imports()
-        if want_symbols:
-            ctx.symbols()
-        for query in queries:
-            ctx.user_query(query)
+        if symbol_names or tree_symbols:
+            ctx.symbols(symbol_names if not tree_symbols else None)
+        for query, windows in queries:
+            ctx.user_query(query, windows)
         if has_marker:
             ctx.markers()
+
+    def _anchors(self, plan: _Plan, data: bytes) -> list[tuple[int, int, int]]:
+        """(start, end, roles) of every occurrence of a name the rules care about."""
+        anchors: list[tuple[int, int, int]] = []
+        if plan.scanner is None:
+            return anchors
+        live: dict[bytes, int] = {}  # word -> roles that can still match in this file
+        heads_seen: dict[bytes, bool] = {}
+        for match in plan.scanner.finditer(data):
+            start = match.start(1)
+            if start < 0:
+                start, end = match.span(2)
+                head = plan.syntax.import_anchor_head(data[start:end])
+                if head is not None:
+                    present = heads_seen.get(head)
+                    if present is None:
+                        present = heads_seen[head] = self._segments_present(plan, head, data)
+                    if not present:
+                        continue
+                anchors.append((start, end, _IMPORT))
+                continue
+            end = match.end(1)
+            word = data[start:end]
+            roles = live.get(word, -1)
+            if roles < 0:
+                roles = live[word] = self._live_roles(plan, word, data)
+            if roles:
+                anchors.append((start, end, roles))
+        return anchors
+
+    @staticmethod
+    def _live_roles(plan: _Plan, word: bytes, data: bytes) -> int:
+        roles = plan.token_roles.get(word, 0)
+        heads = plan.token_heads.get(word)
+        if heads is not None and not any(head in data for head in heads):
+            roles &= ~(_CALL | _DECORATOR)
+        if roles & _IMPORT and not Classifier._segments_present(plan, word, data):
+            roles &= ~_IMPORT
+        return roles
+
+    @staticmethod
+    def _segments_present(plan: _Plan, head: bytes, data: bytes) -> bool:
+        needs = plan.import_segments.get(head, ())
+        return not needs or any(all(seg in data for seg in segments) for segments in needs)
 
     def _symbol_zones(self, name: str) -> tuple[str, ...]:
         zones = self._symbol_memo.get(name)
         if zones is None:
-            zones = tuple(
-                dict.fromkeys(zone for _, regex, zone in self._symbols if regex.search(name) is not None)
-            )
+            if self._symbols_any is not None and self._symbols_any.search(name.encode("utf-8")) is None:
+                zones = ()
+            else:
+                zones = tuple(
+                    dict.fromkeys(zone for _, regex, zone in self._symbols if regex.search(name) is not None)
+                )
             if len(self._symbol_memo) >= _SYMBOL_MEMO_LIMIT:
                 self._symbol_memo.clear()
             self._symbol_memo[name] = zones
@@ -440,7 +544,7 @@ class _Result:
                 start_byte=start,
                 end_byte=end,
                 symbol=symbol,
-                reasons=tuple(reasons),
+                reasons=tuple(sorted(reasons, key=_reason_rank)),
                 kind=kind,
             )
             for (zone, start, end), (symbol, kind, first, last, reasons) in self._regions.items()
@@ -460,6 +564,7 @@ class _FileContext:
         self.root = root
         self.result = result
         self._statements: dict[tuple[int, int], list[Binding]] = {}
+        self._matched_statements: set[tuple[int, int]] = set()
         self._import_hits: list[tuple[Binding, str, str, tuple[str, ...]]] = []
         self._import_table: dict[str, list[Binding]] | None = None
         self._definitions: dict[tuple[int, int, str], Definition] = {}
@@ -524,11 +629,10 @@ class _FileContext:
         if statement is None:
             return
         key = (statement.start_byte, statement.end_byte)
-        first_visit = key not in self._statements
-        bindings = self._bindings(statement)
-        if not first_visit:
+        if key in self._matched_statements:
             return
-        for binding in bindings:
+        self._matched_statements.add(key)
+        for binding in self._bindings(statement):
             for pattern, zones in self.plan.imports:
                 how = self.syntax.binding_matches(binding, pattern)
                 if how is not None:
@@ -558,7 +662,7 @@ class _FileContext:
                         continue
                 used = True
                 self.add(zones, ref, reason)
-            if not used:
+            if not used and how != "deeper":
                 self.add(zones, binding.statement, reason)  # imported, never used: its scope
 
     def import_table(self) -> dict[str, list[Binding]]:
@@ -642,7 +746,7 @@ class _FileContext:
                 lasts.add(_last_segment(resolved))
         for segment in lasts:
             for pattern, zones in rules.get(segment, ()):
-                if ("." not in pattern and segment == pattern) or pattern in names:
+                if ("." not in pattern and segment == pattern) or _dotted_match(pattern, names):
                     reason = f"{what} {pattern}"
                     if is_target:
                         definition = self._definition(where)
@@ -669,21 +773,21 @@ class _FileContext:
                 self.name_anchor(node.start_byte, node.end_byte, roles, alias=True)
 
     # --- symbols ----------------------------------------------------------------------------------
-    def symbols(self) -> None:
+    def symbols(self, only: set[str] | None) -> None:
         owner = self.owner
-        for name, node in self.syntax.definition_names(self.root, self.data):
+        for name, node in self.syntax.definition_names(self.root, self.data, only):
             names = (name, *self.syntax.extra_symbol_names(node, self.data))
+            done: set[str] = set()  # one reason per zone: the first name that matched
             for candidate in names:
-                zones = owner._symbol_zones(candidate)
-                if zones:
-                    definition = self._definition(node)
-                    for zone in zones:
-                        self.result.add_definition(zone, definition, f"symbol {candidate}")
+                for zone in owner._symbol_zones(candidate):
+                    if zone not in done:
+                        done.add(zone)
+                        self.result.add_definition(zone, self._definition(node), f"symbol {candidate}")
 
     # --- user queries -----------------------------------------------------------------------------
-    def user_query(self, query: _UserQuery) -> None:
+    def user_query(self, query: _UserQuery, windows: list[tuple[int, int]] | None) -> None:
         try:
-            captures = query.compiled.captures(self.root, budget=self.owner._query_budget)
+            captures = query.compiled.captures(self.root, budget=self.owner._query_budget, ranges=windows)
         except languages.QueryTimeout:
             self.result.notes.append(
                 f"zone {query.zone}: query {query.language}#{query.index} exceeded its time budget; "
@@ -747,13 +851,60 @@ def _query_scanners(source: str) -> tuple[tuple[Any, ...], ...] | None:
     requirements = query_requirements(source)
     if requirements is None:
         return None
-    return tuple(tuple(literal_scanner(literals) for literals in pattern) for pattern in requirements)
+    return tuple(
+        tuple(
+            _shared_scanner(literals)
+            # few, long literals first: they rule a file out in one scan most often
+            for literals in sorted(pattern, key=lambda lits: (len(lits), -min(map(len, lits))))
+        )
+        for pattern in requirements
+    )
 
 
-def _query_may_match(query: _UserQuery, data: bytes) -> bool:
+@lru_cache(maxsize=1024)
+def _shared_scanner(literals: frozenset[str]) -> Any:
+    """One scanner object per literal set, so files can memoize its result across queries."""
+    return literal_scanner(literals)
+
+
+def _query_windows(
+    query: _UserQuery, data: bytes, memo: dict[int, list[tuple[int, int]]]
+) -> list[tuple[int, int]] | None:
+    """Byte ranges that every match of `query` in `data` must intersect: None = the whole file,
+    [] = the query cannot match. A match of a pattern contains an occurrence of each literal set
+    that pattern requires, so the occurrences of its rarest set bound where it can match."""
     if query.requirements is None:
-        return True
-    return any(all(scanner.search(data) is not None for scanner in pattern) for pattern in query.requirements)
+        return None
+
+    def spans(scanner: Any) -> list[tuple[int, int]]:
+        key = id(scanner)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = [m.span() for m in scanner.finditer(data)]
+        return found
+
+    windows: list[tuple[int, int]] = []
+    for pattern in query.requirements:
+        best: list[tuple[int, int]] | None = None
+        for scanner in pattern:  # most selective first: usually the first one rules it out
+            found = spans(scanner)
+            if not found:
+                best = None
+                break
+            if best is None or len(found) < len(best):
+                best = found
+        windows.extend(best or ())
+    if not windows:
+        return []
+    windows.sort()
+    merged = [windows[0]]
+    for start, end in windows[1:]:
+        last_start, last_end = merged[-1]
+        if start <= last_end + _WINDOW_GAP:
+            merged[-1] = (last_start, max(last_end, end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 @lru_cache(maxsize=8)

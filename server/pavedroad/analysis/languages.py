@@ -11,10 +11,10 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import import_module
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, QueryError
 
@@ -69,7 +69,7 @@ def language_for_path(path: str) -> str | None:
     return _SUFFIX_TO_LANGUAGE.get(PurePosixPath(path).suffix.lower())
 
 
-@lru_cache(maxsize=None)
+@cache
 def grammar(language_id: str) -> Language:
     spec = LANGUAGES[language_id]
     return Language(getattr(import_module(spec.module), spec.entry)())
@@ -140,7 +140,7 @@ class CompiledQuery:
                 stop = min(end, start + _QUERY_CHUNK_BYTES)
                 cursor = QueryCursor(self.query, match_limit=4096)
                 cursor.set_byte_range(start, stop)
-                for name, nodes in cursor.captures(node, predicate=_evaluate_predicate).items():
+                for name, nodes in cursor.captures(node, _evaluate_predicate).items():
                     for captured in nodes:  # a match spanning ranges is reported once per range
                         key = (name, captured.id, captured.start_byte)
                         if key not in seen:
@@ -155,16 +155,19 @@ class CompiledQuery:
 
 
 def _evaluate_predicate(
-    name: str, args: list[tuple[str, str]], _pattern: int, captures: dict[str, list[Node]]
+    predicate: str,
+    args: list[tuple[str, Literal["capture", "string"]]],
+    pattern_index: int,
+    captures: dict[str, list[Node]],
 ) -> bool:
-    if name not in (_SAFE_MATCH, _SAFE_NOT_MATCH):
+    if predicate not in (_SAFE_MATCH, _SAFE_NOT_MATCH):
         return True  # unknown custom predicates are ignored, as tree-sitter itself does
     (capture, _), (pattern, _) = args[0], args[1]
     regex = compile_regex(pattern)
     nodes = captures.get(capture, [])
     texts = [(n.text or b"").decode("utf-8", "replace") for n in nodes]
     matched = all(regex.search(t) is not None for t in texts)
-    return matched if name == _SAFE_MATCH else not matched
+    return matched if predicate == _SAFE_MATCH else not matched
 
 
 def _unescape(query_string: str) -> str:

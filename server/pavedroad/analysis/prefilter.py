@@ -9,14 +9,16 @@ it cannot prove a requirement it returns None, which means "always run".
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
 from typing import Any
 
-try:  # Python >= 3.11
-    from re import _constants as _sre_constants  # type: ignore[attr-defined]
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _sre_constants  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+if sys.version_info >= (3, 11):
+    from re import _constants as _sre_constants
+    from re import _parser as _sre_parse
+else:  # pragma: no cover
+    import sre_constants as _sre_constants
+    import sre_parse as _sre_parse
 
 import re2
 
@@ -32,55 +34,113 @@ _REPEATS = tuple(
     if hasattr(_sre_constants, name)
 )
 _ATOMIC = getattr(_sre_constants, "ATOMIC_GROUP", None)
+_AT = _sre_constants.AT
+_IN = _sre_constants.IN
 
 
 def regex_literals(pattern: str) -> frozenset[str] | None:
     """Lower-cased literals one of which occurs in every string `pattern` matches, or None.
 
-    `(?i)^(login|logout|verify_?token)$` -> {"login", "logout", "verify"}; `^aws_iam_` ->
-    {"aws_iam_"}; `.*` -> None.
+    `(?i)^(login|logout|verify_?token)$` -> {"login", "logout", "verifytoken", "verify_token"};
+    `^aws_iam_` -> {"aws_iam_"}; `.*` -> None.
     """
     try:
         parsed = _sre_parse.parse(pattern)
     except Exception:
         return None
-    best = _sequence(list(parsed))
+    exact, required = _analyze(list(parsed.data))
+    best = required if exact is None else _better(exact, required)
     if not best or min(len(s) for s in best) < MIN_LITERAL:
         return None
-    return frozenset(s.lower() for s in best)
+    return _minimal(s.lower() for s in best)
 
 
-def _sequence(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
-    candidates: list[frozenset[str]] = []
-    run: list[str] = []
+def _minimal(literals: Iterable[str]) -> frozenset[str]:
+    """Drop literals that contain another one (finding `ssn` already finds `ssn_`)."""
+    ordered = sorted(set(literals), key=len)
+    kept: list[str] = []
+    for literal in ordered:
+        if not any(k in literal for k in kept):
+            kept.append(literal)
+    return frozenset(kept)
 
-    def flush() -> None:
-        if run:
-            candidates.append(frozenset(["".join(run)]))
-            run.clear()
 
+#: cap on the strings an exact set may hold (cross products grow fast)
+_MAX_EXACT = 64
+_Sets = tuple[frozenset[str] | None, frozenset[str] | None]
+
+
+def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    """The more selective requirement: longest shortest literal, then fewest literals."""
+    if not a:
+        return b or None
+    if not b:
+        return a
+    key_a = (min(map(len, a)), -len(a))
+    key_b = (min(map(len, b)), -len(b))
+    return a if key_a >= key_b else b
+
+
+def _analyze(items: list[tuple[Any, Any]]) -> _Sets:
+    """(exact, required) of a sequence: `exact` is the finite set of strings it matches (None if
+    unknown); `required` a set one of which every match contains (None if none is known)."""
+    best: frozenset[str] | None = None
+    run: set[str] | None = {""}
+    all_exact = True
     for op, av in items:
-        if op is _LITERAL:
-            run.append(chr(av))
+        exact, required = _element(op, av)
+        if exact is not None and run is not None and len(run) * len(exact) <= _MAX_EXACT:
+            run = {a + b for a in run for b in exact}
             continue
-        flush()
-        sub: frozenset[str] | None = None
-        if op is _SUBPATTERN:
-            sub = _sequence(list(av[-1]))
-        elif _ATOMIC is not None and op is _ATOMIC:
-            sub = _sequence(list(av))
-        elif op is _BRANCH:
-            alternatives = [_sequence(list(a)) for a in av[1]]
-            if alternatives and all(alternatives):
-                sub = frozenset().union(*alternatives)  # type: ignore[arg-type]
-        elif op in _REPEATS and av[0] >= 1:
-            sub = _sequence(list(av[2]))
-        if sub:
-            candidates.append(sub)
-    flush()
-    if not candidates:
-        return None
-    return max(candidates, key=lambda s: (min(len(x) for x in s), -len(s)))
+        if run is not None and "" not in run:
+            best = _better(best, frozenset(run))
+        if exact is not None:  # the cross product grew too large: start a new run here
+            run = set(exact)
+            all_exact = False
+            continue
+        all_exact = False
+        run = {""}
+        best = _better(best, required)
+    if run is not None and "" not in run:
+        best = _better(best, frozenset(run))
+    exact_all = frozenset(run) if all_exact and run is not None else None
+    return exact_all, best
+
+
+def _element(op: Any, av: Any) -> _Sets:
+    if op is _LITERAL:
+        return frozenset([chr(av)]), None
+    if op is _AT:
+        return frozenset([""]), None  # anchors match no text
+    if op is _SUBPATTERN:
+        return _analyze(list(av[-1]))
+    if _ATOMIC is not None and op is _ATOMIC:
+        return _analyze(list(av))
+    if op is _IN:
+        chars = [chr(v) for o, v in av if o is _LITERAL]
+        if len(chars) == len(av) and 0 < len(chars) <= 8:
+            return frozenset(chars), None
+        return None, None
+    if op is _BRANCH:
+        results = [_analyze(list(a)) for a in av[1]]
+        exact: frozenset[str] | None = None
+        if all(e is not None for e, _ in results) and sum(len(e or ()) for e, _ in results) <= _MAX_EXACT:
+            exact = frozenset().union(*(e for e, _ in results if e is not None))
+        parts = [_better(e if e is not None and "" not in e else None, r) for e, r in results]
+        required = frozenset().union(*parts) if parts and all(parts) else None  # type: ignore[arg-type]
+        return exact, required
+    if op in _REPEATS:
+        low, high, sub = av
+        exact, required = _analyze(list(sub))
+        if low == 0 and high == 1 and exact is not None:
+            return exact | {""}, None
+        if low == 1 and high == 1:
+            return exact, required
+        if low >= 1:
+            inner = exact if exact is not None and "" not in exact else None
+            return None, _better(inner, required)
+        return None, None
+    return None, None
 
 
 def literal_scanner(literals: frozenset[str] | set[str]) -> Any:
@@ -113,13 +173,20 @@ def query_requirements(source: str) -> list[list[frozenset[str]]] | None:
 
 
 class _Group:
-    __slots__ = ("children", "kind", "quantifier", "tokens")
+    __slots__ = ("atom_captures", "captures", "children", "kind", "last", "quantifier", "tokens")
 
     def __init__(self, kind: str) -> None:
         self.kind = kind  # "(" or "["
         self.children: list[_Group] = []
         self.tokens: list[str] = []  # atoms and strings directly inside, in order
         self.quantifier = ""
+        self.captures: list[str] = []  # `(node) @x`: captures of this group
+        self.atom_captures: list[tuple[str, bool]] = []  # `"def" @x`, `_ @x`: (name, optional)
+        self.last: _Group | str | None = None  # the last element seen inside (for captures)
+
+    @property
+    def is_predicate(self) -> bool:
+        return bool(self.tokens) and self.tokens[0].startswith("#")
 
 
 def _tokenize(source: str) -> list[str]:
@@ -163,42 +230,68 @@ def _parse_groups(source: str) -> list[_Group]:
     tokens = _tokenize(source)
     top = _Group("(")
     stack = [top]
+    quantified_atom = False
     for token in tokens:
+        current = stack[-1]
         if token in ("(", "["):
             group = _Group(token)
-            stack[-1].children.append(group)
-            stack[-1].tokens.append("\x00group")
+            current.children.append(group)
+            current.tokens.append("\x00group")
+            current.last = group
             stack.append(group)
         elif token in (")", "]"):
             if len(stack) == 1:
                 raise ValueError("unbalanced")
             stack.pop()
-        elif token in ("?", "*", "+") and stack[-1].children and stack[-1].tokens[-1:] == ["\x00group"]:
-            stack[-1].children[-1].quantifier = token
+        elif token in ("?", "*", "+") and current.last is not None:
+            if isinstance(current.last, _Group):
+                current.last.quantifier = token
+            else:
+                quantified_atom = token in ("?", "*")
+        elif token.startswith("@") and not current.is_predicate and current.last is not None:
+            if isinstance(current.last, _Group):
+                current.last.captures.append(token)
+            else:
+                current.atom_captures.append((token, quantified_atom))
         else:
-            stack[-1].tokens.append(token)
+            current.tokens.append(token)
+            current.last = token
+            quantified_atom = False
     if len(stack) != 1:
         raise ValueError("unbalanced")
     return top.children
 
 
-def _collect(group: _Group, needs: list[frozenset[str]]) -> None:
-    """Requirements of `group` that hold for every match (skips alternations and optional parts)."""
+def _mandatory_captures(group: _Group, found: set[str], required: bool = True) -> set[str]:
+    """Captures present in every match: not inside an alternation or an optional (`?`, `*`) part."""
+    required = required and group.kind != "[" and group.quantifier not in ("?", "*")
+    if required:
+        found.update(group.captures)
+        found.update(name for name, optional in group.atom_captures if not optional)
+    for child in group.children:
+        _mandatory_captures(child, found, required)
+    return found
+
+
+def _collect(group: _Group, needs: list[frozenset[str]], mandatory: set[str] | None = None) -> None:
+    """Requirements of `group` that hold for every match: predicates outside alternations and
+    optional parts whose captures always exist (a predicate over an absent capture holds)."""
+    if mandatory is None:
+        mandatory = _mandatory_captures(group, set())
     if group.kind == "[" or group.quantifier in ("?", "*"):
         return
-    tokens = group.tokens
-    if tokens and tokens[0].startswith("#"):
-        _predicate(tokens, needs)
+    if group.is_predicate:
+        _predicate(group.tokens, needs, mandatory)
         return
     for child in group.children:
-        _collect(child, needs)
+        _collect(child, needs, mandatory)
 
 
-def _predicate(tokens: list[str], needs: list[frozenset[str]]) -> None:
+def _predicate(tokens: list[str], needs: list[frozenset[str]], mandatory: set[str]) -> None:
     name = tokens[0]
     strings = [t[1:] for t in tokens[1:] if t.startswith('"')]
     captures = [t for t in tokens[1:] if t.startswith("@")]
-    if not captures:
+    if not captures or not all(c in mandatory for c in captures):
         return
     if name == "#eq?" and len(strings) == 1 and len(captures) == 1 and len(strings[0]) >= MIN_LITERAL:
         needs.append(frozenset([strings[0].lower()]))

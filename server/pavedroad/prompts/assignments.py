@@ -1,0 +1,427 @@
+"""Generic `password = value` / `api_key: value` / "my token is value" credentials.
+
+This is the noisiest family, so it is gated three ways: the *name* must read as a credential
+(`db_password`, `apiKey`, `X-Api-Key`; not `token_count`, `password_field`, `monkey`), the *value*
+must not be code (`get_password()`, `os.environ["X"]`, `self.token`, `${VAR}`), and the value must
+be long and random enough for its kind of name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .detector import Detector, Hits
+from .findings import make_finding, secret_rule
+from .model import PromptFinding
+from .placeholders import char_classes, is_placeholder, shannon_entropy
+from .prefilter import Anchor
+
+GENERIC = secret_rule("secret.generic-assignment", "a hard-coded password, secret or key")
+CONNECTION_STRING = secret_rule(
+    "secret.connection-string", "a password in a database connection string"
+)
+
+_ASSIGNMENT = re.compile(
+    r"(?P<kw>(?i:pass(?:word|wd|phrase)?|pwd|pw|secret|token|key|credentials?))"
+    r"(?P<suffix>[A-Za-z0-9_-]{0,24})[\"'\]]{0,2}"
+    r"(?P<op>\s{0,4}(?::=|=>|==|=|:)|\s{1,4}(?i:is|was)\b:?"
+    r"|\s(?i:for|of|to)\s[A-Za-z0-9 _.'-]{1,40}?\s(?i:is|was)\b:?|[ \t]{1,3})\s{0,4}"
+    r"(?:(?P<q>[\"'`])(?P<qv>[^\"'`\s\\]{1,256})(?P=q)|(?P<uv>(?:[^\s\"'`,;<>(){}\[\]&=]|&(?![A-Za-z_][A-Za-z0-9_]{0,30}=)){1,256}={0,2}))",
+    re.ASCII,
+)
+
+_IDENT_RUN = re.compile(r"[A-Za-z0-9_.-]*", re.ASCII)
+_NAME_RUN = re.compile(r"[A-Za-z0-9_.-]*", re.ASCII)
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+", re.ASCII)
+_PREV_WORD = re.compile(r"([A-Za-z]{2,14})[ \t]{1,2}\Z", re.ASCII)
+
+#: Name words that make the value a credential on their own.
+_STRONG = ("password", "passwd", "passphrase", "secret", "token", "apikey", "credential")
+_STRONG_EXACT = frozenset({"pwd", "pass", "pw", "secrets", "credentials", "creds"})
+#: Words that, right before `key`, make it a credential name (`api key`, `PRIVATE_KEY`).
+_KEY_QUALIFIERS = frozenset(
+    [
+        "api",
+        "access",
+        "secret",
+        "private",
+        "auth",
+        "client",
+        "signing",
+        "encryption",
+        "encrypt",
+        "master",
+        "license",
+        "app",
+        "account",
+        "subscription",
+        "admin",
+        "root",
+        "session",
+        "shared",
+        "consumer",
+        "deploy",
+        "ssh",
+        "gpg",
+        "pgp",
+        "jwt",
+        "hmac",
+        "webhook",
+        "x",
+        "storage",
+        "service",
+        "sas",
+        "primary",
+        "secondary",
+        "developer",
+        "dev",
+        "prod",
+        "live",
+    ]
+)
+#: Name words that make the value metadata about a secret, not the secret.
+_META = frozenset(
+    [
+        "max",
+        "min",
+        "num",
+        "count",
+        "length",
+        "len",
+        "size",
+        "limit",
+        "type",
+        "types",
+        "name",
+        "names",
+        "id",
+        "ids",
+        "url",
+        "uri",
+        "urls",
+        "endpoint",
+        "path",
+        "file",
+        "filename",
+        "files",
+        "dir",
+        "field",
+        "fields",
+        "prefix",
+        "suffix",
+        "format",
+        "pattern",
+        "regex",
+        "re",
+        "label",
+        "hint",
+        "prompt",
+        "placeholder",
+        "policy",
+        "policies",
+        "expiry",
+        "expires",
+        "expiration",
+        "ttl",
+        "timeout",
+        "lifetime",
+        "header",
+        "headers",
+        "param",
+        "params",
+        "env",
+        "var",
+        "vars",
+        "ref",
+        "arn",
+        "kind",
+        "mode",
+        "style",
+        "class",
+        "status",
+        "input",
+        "validator",
+        "validation",
+        "form",
+        "reset",
+        "strength",
+        "enabled",
+        "required",
+        "changed",
+        "store",
+        "manager",
+        "provider",
+        "version",
+        "hash",
+        "hashed",
+        "digest",
+        "salt",
+        "rounds",
+        "algorithm",
+        "algo",
+        "cost",
+        "usage",
+        "index",
+        "idx",
+        "position",
+        "pos",
+        "offset",
+        "budget",
+        "rate",
+        "total",
+        "used",
+        "remaining",
+        "cache",
+        "location",
+        "source",
+        "target",
+        "getter",
+        "setter",
+        "fn",
+        "func",
+        "callback",
+        "handler",
+        "schema",
+        "column",
+        "table",
+        "model",
+        "serializer",
+        "widget",
+        "visible",
+        "visibility",
+        "show",
+        "toggle",
+        "icon",
+        "button",
+        "text",
+        "title",
+        "description",
+        "help",
+        "error",
+        "errors",
+        "message",
+        "msg",
+        "exchange",
+        "request",
+        "response",
+        "flow",
+        "grant",
+        "introspect",
+        "revoke",
+        "next",
+        "page",
+        "continuation",
+        "cursor",
+        "sync",
+        "cancel",
+        "cancellation",
+        "lexer",
+        "parser",
+        "stream",
+        "tokenizer",
+        "tokens",
+        "keys",
+        "keyword",
+        "keywords",
+        "keyboard",
+        "keystore",
+        "keychain",
+        "keyring",
+        "keypair",
+        "keyframes",
+        "keyof",
+        "keydown",
+        "keyup",
+        "keypress",
+        "passport",
+        "bypass",
+        "compass",
+        "passed",
+        "passes",
+        "passing",
+        "passthrough",
+        "secretary",
+        "manager",
+        "rotation",
+        "rotate",
+        "created",
+        "updated",
+        "age",
+        "last",
+        "generator",
+        "generate",
+        "lookup",
+        "vault",
+        "mapping",
+        "map",
+        "dict",
+        "list",
+        "set",
+        "ring",
+        "policy",
+        "scope",
+        "scopes",
+        "audience",
+        "issuer",
+        "subject",
+        "alias",
+        "template",
+        "csrf",
+        "xsrf",
+    ]
+)
+_LITERAL_FILE_EXT = (
+    ".txt",
+    ".pem",
+    ".key",
+    ".json",
+    ".yaml",
+    ".yml",
+    ".env",
+    ".crt",
+    ".p12",
+    ".pfx",
+    ".jks",
+    ".keystore",
+    ".der",
+    ".cer",
+)
+_HASH_PREFIXES = (
+    "$2a$",
+    "$2b$",
+    "$2y$",
+    "$argon2",
+    "$6$",
+    "$5$",
+    "$1$",
+    "pbkdf2_",
+    "sha256:",
+    "sha512:",
+    "sha1:",
+    "sha256-",
+    "sha384-",
+    "sha512-",
+    "sha1-",
+    "md5:",
+)
+_ATTRIBUTE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+", re.ASCII)
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*", re.ASCII)
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+_PASSWORD, _TOKEN, _BARE_KEY = "password", "token", "bare-key"
+
+
+def _name_class(words: list[str]) -> str | None:
+    """Which gate applies to a name split into lower-case words, or None if not a credential."""
+    if not words or any(w in _META for w in words):
+        return None
+    found: str | None = None
+    for i, w in enumerate(words):
+        if w in ("password", "passwd", "passphrase", "pwd", "pass", "pw") or w.endswith(
+            ("password", "passwd")
+        ):
+            return _PASSWORD
+        if w in _STRONG_EXACT or w.endswith(_STRONG) or w.startswith(("secret", "credential")):
+            found = _TOKEN
+        elif w == "key" or w.endswith("key"):
+            qualifier = words[i - 1] if i > 0 else w[:-3]
+            if qualifier in _KEY_QUALIFIERS or w[:-3] in _KEY_QUALIFIERS:
+                found = _TOKEN
+            elif found is None and len(words) == 1 and w == "key":
+                found = _BARE_KEY
+    return found
+
+
+def _value_is_code(value: str, quoted: bool, following: str) -> bool:
+    """True for references (`get_password()`, `os.environ[...]`, `self.token`, `DEFAULT_KEY`)."""
+    if value.startswith(_HASH_PREFIXES) or "://" in value:
+        return True
+    if value.startswith(("/", "./", "../", "~/")) or value.lower().endswith(_LITERAL_FILE_EXT):
+        return True
+    if quoted:
+        return False
+    if following and following in "([":
+        return True
+    if _ATTRIBUTE.fullmatch(value):
+        return True
+    if _IDENTIFIER.fullmatch(value):
+        has_digit = any(c.isdigit() for c in value)
+        has_lower = any(c.islower() for c in value)
+        has_upper = any(c.isupper() for c in value)
+        if not has_digit:
+            return True  # get_password, DEFAULT_KEY, apiKey, str
+        if "_" in value and not (has_lower and has_upper):
+            return True  # user_id2, API_KEY_V2
+    return False
+
+
+def _value_ok(value: str, cls: str, prose: bool) -> bool:
+    n = len(value)
+    classes = char_classes(value)
+    if is_placeholder(value) or (value.isdigit() and n < 16):
+        return False
+    if prose and classes < 2:
+        return False
+    entropy = shannon_entropy(value)
+    if cls == _PASSWORD:
+        return n >= 8 and classes >= 2 and entropy >= 2.5
+    if cls == _TOKEN:
+        return n >= 12 and classes >= 2 and entropy >= 3.0
+    return n >= 16 and classes >= 2 and entropy >= 3.5 and not _UUID.fullmatch(value)
+
+
+class AssignmentDetector(Detector):
+    anchors = tuple(Anchor(k) for k in ("pass", "pw", "secret", "token", "key", "credential"))
+
+    def detect(self, text: str, lowered: str, hits: Hits) -> Iterator[PromptFinding]:
+        seen: set[int] = set()
+        value_end = -1
+        for k, (pos, _anchor) in enumerate(hits):
+            if pos < value_end:
+                continue  # a keyword inside the previous value (`key=password_reset_x`)
+            # Several keywords in one identifier (`secret_key`, `keykeykey...`) name the same
+            # value: only the last one, whose suffix is shortest, needs the regex.
+            if k + 1 < len(hits):
+                nxt = hits[k + 1][0]
+                if nxt > pos:
+                    run = _IDENT_RUN.match(text, pos, nxt)
+                    if run is not None and run.end() == nxt:
+                        continue
+            m = _ASSIGNMENT.match(text, pos)
+            if m is None:
+                continue
+            quoted = m.group("q") is not None
+            vstart, vend = m.span("qv") if quoted else m.span("uv")
+            value_end = vend
+            if vstart in seen or vend - vstart < 8:  # every name class needs 8+ characters
+                continue
+            value = text[vstart:vend]
+            following = text[vend : vend + 1]
+            # The name runs back from the keyword over identifier characters: `spring.db.password`.
+            floor = max(0, pos - 48)
+            back = _NAME_RUN.match(text[floor:pos][::-1])  # reversed: C-speed backward scan
+            i = pos - (back.end() if back else 0)
+            name = text[i : m.end("suffix")]
+            words = [w.lower() for w in _WORDS.findall(name)]
+            prev = _PREV_WORD.search(text, max(0, pos - 16), i)
+            if prev and len(words) == 1 and words[0] == "key":
+                words.insert(0, prev.group(1).lower())  # prose: "my API key is ..."
+            cls = _name_class(words)
+            if cls is None or value.rstrip("=").lower() == name.lower():
+                continue
+            op = m.group("op").strip().lower()
+            if not op and not name.startswith("--"):
+                continue  # `password Xyz` is prose; `--password Xyz` is a CLI flag
+            prose = op.startswith(("is", "was", "for", "of", "to"))
+            if _value_is_code(value, quoted, following) or not _value_ok(value, cls, prose):
+                continue
+            seen.add(vstart)
+            rule = GENERIC
+            if (
+                words[-1] in ("password", "pwd")
+                and m.group("op").strip() == "="
+                and (following == ";" or ";" in text[max(0, i - 80) : i])
+            ):
+                rule = CONNECTION_STRING
+            yield make_finding(rule, text, vstart, vend)

@@ -1,0 +1,270 @@
+"""False-positive control for candidate values: placeholders, demo values, low entropy.
+
+Docs, tutorials and templates are full of `your-api-key`, `sk_live_xxxxxxxx`, `<token>` and
+`${VAR}`; flagging them trains people to ignore the tool. Everything here is a cheap, pure
+function of the candidate value.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from typing import Any
+
+import re2
+
+#: Substrings (lower-case) that mark a value as a stand-in whatever surrounds them.
+PLACEHOLDER_MARKERS = (
+    "example",
+    "sample",
+    "dummy",
+    "placeholder",
+    "changeme",
+    "change_me",
+    "change-me",
+    "changeit",
+    "your",
+    "redacted",
+    "xxxx",
+    "****",
+    "....",
+    "\u2026",
+    "fake",
+    "insert",
+    "replace",
+    "todo",
+    "fixme",
+    "notreal",
+    "not_real",
+    "not-a-real",
+    "_here",
+    "-here",
+    "lorem",
+)
+
+#: Words that make a value a demo only when little else is left once they are removed
+#: (`supersecret`, `my-token-123`, `abc123abc123`), unlike `Kq9#secret#Zt81wP`.
+WEAK_WORDS = (
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "test",
+    "demo",
+    "super",
+    "abc123",
+    "123abc",
+    "123456",
+    "qwerty",
+    "letmein",
+    "foobar",
+    "admin",
+    "my",
+)
+
+#: Whole values that are never secrets (case-insensitive).
+_NON_VALUES = frozenset(
+    {
+        "true",
+        "false",
+        "null",
+        "none",
+        "nil",
+        "undefined",
+        "empty",
+        "required",
+        "optional",
+        "string",
+        "str",
+        "bytes",
+        "int",
+        "number",
+        "boolean",
+        "bool",
+        "object",
+        "any",
+        "unknown",
+        "secret",
+        "hidden",
+        "masked",
+        "default",
+        "env",
+        "environ",
+        "os",
+        "self",
+        "this",
+        "value",
+        "test",
+        "testing",
+        "demo",
+        "admin",
+        "root",
+        "guest",
+        "user",
+        "username",
+        "pass",
+        "n/a",
+        "na",
+        "tbd",
+    }
+)
+
+
+#: Values made only of these are masks (`xxx`, `***`, `x-x-x`), not credentials.
+_MASK_CHARS = frozenset("x*._-#")
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits per character of `value` (0 for empty)."""
+    if not value:
+        return 0.0
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+
+
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DIGIT = frozenset("0123456789")
+
+
+def char_classes(value: str) -> int:
+    """How many of lower / upper / digit / other the value mixes."""
+    chars = set(value)
+    other = chars - _LOWER - _UPPER - _DIGIT
+    return (
+        (not chars.isdisjoint(_LOWER))
+        + (not chars.isdisjoint(_UPPER))
+        + (not chars.isdisjoint(_DIGIT))
+        + bool(other)
+    )
+
+
+def longest_run(value: str) -> int:
+    """Length of the longest run of one repeated character."""
+    best = run = 0
+    prev = ""
+    for ch in value:
+        run = run + 1 if ch == prev else 1
+        prev = ch
+        best = max(best, run)
+    return best
+
+
+def longest_sequence(value: str) -> int:
+    """Length of the longest run of consecutive code points (`abcdef`, `123456`, `fedcba`)."""
+    best = run = 1 if value else 0
+    step = 0
+    for a, b in itertools.pairwise(value):
+        d = ord(b) - ord(a)
+        if d in (1, -1) and (run == 1 or d == step):
+            run += 1
+            step = d
+        else:
+            run = 1 if d not in (1, -1) else 2
+            step = d
+        best = max(best, run)
+    return best
+
+
+_DIGITS = "0123456789"
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+#: Every 6-character ascending or descending run of digits or letters.
+_SEQUENCES6 = tuple(
+    {
+        seq[i : i + 6]
+        for seq in (_DIGITS, _LETTERS, _DIGITS[::-1], _LETTERS[::-1])
+        for i in range(len(seq) - 5)
+    }
+)
+_RUN5 = re.compile(r"(.)\1{4}", re.S)
+
+
+def has_sequence6(low: str) -> bool:
+    """True if the lower-cased value contains `abcdef`, `123456`, `987654`, ..."""
+    return any(seq in low for seq in _SEQUENCES6)
+
+
+def is_periodic(value: str, max_period: int = 8) -> bool:
+    """True for values that repeat a short chunk, e.g. `abc123abc123abc123`."""
+    n = len(value)
+    return any(value[p:] == value[:-p] for p in range(1, min(max_period, n // 2) + 1))
+
+
+def _re2(pattern: str) -> Any:
+    options = re2.Options()
+    options.log_errors = False
+    return re2.compile(pattern, options=options)
+
+
+#: One RE2 pass (a DFA: linear, and one call instead of dozens of substring tests) over the
+#: value: marker words and counting sequences (any case), template / interpolation syntax
+#: (case matters there: `%s` is printf, `%S` may be part of a password).
+_STANDIN = _re2(
+    "(?i:"
+    + "|".join(re.escape(m) for m in PLACEHOLDER_MARKERS)
+    + "|"
+    + "|".join(sorted(_SEQUENCES6))
+    + r")|\$\{|\$\(|\{\{|\}\}|%\(|%s\b|<[A-Za-z_ -]{1,40}>|\bENC\[|^\$[A-Za-z_]"
+    + r"|^@[A-Za-z.]{1,40}\(|^![A-Za-z][A-Za-z0-9_:]{0,30}$"
+)
+_WEAK = _re2("(?i:" + "|".join(re.escape(w) for w in WEAK_WORDS) + ")")
+
+
+def is_placeholder(value: str) -> bool:
+    """True when `value` reads as a stand-in: a template, a marker word, or a trivial pattern."""
+    if not value:
+        return True
+    low = value.lower()
+    if low in _NON_VALUES or set(low) <= _MASK_CHARS:
+        return True
+    if _STANDIN.search(value) is not None:
+        return True
+    if _is_trivial_shape(value):
+        return True
+    if _WEAK.search(value) is None:
+        return False
+    rest = low
+    for word in WEAK_WORDS:
+        rest = rest.replace(word, "")
+    return len(rest) < 6 or is_trivial(rest)
+
+
+def is_trivial(value: str) -> bool:
+    """Repeated characters, counting sequences or a short repeating chunk (first 256 chars)."""
+    value = value[:256]
+    if len(value) >= 6 and has_sequence6(value.lower()):
+        return True
+    return _is_trivial_shape(value)
+
+
+def _is_trivial_shape(value: str) -> bool:
+    value = value[:256]
+    n = len(value)
+    if n >= 5 and _RUN5.search(value) is not None and longest_run(value) >= max(5, n // 3):
+        return True
+    if n >= 8 and is_periodic(value):
+        return True
+    return n >= 12 and len(set(value)) <= max(3, min(n // 8, 6))
+
+
+def is_random_looking(value: str, *, min_len: int = 8, min_entropy: float = 3.0) -> bool:
+    """Long enough, high enough entropy, not a placeholder: the generic secret gate."""
+    if len(value) < min_len or is_placeholder(value):
+        return False
+    return shannon_entropy(value) >= min_entropy
+
+
+def token_body_ok(body: str, *, min_entropy: float = 3.0) -> bool:
+    """Gate for the random part of a provider token (after its fixed prefix).
+
+    Provider tokens are 20+ characters from a 62+ symbol alphabet, so their entropy is far above
+    3 bits/char; demo values (`sk_live_abc123abc123...`, `ghp_xxxxxxxx`) fail here.
+    """
+    if not body or is_placeholder(body):
+        return False
+    return len(body) < 12 or shannon_entropy(body) >= min_entropy

@@ -1,0 +1,94 @@
+"""Java: imports (single, wildcard, static), annotations, method invocations, constructors."""
+
+from __future__ import annotations
+
+from .helpers import classify, reasons, region, symbols, zone
+
+JAVA = """
+package com.acme.auth;
+
+import java.util.List;
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.security.access.prepost.PreAuthorize;
+
+public class TokenService {
+    private final List<String> audit = List.of();
+
+    public String describe() {
+        return "token service";
+    }
+
+    @PreAuthorize("hasRole('ADMIN')")
+    public byte[] encrypt(byte[] key, byte[] data) throws Exception {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
+        return cipher.doFinal(data);
+    }
+
+    static class Keys {
+        SecretKeySpec spec(byte[] k) { return new SecretKeySpec(k, "AES"); }
+    }
+}
+"""
+
+
+def test_import_of_a_class_is_matched_by_its_package() -> None:
+    result = classify(zone("crypto", imports=["javax.crypto"]), "T.java", JAVA)
+    assert symbols(result) == {"TokenService.encrypt", "TokenService.Keys.spec"}
+    r = region(result, "crypto", "TokenService.encrypt")
+    assert (r.kind, r.start_line, r.end_line) == ("method", 15, 20)  # annotation included
+
+
+def test_import_pattern_naming_the_class() -> None:
+    result = classify(zone("crypto", imports=["javax.crypto.Cipher"]), "T.java", JAVA)
+    assert symbols(result) == {"TokenService.encrypt"}
+
+
+def test_wildcard_import() -> None:
+    code = JAVA.replace("import javax.crypto.Cipher;\nimport javax.crypto.spec.SecretKeySpec;\n", "import javax.crypto.*;\n")
+    # the package itself: no way to know which names it provides, so the file
+    assert symbols(classify(zone("crypto", imports=["javax.crypto"]), "T.java", code)) == {None}
+    # a class of the package: its uses
+    assert symbols(classify(zone("crypto", imports=["javax.crypto.Cipher"]), "T.java", code)) == {"TokenService.encrypt"}
+
+
+def test_calls_with_and_without_package() -> None:
+    result = classify(zone("crypto", calls=["Cipher.getInstance"]), "T.java", JAVA)
+    assert symbols(result) == {"TokenService.encrypt"}
+    result = classify(zone("crypto", calls=["javax.crypto.Cipher.getInstance"]), "T.java", JAVA)
+    assert symbols(result) == {"TokenService.encrypt"}
+    fq = "class A { void f() { javax.crypto.Cipher.getInstance(\"AES\"); } void g() { x.getInstance(); } }\n"
+    assert symbols(classify(zone("crypto", calls=["Cipher.getInstance"]), "A.java", fq)) == {"A.f"}
+
+
+def test_constructor_calls() -> None:
+    result = classify(zone("crypto", calls=["SecretKeySpec"]), "T.java", JAVA)
+    assert symbols(result) == {"TokenService.encrypt", "TokenService.Keys.spec"}
+
+
+def test_annotations() -> None:
+    result = classify(zone("auth", decorators=["PreAuthorize", "Secured"]), "T.java", JAVA)
+    assert symbols(result) == {"TokenService.encrypt"}
+    assert reasons(result, "auth", "TokenService.encrypt") == ("decorator PreAuthorize",)
+    fq = """
+    @org.springframework.security.access.annotation.Secured("ROLE_X")
+    class Admin {
+        @Secured("ROLE_Y") private String field;
+        void ok() {}
+    }
+    """
+    result = classify(zone("auth", decorators=["Secured"]), "A.java", fq)
+    assert symbols(result) == {"Admin"}
+
+
+def test_static_import() -> None:
+    code = "import static javax.crypto.Cipher.getInstance;\nclass A { void f() { getInstance(\"AES\"); } void g() {} }\n"
+    assert symbols(classify(zone("crypto", imports=["javax.crypto"]), "A.java", code)) == {"A.f"}
+    assert symbols(classify(zone("crypto", calls=["Cipher.getInstance"]), "A.java", code)) == {"A.f"}
+
+
+def test_symbols() -> None:
+    result = classify(zone("c", symbols=["(?i)^(encrypt|keys)$"]), "T.java", JAVA)
+    assert symbols(result) == {"TokenService.encrypt", "TokenService.Keys"}
+    assert region(result, "c", "TokenService.Keys").kind == "class"

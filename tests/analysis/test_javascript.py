@@ -1,0 +1,240 @@
+"""JavaScript, TypeScript and TSX: imports, require, calls, decorators, symbols."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import classify, reasons, region, symbols, zone
+
+AUTH = zone("auth", imports=["jsonwebtoken", "crypto"])
+
+
+@pytest.mark.parametrize("path", ["a.js", "a.mjs", "a.ts", "a.tsx"])
+def test_import_forms(path: str) -> None:
+    result = classify(
+        AUTH,
+        path,
+        """
+        import jwt from "jsonwebtoken";
+        import * as c from "node:crypto";
+        import { createHash as h } from "crypto";
+        import { format } from "util";
+
+        export function sign(user) {
+          return jwt.sign({ sub: user }, "k");
+        }
+
+        export const digest = (s) => c.createHash("sha256").update(s).digest("hex");
+
+        function hashIt(s) {
+          return h("sha1").update(s);
+        }
+
+        function greet(name) {
+          return format("Hello %s", name);
+        }
+        """,
+    )
+    assert symbols(result) == {"sign", "digest", "hashIt"}
+    r = region(result, "auth", "sign")
+    assert (r.start_line, r.end_line, r.kind) == (6, 8, "function")  # `export` included
+
+
+def test_require_forms() -> None:
+    result = classify(
+        AUTH,
+        "server.js",
+        """
+        const jwt = require("jsonwebtoken");
+        const { createCipheriv, randomBytes: rb } = require("crypto");
+        const verify = require("jsonwebtoken").verify;
+
+        function issue(id) { return jwt.sign({ id }, "k"); }
+        function enc(k, iv) { return createCipheriv("aes-256-gcm", k, iv); }
+        function nonce() { return rb(12); }
+        function check(t) { return verify(t, "k"); }
+        function inline() { return require("crypto").randomUUID(); }
+        async function lazy() { const m = await import("jsonwebtoken"); return m; }
+        function plain(a) { return a + 1; }
+        """,
+    )
+    assert symbols(result) == {"issue", "enc", "nonce", "check", "inline", "lazy"}
+
+
+def test_module_level_use_and_side_effect_import() -> None:
+    assert symbols(classify(AUTH, "a.js", 'const jwt = require("jsonwebtoken");\nexport default jwt;\n')) == {None}
+    assert symbols(classify(AUTH, "a.js", 'import "crypto";\nfunction f() {}\n')) == {None}
+    assert symbols(classify(AUTH, "a.js", 'export { sign } from "jsonwebtoken";\nfunction f() {}\n')) == {None}
+
+
+def test_module_boundaries() -> None:
+    code = 'import CryptoJS from "crypto-js";\nimport x from "jsonwebtoken-lite";\nfunction f() { return CryptoJS.x + x; }\n'
+    assert classify(AUTH, "a.js", code).regions == ()
+    code = 'import { a } from "jsonwebtoken/lib/sign";\nfunction f() { return a(); }\n'
+    assert symbols(classify(AUTH, "a.js", code)) == {"f"}
+
+
+CRYPTO_CALLS = zone("crypto", calls=["crypto.createCipheriv", "createHash", "crypto.subtle.encrypt"])
+
+
+def test_calls_through_bindings() -> None:
+    result = classify(
+        CRYPTO_CALLS,
+        "c.ts",
+        """
+        import crypto from "crypto";
+        import { createCipheriv } from "node:crypto";
+        const { createCipheriv: cc } = require("crypto");
+
+        class Vault {
+          seal(k: Buffer, iv: Buffer) {
+            return crypto.createCipheriv("aes-256-gcm", k, iv);
+          }
+          seal2(k: Buffer, iv: Buffer) {
+            return createCipheriv("aes-256-gcm", k, iv);
+          }
+          digest(s: string) {
+            return this.hasher.createHash(s);
+          }
+          open(k: CryptoKey, d: ArrayBuffer) {
+            return window.crypto.subtle.encrypt({ name: "AES-GCM" }, k, d);
+          }
+          label() {
+            return "vault";
+          }
+        }
+        const seal3 = (k, iv) => cc("aes-128-gcm", k, iv);
+        """,
+    )
+    assert symbols(result) == {"Vault.seal", "Vault.seal2", "Vault.digest", "Vault.open", "seal3"}
+    assert region(result, "crypto", "Vault.seal").kind == "method"
+    assert reasons(result, "crypto", "Vault.seal2") == ("call crypto.createCipheriv",)
+
+
+def test_new_expression_counts_as_a_call() -> None:
+    result = classify(zone("x", calls=["Stripe"]), "p.js", "function pay() { return new Stripe(key); }\n")
+    assert symbols(result) == {"pay"}
+
+
+def test_typescript_decorators() -> None:
+    result = classify(
+        zone("auth", decorators=["UseGuards", "Roles", "auth.Required"]),
+        "c.ts",
+        """
+        @Controller("users")
+        export class UsersController {
+          @UseGuards(AuthGuard("jwt"))
+          @Get()
+          list() {
+            return [];
+          }
+
+          @Roles("admin") remove() {}
+
+          @auth.Required()
+          update() {}
+
+          health() {
+            return "ok";
+          }
+        }
+
+        @UseGuards(AdminGuard)
+        class Admin {}
+        """,
+    )
+    assert symbols(result) == {"UsersController.list", "UsersController.remove", "UsersController.update", "Admin"}
+    r = region(result, "auth", "UsersController.list")
+    assert r.start_line == 3  # the decorators belong to the method's region
+
+
+def test_symbols_and_imports_in_type_positions() -> None:
+    result = classify(
+        [zone("auth", symbols=["(?i)^(login|issueToken)$"], imports=["jsonwebtoken"])],
+        "t.ts",
+        """
+        import type { JwtPayload } from "jsonwebtoken";
+
+        interface Session { user: string }
+
+        export async function login(u: string): Promise<Session> { return { user: u }; }
+        const issueToken = function () { return "t"; };
+        export class Api {
+          parse(p: JwtPayload) { return p.sub; }
+          private formatGreeting = (n: string) => `hi ${n}`;
+        }
+        """,
+    )
+    assert symbols(result) == {"login", "issueToken", "Api.parse"}
+
+
+def test_tsx_component() -> None:
+    result = classify(
+        zone("auth", imports=["next-auth/react"]),
+        "Page.tsx",
+        """
+        import { useSession } from "next-auth/react";
+
+        export default function Page() {
+          const { data } = useSession();
+          return <div>{data?.user?.name}</div>;
+        }
+
+        function Footer() {
+          return <footer>hi</footer>;
+        }
+        """,
+    )
+    assert symbols(result) == {"Page"}
+
+
+def test_imported_names_in_member_decorators_belong_to_the_member() -> None:
+    result = classify(
+        zone("auth", imports=["@nestjs/passport"]),
+        "c.ts",
+        """
+        import { AuthGuard } from "@nestjs/passport";
+
+        export class ProfileController {
+          @UseGuards(AuthGuard("jwt"))
+          me() { return 1; }
+
+          version() { return "1"; }
+        }
+        """,
+    )
+    assert symbols(result) == {"ProfileController.me"}
+
+
+def test_commonjs_and_default_exports_are_definitions() -> None:
+    result = classify(
+        AUTH,
+        "legacy.js",
+        """
+        const jwt = require("jsonwebtoken");
+
+        exports.login = (req) => jwt.sign({ sub: req.user }, "k");
+        module.exports.check = function check(t) { return jwt.verify(t, "k"); };
+        const api = { refresh: function () { return jwt.sign({}, "k"); }, ping() { return 1; } };
+
+        export default function () {
+          return jwt.decode("t");
+        }
+        """,
+    )
+    assert symbols(result) == {"login", "check", "refresh", "default"}
+    named = classify(zone("a", symbols=["^(login|check)$"]), "x.js", "exports.login = () => 1;\nmodule.exports = function check() {};\n")
+    assert symbols(named) == {"login", "check"}
+
+
+def test_anonymous_callbacks_at_module_level_mark_the_file() -> None:
+    code = 'import jwt from "jsonwebtoken";\napp.get("/", (req, res) => res.send(jwt.sign({}, "k")));\n'
+    assert symbols(classify(AUTH, "routes.js", code)) == {None}
+
+
+def test_package_names_with_dots_are_not_subpaths() -> None:
+    code = 'import merge from "lodash.merge";\nexport function f(a, b) { return merge(a, b); }\n'
+    assert classify(zone("z", imports=["lodash"]), "a.js", code).regions == ()
+    assert symbols(classify(zone("z", imports=["lodash.merge"]), "a.js", code)) == {"f"}
+    named = 'import { createCipheriv } from "crypto";\nexport function f() { return createCipheriv(); }\nexport function g() {}\n'
+    assert symbols(classify(zone("z", imports=["crypto.createCipheriv"]), "a.js", named)) == {"f"}

@@ -1,0 +1,128 @@
+"""User tree-sitter queries: captures, `#match?` (RE2), prefilters, time budget, bad queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from pavedroad.analysis import classify as classify_module
+from pavedroad.analysis.prefilter import query_requirements, regex_literals
+
+from .helpers import classifier, classify, reasons, symbols, zone
+
+ENV_QUERY = """
+(subscript
+  value: (attribute object: (identifier) @_os attribute: (identifier) @_env)
+  subscript: (string (string_content) @key)
+  (#eq? @_os "os") (#eq? @_env "environ") (#match? @key "(?i)(secret|token)$"))
+"""
+
+CODE = """
+import os
+
+DEBUG = os.environ["DEBUG"]
+
+def api_token():
+    return os.environ["API_TOKEN"]
+
+def home():
+    return os.environ["HOME"]
+
+class Settings:
+    secret = os.environ["APP_SECRET"]
+"""
+
+
+def test_match_predicate_and_enclosing_symbols() -> None:
+    result = classify(zone("secrets", queries={"python": ENV_QUERY}), "s.py", CODE)
+    assert symbols(result) == {"api_token", "Settings"}
+    assert reasons(result, "secrets", "api_token") == ("query python#0",)
+
+
+def test_module_level_capture_and_scope_file() -> None:
+    query = '((identifier) @x (#eq? @x "DEBUG"))'
+    assert symbols(classify(zone("z", queries={"python": query}), "s.py", CODE)) == {None}
+    result = classify(zone("z", scope="file", queries={"python": ENV_QUERY}), "s.py", CODE)
+    assert symbols(result) == {None}
+
+
+def test_query_language_aliases_and_typescript_on_tsx() -> None:
+    query = '((identifier) @x (#eq? @x "secretKey"))'
+    code = "export function f() { const secretKey = 1; return secretKey; }\nexport function g() {}\n"
+    z = zone("z", queries={"ts": query})
+    assert symbols(classify(z, "a.ts", code)) == {"f"}
+    assert symbols(classify(z, "a.tsx", code)) == {"f"}
+    assert classify(z, "a.js", code).regions == ()
+
+
+def test_prefilter_skips_files_without_the_literals() -> None:
+    c = classifier(zone("secrets", queries={"python": ENV_QUERY}))
+    query = c._plan("python").queries[0]
+    assert classify_module._query_windows(query, b"x = 1\n", {}) == []
+    assert classify_module._query_windows(query, b"import os\nos.environ['HOME']\n", {}) == []
+    data = CODE.encode()
+    windows = classify_module._query_windows(query, data, {})
+    assert windows  # the query only runs around these
+    for start, end in windows:
+        text = data[start:end].lower()
+        assert b"environ" in text or b"secret" in text or b"token" in text
+
+
+def test_invalid_queries_and_regexes_become_notes() -> None:
+    c = classifier(
+        zone("a", queries={"python": "(not_a_node) @x"}),
+        zone("b", queries={"cobol": "(x)"}),
+        zone("c", symbols=["(a+)+\\1"]),
+        zone("d", queries={"python": '((identifier) @x (#match? @x "(?=look)"))'}),
+    )
+    assert len(c.notes) == 4
+    assert c.classify("a.py", b"def f():\n    pass\n").regions == ()
+
+
+def test_query_over_budget_is_ignored_with_a_note() -> None:
+    c = classifier(zone("z", queries={"python": "(identifier) @x"}), query_budget=0.0)
+    result = c.classify("a.py", b"x = 1\n" * 50)
+    assert result.regions == ()
+    assert any("time budget" in note for note in result.notes)
+
+
+def test_query_budget_is_checked_between_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pavedroad.analysis import languages
+
+    monkeypatch.setattr(languages, "_QUERY_CHUNK_BYTES", 64)
+    c = classifier(zone("z", queries={"python": '((identifier) @x (#match? @x "^y"))'}))
+    data = b"".join(b"def f%d():\n    y%d = 1\n" % (i, i) for i in range(40))
+    assert len(c.classify("a.py", data).regions) == 40
+
+
+def test_regex_literals() -> None:
+    assert regex_literals("(?i)^(login|logout)$") == {"login", "logout"}
+    assert regex_literals("^aws_iam_") == {"aws_iam_"}
+    assert regex_literals("(?i)^(en|de)crypt") == {"encrypt", "decrypt"}
+    assert regex_literals("(?i)^verify_?token$") == {"verify_token", "verifytoken"}
+    assert regex_literals("(?i)(^|_)(ssn|dob)(_|$)") == {"ssn", "dob"}
+    assert regex_literals("drivers?_licen[cs]e") == {"driver_licence", "driver_license", "drivers_licence", "drivers_license"}
+    assert regex_literals(".*") is None
+    assert regex_literals("a|bc") is None  # too short to help
+    assert regex_literals("x(?:foo|)y") is None
+    assert regex_literals("[") is None
+
+
+def test_query_requirements() -> None:
+    reqs = query_requirements(ENV_QUERY)
+    assert reqs == [[frozenset({"environ"}), frozenset({"secret", "token"})]]
+    assert query_requirements("(a) @x ((b) @y (#eq? @y \"hello\"))") is None  # first pattern: none
+    assert query_requirements("[(a) (b)] @x") is None
+    assert query_requirements('((a) @x (#eq? @x "hello"))?') is None
+    assert query_requirements("(a") is None
+
+
+def test_predicates_over_optional_captures_are_not_requirements() -> None:
+    assert query_requirements('((identifier)? @x (#eq? @x "hello"))') is None
+    assert query_requirements('((call (identifier) @f (string)* @s) (#eq? @s "hello"))') is None
+    assert query_requirements('[((identifier) @x (#eq? @x "hello")) (string)]') is None
+    assert query_requirements('((call (identifier) @f) (#eq? @f "hello"))') == [[frozenset({"hello"})]]
+    assert query_requirements('((call "print" @kw) (#eq? @kw "print"))') == [[frozenset({"print"})]]
+    # and the classifier agrees: a file without "hello" still gets the optional-capture match
+    result = classify(zone("z", queries={"python": '((function_definition (comment)? @c) @f (#eq? @c "hello"))'}),
+                      "a.py", "def f():\n    pass\n")
+    assert symbols(result) == {"f"}
