@@ -103,6 +103,7 @@ def _existing_path(raw: str) -> Path | None:
 
 def _zones(args: argparse.Namespace) -> int:
     from pavedroad import zonemap
+    from pavedroad.analysis.classify import Classifier
 
     path = _existing_path(args.path)
     if path is None:
@@ -110,10 +111,11 @@ def _zones(args: argparse.Namespace) -> int:
     root, config = _load(path, args.central)
     if config is None:
         return EXIT_USAGE
-    files = zonemap.scan(root, config, jobs=args.jobs)
-    if path != root and path.is_relative_to(root):
-        prefix = path.relative_to(root).as_posix()
-        files = [f for f in files if f.path == prefix or f.path.startswith(prefix + "/")]
+    if path.is_file():
+        found = zonemap.classify_path(Classifier(config), root, path.relative_to(root).as_posix())
+        files = [found] if found is not None and found.regions else []
+    else:
+        files = zonemap.scan(root, config, jobs=args.jobs, start=path)
     if args.format == "json":
         print(json.dumps(zonemap.to_json(root, files), indent=2))
     else:

@@ -52,9 +52,19 @@ def _classify_chunk(paths: Sequence[str]) -> list[FileZones]:
     return [r for r in results if r is not None and r.regions]
 
 
-def scan(root: Path, config: EffectiveConfig, *, jobs: int | None = None) -> list[FileZones]:
-    """Every file under `root` that is in at least one zone, sorted by path."""
-    paths = sorted(iter_files(root))
+def scan(
+    root: Path, config: EffectiveConfig, *, jobs: int | None = None, start: Path | None = None
+) -> list[FileZones]:
+    """Every file under `start` (default: `root`) that is in at least one zone, sorted by path.
+
+    Paths are relative to `root`, where the config lives. A directory the user names explicitly is
+    scanned even when a `.gitignore` above it ignores it; ignore files at and below it apply.
+    """
+    if start is None or start == root:
+        paths = sorted(iter_files(root))
+    else:
+        prefix = start.relative_to(root).as_posix()
+        paths = sorted(f"{prefix}/{p}" for p in iter_files(start))
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         classifier = Classifier(config)

@@ -31,3 +31,25 @@ def test_read_bounded_never_reads_a_huge_file_whole(tmp_path: Path):
     assert size == 100_000 and len(data) <= 8192
     small, size = read_bounded(big, 200_000)
     assert len(small) == size == 100_000
+
+
+def test_zone_map_of_a_directory_ignored_above_it(tmp_path: Path):
+    """`pavedroad zones DIR` scans DIR even when the enclosing repo's .gitignore ignores it."""
+    import subprocess
+    import sys
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("versions/\n")
+    target = tmp_path / "versions" / "lib"
+    target.mkdir(parents=True)
+    (target / "auth.py").write_text("import jwt\n\ndef login(t):\n    return jwt.decode(t)\n")
+    (target / ".gitignore").write_text("skip.py\n")
+    (target / "skip.py").write_text("import jwt\njwt.decode(1)\n")
+    (tmp_path / ".pavedroad.yaml").write_text("version: 1\nextends: [preset:auth]\n")
+    done = subprocess.run([sys.executable, "-m", "pavedroad", "zones", str(target), "--format", "json"],
+                          capture_output=True, text=True, check=True)
+    import json
+
+    files = json.loads(done.stdout)["files"]
+    assert [f["path"] for f in files] == ["versions/lib/auth.py"]
+    assert files[0]["regions"][0]["symbol"] == "login"
