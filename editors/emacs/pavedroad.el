@@ -235,7 +235,8 @@ the kill ring.  Returns the result plist."
   (let* ((server (pavedroad--server))
          (root (project-root (eglot--project server)))
          (result (jsonrpc-request server :workspace/executeCommand
-                                  (list :command "pavedroad.showZoneMap" :arguments [])))
+                                  (list :command "pavedroad.showZoneMap"
+                                        :arguments (vector (eglot--path-to-uri root)))))
          (buf (get-buffer-create "*pavedroad zones*")))
     (with-current-buffer buf
       (let ((inhibit-read-only t))
@@ -244,6 +245,14 @@ the kill ring.  Returns the result plist."
         (insert (format "pavedroad zone map of %s\n\n" root))
         (cl-loop for f across (or (plist-get result :files) [])
                  for path = (or (plist-get f :path) (plist-get f :file) (plist-get f :uri))
+                 for regions = (plist-get f :regions)
+                 if (and regions (> (length regions) 0))
+                 do (cl-loop for r across regions
+                             for symbol = (plist-get r :symbol)
+                             do (insert (format "%s:%s: %s%s\n" path (or (plist-get r :start_line) 1)
+                                                (plist-get r :zone)
+                                                (if (stringp symbol) (format " (%s)" symbol) ""))))
+                 else
                  do (cl-loop for z across (or (plist-get f :zones) [])
                              for id = (if (stringp z) z (plist-get z :id))
                              for regions = (and (listp z) (plist-get z :regions))

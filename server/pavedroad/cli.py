@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     lsp = sub.add_parser("lsp", help="start the language server on stdio")
     lsp.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    # vscode-languageclient and others append --stdio; stdio is the only transport anyway.
+    lsp.add_argument("--stdio", action="store_true", help=argparse.SUPPRESS)
 
     def add_config_args(p: argparse.ArgumentParser) -> None:
         p.add_argument(

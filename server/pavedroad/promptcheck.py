@@ -13,7 +13,12 @@ from urllib.parse import unquote, urlparse
 
 from pavedroad.analysis.classify import Classifier
 from pavedroad.config.model import EffectiveConfig, Level
-from pavedroad.prompts import DEFAULT_PROMPT_FILE_PATTERNS, PromptReport, check_prompt, is_prompt_file
+from pavedroad.prompts import (
+    DEFAULT_PROMPT_FILE_PATTERNS,
+    PromptReport,
+    check_prompt,
+    is_prompt_file,
+)
 from pavedroad.zonemap import classify_path
 
 #: Only files this large or smaller are classified to learn their zones' `context` level.

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pavedroad.analysis.classify import MAX_PARSE_BYTES, Classifier
-from pavedroad.analysis.model import FileZones
+from pavedroad.analysis.model import FileZones, Region
 from pavedroad.config.model import EffectiveConfig
 from pavedroad.workspace import is_binary, iter_files, read_bounded
 
@@ -24,17 +24,49 @@ def classify_path(classifier: Classifier, root: Path, rel_path: str) -> FileZone
     except OSError:
         return None
     if size > MAX_PARSE_BYTES:
-        return _path_only(classifier, rel_path, f"too large to parse ({size / 1048576:.1f} MB)")
+        return _path_only(classifier, root, rel_path, f"too large to parse ({size / 1048576:.1f} MB)")
     if is_binary(data):
-        return _path_only(classifier, rel_path, "binary")
+        return _path_only(classifier, root, rel_path, "binary")
     return classifier.classify(rel_path, data)
 
 
-def _path_only(classifier: Classifier, rel_path: str, reason: str) -> FileZones:
-    # The classifier already applies path rules only for binary data; an empty body does the same
-    # for huge files without reading them.
-    zones = classifier.classify(rel_path, b"\0")
-    return FileZones(zones.path, zones.language, zones.regions, reason)
+def _path_only(classifier: Classifier, root: Path, rel_path: str, reason: str) -> FileZones:
+    """Path-rule regions of a file that is not parsed, spanning its real line count."""
+    zone_ids = classifier.path_zones(rel_path)
+    if not zone_ids:
+        return FileZones(rel_path, None, (), reason)
+    lines, size = _count_lines(root / rel_path)
+    regions = tuple(
+        Region(zone, 1, lines, 0, size, None, tuple(r for r in _path_reasons(classifier, rel_path, zone)), "file")
+        for zone in zone_ids
+    )
+    return FileZones(rel_path, None, regions, reason)
+
+
+def _path_reasons(classifier: Classifier, rel_path: str, zone_id: str) -> list[str]:
+    zone = classifier.config.zone(zone_id)
+    return [f"path {pattern}" for pattern in (zone.match.paths if zone else ()) if _matches(pattern, rel_path)] or ["path"]
+
+
+def _matches(pattern: str, rel_path: str) -> bool:
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(rel_path)
+
+
+def _count_lines(path: Path) -> tuple[int, int]:
+    """Lines and bytes of a file, streamed in 1 MB chunks (huge files are never held in memory)."""
+    lines = size = 0
+    last = b"\n"
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                lines += chunk.count(b"\n")
+                size += len(chunk)
+                last = chunk[-1:]
+    except OSError:
+        return 1, 0
+    return max(1, lines + (last != b"\n")), size
 
 
 _worker_classifier: Classifier | None = None

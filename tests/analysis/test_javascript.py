@@ -236,5 +236,8 @@ def test_package_names_with_dots_are_not_subpaths() -> None:
     code = 'import merge from "lodash.merge";\nexport function f(a, b) { return merge(a, b); }\n'
     assert classify(zone("z", imports=["lodash"]), "a.js", code).regions == ()
     assert symbols(classify(zone("z", imports=["lodash.merge"]), "a.js", code)) == {"f"}
-    named = 'import { createCipheriv } from "crypto";\nexport function f() { return createCipheriv(); }\nexport function g() {}\n'
-    assert symbols(classify(zone("z", imports=["crypto.createCipheriv"]), "a.js", named)) == {"f"}
+
+
+def test_typescript_import_equals_require() -> None:
+    code = 'import jwt = require("jsonwebtoken");\nexport function f() { return jwt.sign({}, "k"); }\nexport function g() {}\n'
+    assert symbols(classify(AUTH, "a.ts", code)) == {"f"}

@@ -310,3 +310,21 @@ def test_names_used_in_decorators_belong_to_the_decorated_function() -> None:
         """,
     )
     assert symbols(result) == {"me"}
+
+
+def test_dotted_import_with_alias() -> None:
+    result = classify(
+        zone("crypto", imports=["cryptography.hazmat"]),
+        "k.py",
+        """
+        import cryptography.hazmat.primitives.hashes as h
+        import cryptography.fernet as f
+
+        def digest():
+            return h.SHA256()
+
+        def box(key):
+            return f.Fernet(key)
+        """,
+    )
+    assert symbols(result) == {"digest"}

@@ -84,11 +84,34 @@
             :sent (if sent t :false) :version version :waited_ok (if ok t :false)
             :seconds (- (float-time) t0) :diagnostics (vconcat (drv-diags))))))
 
+(defun drv-extra ()
+  "Exercise the package's commands in the first case's buffer."
+  (let (zones prompt map-lines)
+    (condition-case err
+        (progn
+          (setq zones (mapcar (lambda (z) (plist-get z :id)) (pavedroad-zones-at-point)))
+          (setq prompt (pavedroad-check-prompt (format "deploy with key %s please" (getenv "PAVEDROAD_FAKE_KEY"))))
+          (save-window-excursion
+            (pavedroad-zone-map)
+            (with-current-buffer "*pavedroad zones*"
+              (setq map-lines (count-matches ":[0-9]+: " (point-min) (point-max))))))
+      (error (setq zones (list (format "error: %s" (error-message-string err))))))
+    (list :zones (vconcat zones)
+          :verdict (or (plist-get prompt :verdict) :null)
+          :redacted (or (plist-get prompt :redacted) :null)
+          :zone_map_lines (or map-lines 0))))
+
 (let* ((cases (json-parse-string (getenv "PAVEDROAD_CASES")))
        (results (condition-case err
                     (mapcar #'drv-case (append cases nil))
-                  (error (list (list :error (error-message-string err)))))))
-  (princ (json-encode (list :cases (vconcat results) :emacs emacs-version
+                  (error (list (list :error (error-message-string err))))))
+       (extra (when (equal (getenv "PAVEDROAD_EXTRA") "commands")
+                (with-current-buffer (find-buffer-visiting
+                                      (expand-file-name (gethash "file" (aref cases 0)) drv-root))
+                  (goto-char (point-min))
+                  (forward-line (gethash "insert_at" (aref cases 0)))
+                  (drv-extra)))))
+  (princ (json-encode (list :cases (vconcat results) :extra (or extra :null) :emacs emacs-version
                             :eglot (or (and (fboundp 'package-get-version) (ignore-errors (package-get-version))) ""))))
   (princ "\n")
   (dolist (server (ignore-errors (cl-loop for s being the hash-values of eglot--servers-by-project append s)))

@@ -115,7 +115,7 @@ local ok_all, err_all = pcall(function()
     end)
     vim.wait(10000, function() return done end, 10)
     done = false
-    pavedroad.check_prompt('deploy with key AKIAIOSFODNN7EXAMPLE and mail jane.doe@example.com', nil, function(err, result)
+    pavedroad.check_prompt('deploy with key ' .. vim.env.PAVEDROAD_FAKE_KEY .. ' please', nil, function(err, result)
       extra.prompt_error, extra.prompt, done = err or vim.NIL, result or vim.NIL, true
     end)
     vim.wait(10000, function() return done end, 10)

@@ -18,6 +18,7 @@ from .helpers import (
     AUTH_INSERT_AT,
     AUTH_LINES,
     EDITORS,
+    FAKE_AWS_KEY,
     HERE,
     TESTS_FILE,
     TESTS_INSERT_AT,
@@ -45,30 +46,31 @@ def _eglot_available(emacs: str, env: dict[str, str]) -> bool:
     return probe.returncode == 0
 
 
-def test_emacs_eglot_ai_edit_in_auth_zone_and_not_in_tests_zone(
-    editor_workspace: Path, tmp_path: Path
-) -> None:
+AUTH_CASE = {
+    "file": AUTH_FILE,
+    "insert_at": AUTH_INSERT_AT,
+    "lines": AUTH_LINES,
+    "expect_code": "PR102",
+}
+TESTS_CASE = {
+    "file": TESTS_FILE,
+    "insert_at": TESTS_INSERT_AT,
+    "lines": TESTS_LINES,
+    "expect_code": None,
+}
+
+
+def run_emacs(
+    workspace: Path, tmp_path: Path, cases: list[dict[str, Any]], extra: str = ""
+) -> dict[str, Any]:
     emacs = need("emacs", "Emacs (Debian package emacs-nox)")
-    cases = [
-        {
-            "file": AUTH_FILE,
-            "insert_at": AUTH_INSERT_AT,
-            "lines": AUTH_LINES,
-            "expect_code": "PR102",
-        },
-        {
-            "file": TESTS_FILE,
-            "insert_at": TESTS_INSERT_AT,
-            "lines": TESTS_LINES,
-            "expect_code": None,
-        },
-    ]
     env = isolated_env(
         tmp_path,
         PAVEDROAD_CMD=json.dumps(server_command()),
-        PAVEDROAD_ROOT=str(editor_workspace),
+        PAVEDROAD_ROOT=str(workspace),
         PAVEDROAD_EL=str(EDITORS / "emacs" / "pavedroad.el"),
         PAVEDROAD_CASES=json.dumps(cases),
+        PAVEDROAD_EXTRA=extra,
     )
     if not _eglot_available(emacs, env):
         need(Path("/usr/share/emacs/site-lisp/elpa/eglot"), "eglot (Debian package elpa-eglot)")
@@ -76,7 +78,7 @@ def test_emacs_eglot_ai_edit_in_auth_zone_and_not_in_tests_zone(
     try:
         proc = subprocess.run(
             [emacs, "--batch", "-l", str(HERE / "eglot_driver.el")],
-            cwd=editor_workspace,
+            cwd=workspace,
             env=env,
             capture_output=True,
             text=True,
@@ -84,17 +86,25 @@ def test_emacs_eglot_ai_edit_in_auth_zone_and_not_in_tests_zone(
         )
     except subprocess.TimeoutExpired as e:
         pytest.fail(f"emacs timed out after 90 s: {e.stdout!r} {e.stderr!r}")
-    wall = time.monotonic() - started
     assert proc.returncode == 0, f"emacs rc={proc.returncode}\n{proc.stdout}\n{proc.stderr[-3000:]}"
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("{")), None)
     assert line, f"no JSON from the driver:\n{proc.stdout}\n{proc.stderr[-3000:]}"
     result: dict[str, Any] = json.loads(line)
     assert "error" not in result["cases"][0], f"{result['cases'][0]}\n{proc.stderr[-3000:]}"
+    result["wall"] = time.monotonic() - started
+    result["stderr"] = proc.stderr[-3000:]
+    return result
+
+
+def test_emacs_eglot_ai_edit_in_auth_zone_and_not_in_tests_zone(
+    editor_workspace: Path, tmp_path: Path
+) -> None:
+    result = run_emacs(editor_workspace, tmp_path, [AUTH_CASE, TESTS_CASE])
     auth, tests = result["cases"]
-    assert auth["connected"] is True, f"eglot did not connect:\n{proc.stderr[-3000:]}"
+    assert auth["connected"] is True, f"eglot did not connect:\n{result['stderr']}"
     assert auth["sent"] is True, "pavedroad-mark-region-as-ai sent nothing"
     pr102 = [d for d in auth["diagnostics"] if "[PR102]" in d["text"]]
-    assert pr102, f"no PR102 in flymake after aiEdit: {auth['diagnostics']}\n{proc.stderr[-3000:]}"
+    assert pr102, f"no PR102 in flymake after aiEdit: {auth['diagnostics']}\n{result['stderr']}"
     d = pr102[0]
     assert d["type"] == "eglot-warning", d
     assert d["text"].startswith("pavedroad [PR102]"), d["text"]
@@ -105,7 +115,15 @@ def test_emacs_eglot_ai_edit_in_auth_zone_and_not_in_tests_zone(
     )
     ai = [d for d in tests["diagnostics"] if "[PR10" in d["text"]]
     assert ai == [], ai
-    print(f"emacs {result['emacs']}: {wall:.2f}s wall")
+    print(f"emacs {result['emacs']}: {result['wall']:.2f}s wall")
+
+
+def test_emacs_package_commands(editor_workspace: Path, tmp_path: Path) -> None:
+    extra = run_emacs(editor_workspace, tmp_path, [AUTH_CASE], extra="commands")["extra"]
+    assert "auth" in extra["zones"], extra
+    assert extra["verdict"] in ("warn", "block"), extra
+    assert FAKE_AWS_KEY not in extra["redacted"], extra
+    assert extra["zone_map_lines"] > 0, extra
 
 
 def test_emacs_package_byte_compiles_without_warnings(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from .helpers import (
     AUTH_INSERT_AT,
     AUTH_LINES,
     EDITORS,
+    FAKE_AWS_KEY,
     HERE,
     TESTS_FILE,
     TESTS_INSERT_AT,
@@ -129,7 +130,5 @@ def test_nvim_module_commands(editor_workspace: Path, tmp_path: Path) -> None:
     assert extra["prompt_error"] is None, extra["prompt_error"]
     prompt = extra["prompt"]
     assert prompt["verdict"] in ("warn", "block"), prompt
-    assert "AKIAIOSFODNN7EXAMPLE" not in prompt["redacted"], (
-        "the redacted prompt still holds the key"
-    )
+    assert FAKE_AWS_KEY not in prompt["redacted"], "the redacted prompt still holds the key"
     assert extra["zone_map_items"] > 0

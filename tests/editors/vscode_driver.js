@@ -216,6 +216,8 @@ async function problemsText() {
 
   await begin('zone-map');
   await runCommand('Pavedroad: Show zone map of the workspace');
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'zone map' }).waitFor({ timeout: 20000 });
+  await page.keyboard.type('session.py'); // filter the (virtualised) list
   const mapRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'session.py' }).first();
   await mapRow.waitFor({ timeout: 20000 });
   log({ zoneMap: (await mapRow.innerText()).replace(/\s+/g, ' ').trim() });
@@ -223,7 +225,7 @@ async function problemsText() {
   await page.keyboard.press('Escape');
 
   await begin('check-prompt');
-  const secret = 'AKIAIOSFODNN7EXAMPLE';
+  const secret = process.env.PAVEDROAD_FAKE_KEY;
   await page.evaluate((text) => navigator.clipboard.writeText(text), `deploy it with key ${secret} please`);
   await runCommand('Pavedroad: Check clipboard as a prompt');
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Prompt check:' }).first();

@@ -30,7 +30,7 @@ def _fix_code_action_parsing(client: LanguageClient) -> None:
     converter.register_structure_hook(Union[types.Command, types.CodeAction], hook)  # noqa: UP007
 
 
-async def start(client: LanguageClient, root: Path, capabilities: str, init: Any = None) -> None:
+async def start(client: LanguageClient, root: Path, capabilities: str | types.ClientCapabilities, init: Any = None) -> None:
     _fix_code_action_parsing(client)
     client.registrations = []  # type: ignore[attr-defined]
 
@@ -41,7 +41,7 @@ async def start(client: LanguageClient, root: Path, capabilities: str, init: Any
     client.set_configuration({"debounceMs": 20}, section="pavedroad")
     await client.initialize_session(
         types.InitializeParams(
-            capabilities=client_capabilities(capabilities),
+            capabilities=client_capabilities(capabilities) if isinstance(capabilities, str) else capabilities,
             root_uri=root.as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
             initialization_options=init if init is not None else {"debounceMs": 20},

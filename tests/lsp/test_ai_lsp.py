@@ -11,7 +11,7 @@ from typing import Any
 import pytest_lsp
 import yaml
 from lsprotocol import types
-from pytest_lsp import LanguageClient
+from pytest_lsp import LanguageClient, client_capabilities
 from tests.lsp.helpers import SERVER, insert, line_of, open_file, pushed, start, wait_for
 
 BLOCK = "    audit = claims.get('aud')\n    if audit is None:\n        audit = 'default'\n    claims['aud'] = audit\n"
@@ -186,3 +186,40 @@ async def test_editor_and_ci_agree_on_committed_ai_code(client: LanguageClient, 
     ci = {(f["code"], f["start_line"]) for f in findings if f["path"] == "app/handlers.py"}
     assert editor == ci and editor
     assert all(f["provenance"] == "history" for f in findings if f["path"] == "app/handlers.py")
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def pull_client(lsp_client: LanguageClient, example_workspace: Path):
+    """A pull client that supports workspace/diagnostic/refresh (like vscode-languageclient 9)."""
+    init_repo(example_workspace)
+    capabilities = client_capabilities("neovim")
+    capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    await start(lsp_client, example_workspace, capabilities)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_pull_client_sees_ai_edit_without_an_edit(pull_client: LanguageClient, example_workspace: Path):
+    path = example_workspace / "app" / "handlers.py"
+    uri = open_file(pull_client, path)
+    identifier = types.TextDocumentIdentifier(uri=uri)
+    first = await pull_client.text_document_diagnostic_async(types.DocumentDiagnosticParams(text_document=identifier))
+    assert not [d for d in first.items if d.code == "PR102"]
+    line = line_of(path, "claims = jwt.decode(")
+    ai_edit(pull_client, uri, 1, line, line + 1)
+
+    async def pulled() -> Any:
+        report = await pull_client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=identifier, previous_result_id=first.result_id))
+        return report if getattr(report, "items", None) and any(d.code == "PR102" for d in report.items) else None
+
+    await wait_for(lambda: pull_client.diagnostic_refresh_count > 0, what="workspace/diagnostic/refresh")
+    report = await pulled()
+    assert report is not None and report.result_id != first.result_id
+    assert all(uri not in pull_client.diagnostics for _ in [0])  # never pushed to a pull client
+
+
+async def test_show_zone_map_command_without_arguments(client: LanguageClient, example_workspace: Path):
+    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="pavedroad.showZoneMap"))
+    paths = [f["path"] for f in result["files"]]
+    assert "app/handlers.py" in paths and paths == sorted(paths)

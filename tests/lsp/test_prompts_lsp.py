@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-
 from tests.lsp.helpers import SERVER, open_file, pushed, start
 from tests.prompts.corpus.generate import TOKENS, card
 

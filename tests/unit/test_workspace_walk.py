@@ -53,3 +53,24 @@ def test_zone_map_of_a_directory_ignored_above_it(tmp_path: Path):
     files = json.loads(done.stdout)["files"]
     assert [f["path"] for f in files] == ["versions/lib/auth.py"]
     assert files[0]["regions"][0]["symbol"] == "login"
+
+
+def test_huge_and_binary_files_get_path_regions_with_their_real_line_count(tmp_path: Path):
+    import json
+    import subprocess
+    import sys
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".pavedroad.yaml").write_text(
+        "version: 1\nzones:\n  - id: auth\n    ai: review\n    match:\n      paths: ['src/auth/**']\n"
+    )
+    auth = tmp_path / "src" / "auth"
+    auth.mkdir(parents=True)
+    (auth / "huge.py").write_bytes(b"x = 1\n" * 500_000)  # 3 MB: above the parse cap
+    (auth / "blob.py").write_bytes(b"\0\1\2" * 10)
+    done = subprocess.run([sys.executable, "-m", "pavedroad", "zones", str(tmp_path), "--format", "json"],
+                          capture_output=True, text=True, check=True)
+    regions = {f["path"]: f["regions"][0] for f in json.loads(done.stdout)["files"]}
+    assert regions["src/auth/huge.py"]["end_line"] == 500_000
+    assert regions["src/auth/huge.py"]["reasons"] == ["path src/auth/**"]
+    assert regions["src/auth/blob.py"]["zone"] == "auth"

@@ -254,6 +254,8 @@ async function sendAiEdit(c: LanguageClient, uri: string, version: number, range
   repullDiagnostics();
 }
 
+const forceFullPull = new Set<string>();
+
 /**
  * With pull diagnostics, VS Code asks again only when a document changes or the server sends
  * workspace/diagnostic/refresh. Our notifications and the server's commands (sign-off) change the
@@ -261,6 +263,8 @@ async function sendAiEdit(c: LanguageClient, uri: string, version: number, range
  * same connection, so the server has handled it).
  */
 function repullDiagnostics(): void {
+  // ask for full results: the server's result ids may only track document versions
+  for (const doc of vscode.workspace.textDocuments) forceFullPull.add(doc.uri.toString());
   const feature = client?.getFeature(DocumentDiagnosticRequest.method);
   if (!feature) return;
   const providers = new Set<unknown>();
@@ -370,7 +374,11 @@ async function startClient(): Promise<void> {
     options: { cwd: folder?.uri.fsPath, env: { ...process.env, PYTHONUNBUFFERED: '1' } },
   };
   const middleware: Middleware = {
-    provideDiagnostics: (doc, _prev, token, next) => next(doc, undefined, token),
+    provideDiagnostics: (document, previousResultId, token, next) => {
+      const uri = document instanceof vscode.Uri ? document.toString() : document.uri.toString();
+      const full = forceFullPull.delete(uri);
+      return next(document, full ? undefined : previousResultId, token);
+    },
     executeCommand: async (command, args, next) => {
       const result = await next(command, args);
       repullDiagnostics(); // e.g. pavedroad.signOff wrote a review record
@@ -539,11 +547,18 @@ async function showZoneMap(): Promise<void> {
     void vscode.window.showWarningMessage('Pavedroad: the language server is not running.');
     return;
   }
+  // the root to map: the workspace folder of the active file, else the first one
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
   let result: unknown;
   try {
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Pavedroad: computing the zone map' },
-      () => c.sendRequest(ExecuteCommandRequest.type, { command: 'pavedroad.showZoneMap', arguments: [] }),
+      () =>
+        c.sendRequest(ExecuteCommandRequest.type, {
+          command: 'pavedroad.showZoneMap',
+          arguments: folder ? [folder.uri.toString()] : [],
+        }),
     );
   } catch (e) {
     void vscode.window.showErrorMessage(`Pavedroad: zone map failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -567,7 +582,6 @@ async function showZoneMap(): Promise<void> {
     return;
   }
   const e = pick.entry!;
-  const folder = vscode.workspace.workspaceFolders?.[0];
   const uri = /^[a-z][a-z0-9+.-]*:/i.test(e.file) && !/^[a-z]:[\\/]/i.test(e.file)
     ? vscode.Uri.parse(e.file)
     : path.isAbsolute(e.file) || !folder

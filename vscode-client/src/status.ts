@@ -165,8 +165,9 @@ function regionText(r: Record<string, unknown>): string | undefined {
 
 /**
  * Flattens the `{files: [...]}` result of `pavedroad.showZoneMap` (= `pavedroad zones --format json`)
- * into quick-pick entries. Tolerant of the exact shape: a file has `path`/`uri`/`file`, and either
- * `zones` (each with `id` and optional `regions`) or `regions` (each naming its `zone`).
+ * into quick-pick entries: one per region (`{path, zones: [id], regions: [{zone, start_line,
+ * end_line, symbol}]}`), or one per zone when a file lists no regions. Tolerant of other shapes
+ * (`uri`/`file` instead of `path`, zone objects with their own `regions`, LSP ranges).
  */
 export function flattenZoneMap(result: unknown): ZoneMapEntry[] {
   const root = obj(result);
@@ -177,7 +178,9 @@ export function flattenZoneMap(result: unknown): ZoneMapEntry[] {
     if (!fo) continue;
     const file = str(fo.path) ?? str(fo.uri) ?? str(fo.file) ?? '?';
     const push = (zone: string, level: string | undefined, region: Record<string, unknown> | undefined) => {
-      const where = region ? regionText(region) : undefined;
+      let where = region ? regionText(region) : undefined;
+      const symbol = region ? str(region.symbol) : undefined;
+      if (symbol) where = where ? `${where} (${symbol})` : symbol;
       out.push({
         file,
         zone,
@@ -187,7 +190,8 @@ export function flattenZoneMap(result: unknown): ZoneMapEntry[] {
         detail: where ? `${file}: ${where}` : file,
       });
     };
-    if (Array.isArray(fo.zones)) {
+    const hasRegions = Array.isArray(fo.regions) && fo.regions.length > 0;
+    if (Array.isArray(fo.zones) && !hasRegions) {
       for (const z of fo.zones) {
         const zo = obj(z);
         const id = typeof z === 'string' ? z : str(zo?.id) ?? str(zo?.zone);
@@ -198,8 +202,8 @@ export function flattenZoneMap(result: unknown): ZoneMapEntry[] {
         for (const r of regions) push(id, level, obj(r));
       }
     }
-    if (Array.isArray(fo.regions)) {
-      for (const r of fo.regions) {
+    if (hasRegions) {
+      for (const r of fo.regions as unknown[]) {
         const ro = obj(r);
         if (!ro) continue;
         const zones = Array.isArray(ro.zones) ? ro.zones.map((x) => (typeof x === 'string' ? x : str(obj(x)?.id))) : [str(ro.zone) ?? str(ro.id)];

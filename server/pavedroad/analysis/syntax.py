@@ -640,11 +640,9 @@ class JavaScriptSyntax(Syntax):
         return module == pattern or module.startswith(pattern + "/")  # `crypto-js` is not `crypto`
 
     def binding_matches(self, binding: Binding, pattern: str) -> str | None:
+        # JS module names may contain dots (`lodash.merge`): patterns name modules, never members
         if self.module_matches(binding.module, pattern):
             return "all" if binding.bound else "scope"
-        # a pattern naming a member: `crypto.createCipheriv` for `import { createCipheriv } ...`
-        if binding.bound and (binding.target == pattern or binding.target.startswith(pattern + ".")):
-            return "all"
         return None
 
     def callee_at(self, node: Node) -> Node | None:

@@ -62,6 +62,9 @@ class Provenance:
     #: (version after the edit, edit), oldest first, bounded by EDIT_LOG_ENTRIES / EDIT_LOG_CHARS
     log: deque[tuple[int, AppliedEdit]] = field(default_factory=deque)
     log_chars: int = 0
+    #: live ranges were added or removed since they were last stored (edits that only shift
+    #: them do not count: the store re-anchors by content hash, so saving on every keystroke
+    #: would only cost time)
     dirty: bool = False
     history_version: int | None = None
 
@@ -149,7 +152,7 @@ class AiFeature:
                     AiRange(edit.start, edit.start + len(edit.new_text), verdict.source,
                             replaced=edit.old_text, created=self.now().isoformat(timespec="seconds")),
                 )
-        prov.dirty = True
+                prov.dirty = True
 
     def place_in_version(self, doc: DocumentState, prov: Provenance, version: int, lsp_range: Any) -> tuple[int, int] | None:
         """Offsets in the current text of a range the client gave for an older `version`.
@@ -198,7 +201,7 @@ class AiFeature:
             AiRange(start, end, source, tool=tool, replaced=replaced, created=self.now().isoformat(timespec="seconds")),  # type: ignore[arg-type]
         )
         prov.dirty = True
-        doc.diagnostics = None
+        doc.invalidate()
         return True
 
     def unmark(self, uri: str, lsp_range: Any) -> None:
@@ -210,7 +213,7 @@ class AiFeature:
         end = doc.index.offset_at(_position(lsp_range.end))
         prov.ranges = remove_range(prov.ranges, start, end, "heuristic")
         prov.dirty = True
-        doc.diagnostics = None
+        doc.invalidate()
 
     async def refresh_history(self, doc: DocumentState) -> None:
         """Blame the buffer in a worker thread and replace the document's history ranges."""
@@ -240,7 +243,7 @@ class AiFeature:
                 history_ranges.append(AiRange(first, end, "history", tool=span.tool, commit=span.commit))
         prov.ranges = sorted([r for r in prov.ranges if r.source != "history"] + history_ranges, key=lambda r: (r.start, r.end))
         prov.history_version = version
-        current.diagnostics = None
+        current.invalidate()
         self.server.schedule(doc.uri, delay_ms=0)
 
     # --- verdicts ------------------------------------------------------------------------------------
@@ -249,11 +252,7 @@ class AiFeature:
             return []
         prov = self.tracked(doc)
         if prov.dirty:
-            prov.dirty = False
-            try:
-                self.store(state.root).save(doc.rel_path, doc.text, prov.ranges)
-            except OSError:
-                log.warning("could not persist AI ranges for %s", doc.rel_path, exc_info=True)
+            self.persist(doc, prov, state)
         if not prov.ranges:
             return []
         zones = self.server.ensure_zones(doc)
@@ -315,7 +314,7 @@ class AiFeature:
                     actions.append(revert)
             actions.append(types.CodeAction(
                 title=f"Open the definition of zone '{zone}'",
-                kind=types.CodeActionKind.Empty, diagnostics=[diagnostic],
+                kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
                 command=types.Command(title="Open zone definition", command=render.OPEN_ZONE_COMMAND, arguments=[uri, zone]),
             ))
         return actions
@@ -383,13 +382,28 @@ class AiFeature:
         path = to_fs_path(uri)
         return self.server.roots.state_for(Path(path)) if path else None
 
+    def persist(self, doc: DocumentState, prov: Provenance, state: RootState | None = None) -> None:
+        """Store the live ranges of `doc` (under `.pavedroad/.local/`, hashes and offsets only)."""
+        state = state or self.server.root_state(doc)
+        if state is None or doc.rel_path is None:
+            return
+        prov.dirty = False
+        try:
+            self.store(state.root).save(doc.rel_path, doc.text, prov.ranges)
+        except OSError:
+            log.warning("could not persist AI ranges for %s", doc.rel_path, exc_info=True)
+
+    def saved(self, doc: DocumentState) -> None:
+        prov = self.provenance.get(doc.uri)
+        if prov is not None and prov.ranges:
+            self.persist(doc, prov)  # offsets now match the file on disk
+        self.server.spawn(self.refresh_history(doc))
+
     def closed(self, uri: str) -> None:
         prov = self.provenance.pop(uri, None)
         doc = self.server.documents.get(uri)
-        if prov is not None and prov.dirty and doc is not None and doc.rel_path is not None:
-            state = self.server.root_state(doc)
-            if state is not None:
-                self.store(state.root).save(doc.rel_path, doc.text, prov.ranges)
+        if prov is not None and doc is not None and (prov.dirty or prov.ranges):
+            self.persist(doc, prov)
         self.origins.forget(uri)
 
 
@@ -422,7 +436,7 @@ def register(server: PavedroadServer) -> None:
     server.record_hooks.append(feature.forget_records)
     server.code_action_providers.append(feature.code_actions)
     server.open_hooks.append(lambda ls, doc: ls.spawn(feature.refresh_history(doc)))
-    server.save_hooks.append(lambda ls, doc: ls.spawn(feature.refresh_history(doc)))
+    server.save_hooks.append(lambda ls, doc: feature.saved(doc))
     server.close_hooks.append(lambda ls, uri: feature.closed(uri))
 
     @server.feature("pavedroad/aiEdit")
@@ -464,9 +478,11 @@ def register(server: PavedroadServer) -> None:
             return {"error": str(exc)}
 
     @server.command(SHOW_ZONE_MAP_COMMAND)
-    async def show_zone_map(ls: PavedroadServer, uri: str | None = None) -> dict[str, Any]:
+    async def show_zone_map(ls: PavedroadServer, *args: Any) -> dict[str, Any]:
+        """Zone map of the root of `args[0]` (a URI), or of the first workspace folder."""
         from pavedroad import zonemap
 
+        uri = args[0] if args and isinstance(args[0], str) else None
         folders = list(ls.workspace.folders.values())
         target = to_fs_path(uri) if uri else (to_fs_path(folders[0].uri) if folders else None)
         if not target:

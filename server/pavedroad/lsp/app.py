@@ -35,4 +35,10 @@ def run_stdio(log_level: str = "WARNING") -> None:
     # pygls logs every message body at INFO, which would copy document text (and any secret in it)
     # into logs: keep it at WARNING whatever our own level is.
     logging.getLogger("pygls").setLevel(logging.WARNING)
+    # Every superseded pull request cancelled by the client logs this at WARNING: not news.
+    # (A filter on the handler, since logger filters do not apply to child loggers' records.)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(
+            lambda record: not record.getMessage().startswith("Cancel notification for unknown message id")
+        )
     create_server().start_io()

@@ -54,6 +54,16 @@ class DocumentState:
     #: diagnostics of `version`, for pull clients and to avoid republishing identical lists
     diagnostics: list[types.Diagnostic] | None = None
     diagnostics_version: int | None = None
+    #: bumped when diagnostics change without an edit (aiEdit, editOrigin, blame), so pull
+    #: clients get a new result id, and flagged so the server asks them to pull again
+    revision: int = 0
+    needs_refresh: bool = False
+
+    def invalidate(self) -> None:
+        """Diagnostics of this version are stale for a reason other than an edit."""
+        self.diagnostics = None
+        self.revision += 1
+        self.needs_refresh = True
 
     def __post_init__(self) -> None:
         self.language = language_for_path(self.rel_path or (self.path.name if self.path else ""))

@@ -126,7 +126,7 @@ def register(server: PavedroadServer) -> None:
         if doc is None:
             return types.FullDocumentDiagnosticReport(items=[])
         items = ls.diagnostics_for(doc)
-        result_id = f"{doc.version}:{ls.generation}"
+        result_id = f"{doc.version}:{doc.revision}:{ls.generation}"
         if params.previous_result_id == result_id:
             return types.UnchangedDocumentDiagnosticReport(result_id=result_id)
         return types.FullDocumentDiagnosticReport(items=items, result_id=result_id)
@@ -159,7 +159,7 @@ def register(server: PavedroadServer) -> None:
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.Empty]),
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
     )
     def code_action(ls: PavedroadServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         actions: list[types.CodeAction] = []

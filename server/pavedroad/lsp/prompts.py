@@ -56,7 +56,7 @@ def code_actions(server: PavedroadServer, params: types.CodeActionParams) -> lis
     ]
     actions = []
     for diagnostic in ours:
-        data: dict[str, Any] = diagnostic.data
+        data: dict[str, Any] = diagnostic.data if isinstance(diagnostic.data, dict) else {}
         title = (
             f"Replace the reference to {data['masked']} with a safe description"
             if data.get("kind") == "sensitive_file"
@@ -71,9 +71,14 @@ def code_actions(server: PavedroadServer, params: types.CodeActionParams) -> lis
         actions.append(types.CodeAction(
             title=f"Redact all {len(everything)} findings in this file",
             kind=types.CodeActionKind.QuickFix, diagnostics=everything,
-            edit=_edit(doc, [types.TextEdit(range=d.range, new_text=d.data["replacement"]) for d in everything]),
+            edit=_edit(doc, [types.TextEdit(range=d.range, new_text=_replacement(d)) for d in everything]),
         ))
     return actions
+
+
+def _replacement(diagnostic: types.Diagnostic) -> str:
+    data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+    return str(data.get("replacement", ""))
 
 
 def _edit(doc: DocumentState, edits: list[types.TextEdit]) -> types.WorkspaceEdit:

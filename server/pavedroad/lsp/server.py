@@ -183,6 +183,11 @@ class PavedroadServer(LanguageServer):
                 self.text_document_publish_diagnostics(
                     types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
                 )
+            elif doc.needs_refresh:
+                # Pull clients re-pull after their own edits only; provenance changed without one.
+                doc.needs_refresh = False
+                if get_capability(self.client_capabilities, "workspace.diagnostics.refresh_support", False):
+                    self.spawn(self._refresh_pull())
         except asyncio.CancelledError:
             raise
         except Exception:

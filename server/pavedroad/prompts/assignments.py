@@ -32,7 +32,7 @@ _ASSIGNMENT = re.compile(
 )
 
 _IDENT_RUN = re.compile(r"[A-Za-z0-9_.-]*", re.ASCII)
-_NAME_RUN = re.compile(r"[A-Za-z0-9_.-]*", re.ASCII)
+
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+", re.ASCII)
 _PREV_WORD = re.compile(r"([A-Za-z]{2,14})[ \t]{1,2}\Z", re.ASCII)
 
@@ -350,7 +350,11 @@ def _value_is_code(value: str, quoted: bool, following: str) -> bool:
         has_lower = any(c.islower() for c in value)
         has_upper = any(c.isupper() for c in value)
         if not has_digit:
-            return True  # get_password, DEFAULT_KEY, apiKey, str
+            # get_password, DEFAULT_KEY, apiKey, str; but not base64 noise like `aXFpanNWakJp`,
+            # whose case flips far more often than camelCase words do.
+            upper = sum(c.isupper() for c in value)
+            letters = sum(c.isalpha() for c in value)
+            return not (len(value) >= 16 and "_" not in value and 0.3 <= upper / letters <= 0.7)
         if "_" in value and not (has_lower and has_upper):
             return True  # user_id2, API_KEY_V2
     return False
@@ -400,7 +404,7 @@ class AssignmentDetector(Detector):
             following = text[vend : vend + 1]
             # The name runs back from the keyword over identifier characters: `spring.db.password`.
             floor = max(0, pos - 48)
-            back = _NAME_RUN.match(text[floor:pos][::-1])  # reversed: C-speed backward scan
+            back = _IDENT_RUN.match(text[floor:pos][::-1])  # reversed: C-speed backward scan
             i = pos - (back.end() if back else 0)
             name = text[i : m.end("suffix")]
             words = [w.lower() for w in _WORDS.findall(name)]

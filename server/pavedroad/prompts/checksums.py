@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 import string
+from functools import lru_cache
 
 _BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 _BASE62_INDEX = {ch: i for i, ch in enumerate(_BASE62)}
@@ -64,14 +65,19 @@ _ISSUERS: tuple[tuple[str, tuple[tuple[int, int], ...], frozenset[int]], ...] = 
 
 def card_issuer(digits: str) -> str | None:
     """Issuer whose IIN prefix and length rules `digits` satisfies, else None."""
-    n = len(digits)
-    head = int(digits[:4])
-    by_width = {1: head // 1000, 2: head // 100, 3: head // 10, 4: head}
+    return _issuer(digits[:4], len(digits))
+
+
+@lru_cache(maxsize=4096)
+def _issuer(head: str, n: int) -> str | None:
+    # Cached per (first four digits, length): a table of card numbers costs one lookup each.
+    value = int(head)
     for name, ranges, lengths in _ISSUERS:
         if n not in lengths:
             continue
         for low, high in ranges:
-            if low <= by_width[len(str(low))] <= high:
+            width = len(str(low))
+            if low <= value // 10 ** (4 - width) <= high:
                 return name
     return None
 

@@ -1,10 +1,11 @@
 """The detector interface shared by the secret, PII and internal-host families.
 
 Regular expressions here and in the detectors follow three rules so none can backtrack badly:
-they use bounded quantifiers only, never nest a quantifier inside another one over overlapping
-characters, and never end in a lookahead (a greedy match with nothing after it cannot backtrack).
-Token boundaries are checked in Python against the real text instead, which also works at the
-edge of a scan window.
+quantifiers that could backtrack are bounded, no pattern repeats a group whose boundaries are ambiguous (segments
+are delimited by characters the segment itself cannot contain), and a greedy token body is never
+followed by a lookahead (a greedy match with nothing after it cannot backtrack); token boundaries
+are checked in Python against the real text instead, which also works at the edge of a window.
+The few lookarounds that remain guard a single character or a short keyword.
 """
 
 from __future__ import annotations

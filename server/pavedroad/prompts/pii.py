@@ -304,8 +304,8 @@ def _card_shape(sizes: list[int]) -> bool:
         return 12 <= sizes[0] <= 19
     if sizes in ([4, 6, 5], [4, 6, 4]):
         return True
-    head, last = sizes[:-1], sizes[-1]
-    return len(head) in (3, 4) and all(s == 4 for s in head) and 1 <= last <= 4
+    head = len(sizes) - 1
+    return head in (3, 4) and sizes[:-1].count(4) == head and 1 <= sizes[-1] <= 4
 
 
 def _context(lowered: str, start: int, words: tuple[str, ...], span: int = 48) -> bool:
@@ -357,12 +357,7 @@ class NumberDetector(Detector):
         # Split into digit groups, remembering offsets, then look for card-shaped runs of groups:
         # one group of 12-19 digits, 4-6-5 / 4-6-4 (Amex, Diners) or 4-4-4-x. A run may sit
         # between other numbers ("order 12 4111 1111 ..."), and several cards may follow each other.
-        groups: list[tuple[int, int]] = []
-        i = 0
-        for part in _SEPARATORS.split(raw):
-            if part and part not in " -":
-                groups.append((i, i + len(part)))
-            i += len(part)
+        groups = [m.span() for m in _DIGIT_GROUP.finditer(raw)]
         if sum(b - a for a, b in groups) < 12:
             return
         sizes = [b - a for a, b in groups]
@@ -382,7 +377,8 @@ class NumberDetector(Detector):
                     continue  # mixed separators
                 if not _card_shape(sizes[first : last + 1]):
                     continue
-                digits = "".join(raw[a:b] for a, b in groups[first : last + 1])
+                span = raw[groups[first][0] : groups[last][1]]
+                digits = span.replace(" ", "").replace("-", "") if width > 1 else span
                 issuer = _card_ok(digits)
                 if issuer is None:
                     continue
@@ -400,7 +396,7 @@ class NumberDetector(Detector):
             first = last + 1
 
 
-_SEPARATORS = re.compile(r"([ -])")
+_DIGIT_GROUP = re.compile(r"[0-9]+")
 _DIGIT_RUN7 = re.compile(r"([0-9])\1{6}")
 #: Group counts to try at each position, longest first (4-4-4-4-3 before 4-4-4-4).
 _CARD_WIDTHS = (5, 4, 3, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -86,6 +87,30 @@ def scan_text(text: str, *, internal_domains: Sequence[str] = ()) -> list[Prompt
     return resolve_overlaps(found)
 
 
+def _drop_generic_wrappers(unique: dict[tuple[str, int, int], PromptFinding]) -> None:
+    """`"key": "sv=...&sig=<token>"`: the provider finding inside a generic one is the precise
+    one (better message, narrower redaction), so the generic wrapper goes."""
+    specific = sorted(
+        (f.start, f.end, severity_rank(f.severity))
+        for f in unique.values()
+        if f.rule not in _GENERIC_RULES and f.start < f.end
+    )
+    if not specific:
+        return
+    starts = [s for s, _, _ in specific]
+    for key, f in list(unique.items()):
+        if f.rule not in _GENERIC_RULES:
+            continue
+        i = bisect.bisect_left(starts, f.start)
+        rank = severity_rank(f.severity)
+        while i < len(specific) and specific[i][0] < f.end:
+            _, end, other = specific[i]
+            if end <= f.end and other >= rank and (f.start, f.end) != specific[i][:2]:
+                del unique[key]
+                break
+            i += 1
+
+
 def resolve_overlaps(findings: Iterable[PromptFinding]) -> list[PromptFinding]:
     """Drop exact duplicates and findings nested inside an equally or more severe one.
 
@@ -96,6 +121,7 @@ def resolve_overlaps(findings: Iterable[PromptFinding]) -> list[PromptFinding]:
     unique: dict[tuple[str, int, int], PromptFinding] = {}
     for f in findings:
         unique.setdefault((f.rule, f.start, f.end), f)
+    _drop_generic_wrappers(unique)
     keyed = [
         (
             f.start,

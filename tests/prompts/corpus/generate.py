@@ -160,6 +160,23 @@ TOKENS: dict[str, Callable[[random.Random], str]] = {
     "secret.planetscale-token": lambda r: "pscale_tkn_" + rs(r, 43, B64URL),
     "secret.easypost-key": lambda r: "EZAK" + rs(r, 54),
     "secret.langsmith-key": lambda r: f"lsv2_pt_{rs(r, 32, HEX)}_{rs(r, 10, HEX)}",
+    "secret.facebook-token": lambda r: "EAAG" + rs(r, 160),
+    "secret.heroku-key": lambda r: "HRKU-" + rs(r, 60, B64URL),
+    "secret.flyio-token": lambda r: "fo1_" + rs(r, 43, B64URL),
+    "secret.cloudflare-origin-ca-key": lambda r: f"v1.0-{rs(r, 24, HEX)}-{rs(r, 146, HEX)}",
+    "secret.contentful-token": lambda r: "CFPAT-" + rs(r, 43, B64URL),
+    "secret.netlify-token": lambda r: "nfp_" + rs(r, 36),
+    "secret.notion-token": lambda r: "ntn_" + rs(r, 11, string.digits) + rs(r, 35),
+    "secret.mapbox-token": lambda r: f"sk.eyJ{rs(r, 60, B64URL)}.{rs(r, 22, B64URL)}",
+    "secret.nuget-key": lambda r: "oy2" + rs(r, 43, string.ascii_lowercase + string.digits),
+    "secret.rubygems-key": lambda r: "rubygems_" + rs(r, 48, HEX),
+    "secret.shippo-token": lambda r: "shippo_live_" + rs(r, 40, HEX),
+    "secret.xai-key": lambda r: "xai-" + rs(r, 80),
+    "secret.airtable-token": lambda r: f"pat{rs(r, 14)}.{rs(r, 64, HEX)}",
+    "secret.azure-sas-token": lambda r: f"sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2026-01-01T00:00:00Z&sig={rs(r, 43, B64)}%3D",
+    "secret.azure-shared-access-key": lambda r: f"Endpoint=sb://orders.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey={rs(r, 43, B64)}=",
+    "secret.azure-storage-key": lambda r: azure_storage_conn(r)[0],
+    "secret.teams-webhook": lambda r: f"https://acme.webhook.office.com/webhookb2/{rs(r, 36, HEX)}@{rs(r, 36, HEX)}/IncomingWebhook/{rs(r, 32, HEX)}/{rs(r, 36, HEX)}",
 }  # fmt: skip
 
 

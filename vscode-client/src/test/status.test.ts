@@ -86,6 +86,31 @@ describe('flattenZoneMap', () => {
     assert.equal(e[1].label, 'tests (allow)');
   });
 
+  it('the `pavedroad zones --format json` shape: one entry per region', () => {
+    const e = flattenZoneMap({
+      root: '/w',
+      files: [
+        {
+          path: 'app/handlers.py',
+          zones: ['auth', 'crypto'],
+          regions: [
+            { zone: 'auth', start_line: 15, end_line: 19, symbol: 'verify_token', reasons: ['symbols'] },
+            { zone: 'crypto', start_line: 22, end_line: 23, symbol: 'etag', reasons: ['calls'] },
+          ],
+        },
+        { path: 'tests/test_handlers.py', zones: ['tests'], regions: [] },
+      ],
+    });
+    assert.deepEqual(
+      e.map((x) => [x.file, x.zone, x.line, x.detail]),
+      [
+        ['app/handlers.py', 'auth', 14, 'app/handlers.py: lines 15-19 (verify_token)'],
+        ['app/handlers.py', 'crypto', 21, 'app/handlers.py: lines 22-23 (etag)'],
+        ['tests/test_handlers.py', 'tests', undefined, 'tests/test_handlers.py'],
+      ],
+    );
+  });
+
   it('files with regions naming zones, LSP ranges', () => {
     const e = flattenZoneMap({
       files: [{ uri: 'file:///w/a.py', regions: [{ zones: ['auth', 'crypto'], range: { start: { line: 4, character: 0 }, end: { line: 8, character: 0 } } }] }],

@@ -457,18 +457,20 @@ function M.zone_map(cb)
   if not client then
     return vim.notify('pavedroad: no running pavedroad client', vim.log.levels.WARN)
   end
-  request_client(client, 'workspace/executeCommand', { command = 'pavedroad.showZoneMap', arguments = {} }, function(err, result)
+  local root = client.config.root_dir or vim.fn.getcwd()
+  local params = { command = 'pavedroad.showZoneMap', arguments = { vim.uri_from_fname(root) } }
+  request_client(client, 'workspace/executeCommand', params, function(err, result)
     if err then
       return vim.notify('pavedroad: zone map failed: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
     end
-    local root = client.config.root_dir or vim.fn.getcwd()
     local items = {}
     for _, f in ipairs((result and result.files) or {}) do
       local file = f.path or f.file or (f.uri and vim.uri_to_fname(f.uri)) or '?'
       if not file:match('^/') then
         file = root .. '/' .. file
       end
-      for _, z in ipairs(f.zones or {}) do
+      local has_regions = type(f.regions) == 'table' and #f.regions > 0
+      for _, z in ipairs(has_regions and {} or f.zones or {}) do
         local id = type(z) == 'string' and z or z.id
         local regions = (type(z) == 'table' and z.regions) or { {} }
         for _, r in ipairs(regions) do
@@ -481,7 +483,11 @@ function M.zone_map(cb)
         local lnum = r.start_line or r.startLine or (r.range and r.range.start.line + 1) or 1
         local ids = r.zones or { r.zone or r.id }
         for _, id in ipairs(ids) do
-          table.insert(items, { filename = file, lnum = lnum, text = type(id) == 'table' and id.id or tostring(id) })
+          local text = type(id) == 'table' and id.id or tostring(id)
+          if r.symbol and r.symbol ~= vim.NIL then
+            text = text .. ' (' .. tostring(r.symbol) .. ')'
+          end
+          table.insert(items, { filename = file, lnum = lnum, text = text })
         end
       end
     end
