@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from types import ModuleType
@@ -41,4 +42,8 @@ def run_stdio(log_level: str = "WARNING") -> None:
         handler.addFilter(
             lambda record: not record.getMessage().startswith("Cancel notification for unknown message id")
         )
-    create_server().start_io()
+    server = create_server()
+    # Everything imported so far lives as long as the process: move it out of the collector's
+    # way, so GC pauses on the keystroke path only walk objects made while serving.
+    gc.freeze()
+    server.start_io()
