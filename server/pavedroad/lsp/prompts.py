@@ -13,8 +13,10 @@ from pavedroad.lsp import render
 from pavedroad.lsp.documents import DocumentState
 from pavedroad.lsp.roots import RootState
 from pavedroad.lsp.server import PavedroadServer
-from pavedroad.promptcheck import check_workspace_prompt, is_prompt_document
-from pavedroad.prompts.masking import placeholder
+
+#: Every default prompt file ends like this; only such files (or any file, when the config names
+#: extra prompt files) load the prompt engine, which keeps ~80 ms of imports off server start-up.
+PROMPT_FILE_ENDINGS = (".md", ".mdc", ".cursorrules")
 
 CODE_BY_KIND = {
     "secret": codes.PROMPT_SECRET,
@@ -26,7 +28,12 @@ PROMPT_CODES = frozenset(CODE_BY_KIND.values())
 
 
 def diagnostics(server: PavedroadServer, doc: DocumentState, state: RootState) -> list[types.Diagnostic]:
-    if doc.rel_path is None or not is_prompt_document(doc.rel_path, state.config):
+    if doc.rel_path is None or not (doc.rel_path.endswith(PROMPT_FILE_ENDINGS) or state.config.prompt_files):
+        return []
+    from pavedroad.promptcheck import check_workspace_prompt, is_prompt_document
+    from pavedroad.prompts.masking import placeholder
+
+    if not is_prompt_document(doc.rel_path, state.config):
         return []
     report = check_workspace_prompt(doc.text, root=state.root, config=state.config, classifier=state.classifier)
     result = []
@@ -92,6 +99,8 @@ def register(server: PavedroadServer) -> None:
 
     @server.feature("pavedroad/checkPrompt")
     def check(ls: PavedroadServer, params: Any) -> dict[str, Any]:
+        from pavedroad.promptcheck import check_workspace_prompt
+
         text = getattr(params, "text", None)
         if not isinstance(text, str):
             text = ""
