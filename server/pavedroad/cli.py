@@ -103,16 +103,23 @@ def _existing_path(raw: str) -> Path | None:
     return path.resolve()
 
 
+def _target(args: argparse.Namespace) -> tuple[Path, Path, EffectiveConfig] | None:
+    """The PATH argument, its workspace root and the config in force; None (exit 2) on an error."""
+    path = _existing_path(args.path)
+    if path is None:
+        return None
+    root, config = _load(path, args.central)
+    return None if config is None else (path, root, config)
+
+
 def _zones(args: argparse.Namespace) -> int:
     from pavedroad import zonemap
     from pavedroad.analysis.classify import Classifier
 
-    path = _existing_path(args.path)
-    if path is None:
+    target = _target(args)
+    if target is None:
         return EXIT_USAGE
-    root, config = _load(path, args.central)
-    if config is None:
-        return EXIT_USAGE
+    path, root, config = target
     if path.is_file():
         found = zonemap.classify_path(Classifier(config), root, path.relative_to(root).as_posix())
         files = [found] if found is not None and found.regions else []
@@ -128,14 +135,13 @@ def _zones(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from pavedroad import check
 
-    path = _existing_path(args.path)
-    if path is None:
+    target = _target(args)
+    if target is None:
         return EXIT_USAGE
-    root, config = _load(path, args.central)
-    if config is None:
-        return EXIT_USAGE
+    path, root, config = target
+    paths = None if path == root else [path.relative_to(root).as_posix()]
     try:
-        result = check.run_check(root, since=args.since, config=config)
+        result = check.run_check(root, since=args.since, config=config, paths=paths)
     except check.CheckError as exc:
         print(f"pavedroad: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

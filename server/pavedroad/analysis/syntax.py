@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import ClassVar
 
 import re2
 from tree_sitter import Node, Query, QueryCursor
@@ -161,9 +162,24 @@ class Syntax:
     def is_reference(self, node: Node) -> bool:
         return node.type in self.name_types
 
+    #: How a dotted chain continues upwards: parent node type -> (the field the chain so far must
+    #: occupy in that parent, the field holding the next name). Empty: names do not chain.
+    chain_links: ClassVar[dict[str, tuple[str, str]]] = {}
+
     def chain_from(self, node: Node, data: bytes) -> str:
         """The dotted chain that starts at name `node`: `jwt` in `jwt.api.decode(x)` -> `jwt.api.decode`."""
-        return node_text(node, data)
+        parts = [node_text(node, data)]
+        current, parent = node, node.parent
+        while parent is not None:
+            link = self.chain_links.get(parent.type)
+            if link is None or not _field_is(parent, link[0], current):
+                break
+            name = parent.child_by_field_name(link[1])
+            if name is None:
+                break
+            parts.append(node_text(name, data))
+            current, parent = parent, parent.parent
+        return ".".join(parts)
 
     # --- definitions -------------------------------------------------------------------------
     def is_definition(self, node: Node) -> bool:
@@ -275,6 +291,7 @@ def _string_content(node: Node, data: bytes) -> str:
 # Python
 # ==============================================================================================
 class PythonSyntax(Syntax):
+    chain_links: ClassVar[dict[str, tuple[str, str]]] = {"attribute": ("object", "attribute")}
     language = "python"
     name_types = frozenset({"identifier"})
     import_types = frozenset({"import_statement", "import_from_statement"})
@@ -404,18 +421,6 @@ class PythonSyntax(Syntax):
             return self.import_at(parent) is None
         return True
 
-    def chain_from(self, node: Node, data: bytes) -> str:
-        parts = [node_text(node, data)]
-        current = node
-        parent = current.parent
-        while parent is not None and parent.type == "attribute" and _field_is(parent, "object", current):
-            attr = parent.child_by_field_name("attribute")
-            if attr is None:
-                break
-            parts.append(node_text(attr, data))
-            current, parent = parent, parent.parent
-        return ".".join(parts)
-
     def is_definition(self, node: Node) -> bool:
         return node.type in self._defs
 
@@ -467,6 +472,7 @@ _JS_FUNCTION_VALUES = frozenset(
 
 
 class JavaScriptSyntax(Syntax):
+    chain_links: ClassVar[dict[str, tuple[str, str]]] = {"member_expression": ("object", "property"), "nested_type_identifier": ("module", "name")}
     language = "javascript"
     name_types = frozenset({"identifier", "property_identifier", "type_identifier"})
     import_types = frozenset({"import_statement", "export_statement"})
@@ -714,23 +720,6 @@ class JavaScriptSyntax(Syntax):
             return True
         return not (self.is_definition(parent) and _field_is(parent, "name", node))
 
-    def chain_from(self, node: Node, data: bytes) -> str:
-        parts = [node_text(node, data)]
-        current = node
-        parent = current.parent
-        while parent is not None:
-            if parent.type == "member_expression" and _field_is(parent, "object", current):
-                field = parent.child_by_field_name("property")
-            elif parent.type == "nested_type_identifier" and _field_is(parent, "module", current):
-                field = parent.child_by_field_name("name")
-            else:
-                break
-            if field is None:
-                break
-            parts.append(node_text(field, data))
-            current, parent = parent, parent.parent
-        return ".".join(parts)
-
     def is_definition(self, node: Node) -> bool:
         ntype = node.type
         if ntype in self._class_types:
@@ -850,6 +839,7 @@ class TsxSyntax(TypeScriptSyntax):
 # Go
 # ==============================================================================================
 class GoSyntax(Syntax):
+    chain_links: ClassVar[dict[str, tuple[str, str]]] = {"selector_expression": ("operand", "field"), "qualified_type": ("package", "name")}
     language = "go"
     name_types = frozenset({"identifier", "field_identifier", "package_identifier", "type_identifier"})
     import_types = frozenset({"import_spec", "import_declaration"})
@@ -927,23 +917,6 @@ class GoSyntax(Syntax):
         parent = node.parent
         return parent is None or parent.type != "import_spec"
 
-    def chain_from(self, node: Node, data: bytes) -> str:
-        parts = [node_text(node, data)]
-        current = node
-        parent = current.parent
-        while parent is not None:
-            if parent.type == "selector_expression" and _field_is(parent, "operand", current):
-                field = parent.child_by_field_name("field")
-            elif parent.type == "qualified_type" and _field_is(parent, "package", current):
-                field = parent.child_by_field_name("name")
-            else:
-                break
-            if field is None:
-                break
-            parts.append(node_text(field, data))
-            current, parent = parent, parent.parent
-        return ".".join(parts)
-
     def is_definition(self, node: Node) -> bool:
         return node.type in self._defs
 
@@ -986,6 +959,7 @@ class GoSyntax(Syntax):
 # Java
 # ==============================================================================================
 class JavaSyntax(Syntax):
+    chain_links: ClassVar[dict[str, tuple[str, str]]] = {"field_access": ("object", "field"), "method_invocation": ("object", "name")}
     language = "java"
     name_types = frozenset({"identifier", "type_identifier"})
     import_types = frozenset({"import_declaration"})
@@ -1111,23 +1085,6 @@ class JavaSyntax(Syntax):
         if ptype == "field_access" and _field_is(parent, "field", node):
             return False
         return not (self.is_definition(parent) and _field_is(parent, "name", node))
-
-    def chain_from(self, node: Node, data: bytes) -> str:
-        parts = [node_text(node, data)]
-        current = node
-        parent = current.parent
-        while parent is not None:
-            if parent.type == "field_access" and _field_is(parent, "object", current):
-                field = parent.child_by_field_name("field")
-            elif parent.type == "method_invocation" and _field_is(parent, "object", current):
-                field = parent.child_by_field_name("name")
-            else:
-                break
-            if field is None:
-                break
-            parts.append(node_text(field, data))
-            current, parent = parent, parent.parent
-        return ".".join(parts)
 
     def is_definition(self, node: Node) -> bool:
         return node.type in self._class_types or node.type in self._method_types

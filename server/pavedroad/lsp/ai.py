@@ -25,7 +25,7 @@ from pavedroad.lsp import render
 from pavedroad.lsp.documents import AppliedEdit, DocumentState
 from pavedroad.lsp.positions import LineIndex
 from pavedroad.lsp.roots import RootState
-from pavedroad.lsp.server import PavedroadServer
+from pavedroad.lsp.server import PavedroadServer, plain
 from pavedroad.policy.records import (
     EXCEPTIONS_FILE,
     REVIEWS_FILE,
@@ -294,7 +294,7 @@ class AiFeature:
         for diagnostic in params.context.diagnostics:
             if diagnostic.source != render.SOURCE or diagnostic.code not in AI_CODES or not isinstance(diagnostic.data, dict):
                 continue
-            data = _plain(diagnostic.data)
+            data = plain(diagnostic.data)
             zone = data.get("zone", "?")
             uri = params.text_document.uri
             if diagnostic.code == codes.AI_REVIEW:
@@ -418,15 +418,6 @@ def _position(value: Any) -> types.Position:
     return types.Position(line=max(int(value.line), 0), character=max(int(value.character), 0))
 
 
-def _plain(value: Any) -> Any:
-    if hasattr(value, "_asdict"):
-        return {k: _plain(v) for k, v in value._asdict().items()}
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
 
 def register(server: PavedroadServer) -> None:
     feature = AiFeature(server)
@@ -464,7 +455,7 @@ def register(server: PavedroadServer) -> None:
     @server.command(SIGN_OFF_COMMAND)
     def sign_off(ls: PavedroadServer, uri: str, data: dict[str, Any]) -> dict[str, Any]:
         try:
-            return feature.sign_off(uri, _plain(data))
+            return feature.sign_off(uri, plain(data))
         except (ValueError, RecordWriteError) as exc:
             ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"pavedroad: {exc}"))
             return {"error": str(exc)}
@@ -472,7 +463,7 @@ def register(server: PavedroadServer) -> None:
     @server.command(REQUEST_EXCEPTION_COMMAND)
     async def request_exception(ls: PavedroadServer, uri: str, data: dict[str, Any]) -> dict[str, Any]:
         try:
-            return await feature.request_exception(uri, _plain(data))
+            return await feature.request_exception(uri, plain(data))
         except (ValueError, RecordWriteError) as exc:
             ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"pavedroad: {exc}"))
             return {"error": str(exc)}

@@ -15,7 +15,7 @@ from pygls.uris import to_fs_path
 
 from pavedroad.lsp import render
 from pavedroad.lsp.roots import CONFIG_FILE
-from pavedroad.lsp.server import PavedroadServer
+from pavedroad.lsp.server import PavedroadServer, plain
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +33,14 @@ def register(server: PavedroadServer) -> None:
                 settings = await ls.workspace_configuration_async(
                     types.ConfigurationParams(items=[types.ConfigurationItem(section="pavedroad")])
                 )
-                if settings and ls.apply_settings(_plain(settings[0])):
+                if settings and ls.apply_settings(plain(settings[0])):
                     ls.refresh_all()
             except Exception:
                 log.warning("workspace/configuration failed; using initializationOptions", exc_info=True)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def on_configuration(ls: PavedroadServer, params: types.DidChangeConfigurationParams) -> None:
-        settings = _plain(params.settings)
+        settings = plain(params.settings)
         if isinstance(settings, dict) and isinstance(settings.get("pavedroad"), dict):
             settings = settings["pavedroad"]
         elif get_capability(ls.client_capabilities, "workspace.configuration", False):
@@ -48,7 +48,7 @@ def register(server: PavedroadServer) -> None:
                 answer = await ls.workspace_configuration_async(
                     types.ConfigurationParams(items=[types.ConfigurationItem(section="pavedroad")])
                 )
-                settings = _plain(answer[0]) if answer else None
+                settings = plain(answer[0]) if answer else None
             except Exception:
                 settings = None
         if ls.apply_settings(settings):
@@ -211,13 +211,3 @@ def register(server: PavedroadServer) -> None:
 def _is_config_path(path: Path) -> bool:
     return path.name == CONFIG_FILE or (path.suffix in (".yaml", ".yml") and path.parent.name == ".pavedroad")
 
-
-def _plain(value: Any) -> Any:
-    """pygls hands custom/any-typed payloads over as namedtuples; turn them back into dicts."""
-    if hasattr(value, "_asdict"):
-        return {k: _plain(v) for k, v in value._asdict().items()}
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value

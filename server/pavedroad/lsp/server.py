@@ -283,6 +283,17 @@ class PavedroadServer(LanguageServer):
             log.warning("client did not accept the file-watcher registration", exc_info=True)
 
 
+def plain(value: Any) -> Any:
+    """pygls hands custom/any-typed payloads over as namedtuples; turn them back into dicts."""
+    if hasattr(value, "_asdict"):
+        return {k: plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
 def _absolute(file: str, root: Path) -> Path:
     path = Path(file)
     return path if path.is_absolute() else (root / path)
