@@ -147,11 +147,24 @@ class Syntax:
         """If `node` (a name) is the last segment of a call's callee, the callee expression."""
         return None
 
+    #: Node types that are one segment of a dotted name (`a`, `this`...).
+    dotted_leaves: ClassVar[frozenset[str]] = frozenset({"identifier", "this", "self", "super"})
+    #: Member-access node type -> (field holding the object, field holding the member's name).
+    dotted_links: ClassVar[dict[str, tuple[str, str]]] = {}
+
     def dotted(self, node: Node, data: bytes) -> str | None:
         """`a.b.c` for a name/attribute chain, None for anything else (calls, subscripts...)."""
-        if node.type in self.name_types or node.type in ("this", "self", "super"):
+        if node.type in self.dotted_leaves:
             return node_text(node, data)
-        return None
+        link = self.dotted_links.get(node.type)
+        if link is None:
+            return None
+        obj = node.child_by_field_name(link[0])
+        name = node.child_by_field_name(link[1])
+        if obj is None or name is None:
+            return None
+        head = self.dotted(obj, data)
+        return None if head is None else f"{head}.{node_text(name, data)}"
 
     def decorator_at(self, node: Node, data: bytes) -> tuple[str | None, Node | None] | None:
         """If `node` is the last segment of a decorator/annotation name: (dotted name, decorated
@@ -292,6 +305,8 @@ def _string_content(node: Node, data: bytes) -> str:
 # ==============================================================================================
 class PythonSyntax(Syntax):
     chain_links: ClassVar[dict[str, tuple[str, str]]] = {"attribute": ("object", "attribute")}
+    dotted_leaves = frozenset({"identifier"})
+    dotted_links: ClassVar[dict[str, tuple[str, str]]] = {"attribute": ("object", "attribute")}
     language = "python"
     name_types = frozenset({"identifier"})
     import_types = frozenset({"import_statement", "import_from_statement"})
@@ -372,18 +387,6 @@ class PythonSyntax(Syntax):
             grand = parent.parent
             if grand is not None and grand.type == "call" and _field_is(grand, "function", parent):
                 return parent
-        return None
-
-    def dotted(self, node: Node, data: bytes) -> str | None:
-        if node.type == "identifier":
-            return node_text(node, data)
-        if node.type == "attribute":
-            obj = node.child_by_field_name("object")
-            attr = node.child_by_field_name("attribute")
-            if obj is None or attr is None:
-                return None
-            head = self.dotted(obj, data)
-            return None if head is None else f"{head}.{node_text(attr, data)}"
         return None
 
     def decorator_at(self, node: Node, data: bytes) -> tuple[str | None, Node | None] | None:
@@ -473,6 +476,8 @@ _JS_FUNCTION_VALUES = frozenset(
 
 class JavaScriptSyntax(Syntax):
     chain_links: ClassVar[dict[str, tuple[str, str]]] = {"member_expression": ("object", "property"), "nested_type_identifier": ("module", "name")}
+    dotted_leaves = frozenset({"identifier", "property_identifier", "this", "super", "private_property_identifier"})
+    dotted_links: ClassVar[dict[str, tuple[str, str]]] = {"member_expression": ("object", "property")}
     language = "javascript"
     name_types = frozenset({"identifier", "property_identifier", "type_identifier"})
     import_types = frozenset({"import_statement", "export_statement"})
@@ -667,18 +672,6 @@ class JavaScriptSyntax(Syntax):
                     return parent
         return None
 
-    def dotted(self, node: Node, data: bytes) -> str | None:
-        if node.type in ("identifier", "property_identifier", "this", "super", "private_property_identifier"):
-            return node_text(node, data)
-        if node.type == "member_expression":
-            obj = node.child_by_field_name("object")
-            prop = node.child_by_field_name("property")
-            if obj is None or prop is None:
-                return None
-            head = self.dotted(obj, data)
-            return None if head is None else f"{head}.{node_text(prop, data)}"
-        return None
-
     def decorator_at(self, node: Node, data: bytes) -> tuple[str | None, Node | None] | None:
         current = node
         parent = current.parent
@@ -840,6 +833,8 @@ class TsxSyntax(TypeScriptSyntax):
 # ==============================================================================================
 class GoSyntax(Syntax):
     chain_links: ClassVar[dict[str, tuple[str, str]]] = {"selector_expression": ("operand", "field"), "qualified_type": ("package", "name")}
+    dotted_leaves = frozenset({"identifier", "field_identifier", "package_identifier"})
+    dotted_links: ClassVar[dict[str, tuple[str, str]]] = {"selector_expression": ("operand", "field")}
     language = "go"
     name_types = frozenset({"identifier", "field_identifier", "package_identifier", "type_identifier"})
     import_types = frozenset({"import_spec", "import_declaration"})
@@ -899,18 +894,6 @@ class GoSyntax(Syntax):
                 return parent
         return None
 
-    def dotted(self, node: Node, data: bytes) -> str | None:
-        if node.type in ("identifier", "field_identifier", "package_identifier"):
-            return node_text(node, data)
-        if node.type == "selector_expression":
-            operand = node.child_by_field_name("operand")
-            field = node.child_by_field_name("field")
-            if operand is None or field is None:
-                return None
-            head = self.dotted(operand, data)
-            return None if head is None else f"{head}.{node_text(field, data)}"
-        return None
-
     def is_reference(self, node: Node) -> bool:
         if node.type not in ("identifier", "package_identifier"):
             return False
@@ -960,6 +943,8 @@ class GoSyntax(Syntax):
 # ==============================================================================================
 class JavaSyntax(Syntax):
     chain_links: ClassVar[dict[str, tuple[str, str]]] = {"field_access": ("object", "field"), "method_invocation": ("object", "name")}
+    dotted_leaves = frozenset({"identifier", "type_identifier", "this", "super"})
+    dotted_links: ClassVar[dict[str, tuple[str, str]]] = {"field_access": ("object", "field")}
     language = "java"
     name_types = frozenset({"identifier", "type_identifier"})
     import_types = frozenset({"import_declaration"})
@@ -1033,16 +1018,7 @@ class JavaSyntax(Syntax):
 
     def dotted(self, node: Node, data: bytes) -> str | None:
         ntype = node.type
-        if ntype in ("identifier", "type_identifier", "this", "super"):
-            return node_text(node, data)
-        if ntype == "field_access":
-            obj = node.child_by_field_name("object")
-            field = node.child_by_field_name("field")
-            if obj is None or field is None:
-                return None
-            head = self.dotted(obj, data)
-            return None if head is None else f"{head}.{node_text(field, data)}"
-        if ntype == "method_invocation":
+        if ntype == "method_invocation":  # the object is optional: `getInstance()` (static import)
             name = node.child_by_field_name("name")
             if name is None:
                 return None
@@ -1053,7 +1029,7 @@ class JavaSyntax(Syntax):
             return None if head is None else f"{head}.{node_text(name, data)}"
         if ntype in ("scoped_identifier", "scoped_type_identifier"):
             return "".join(node_text(node, data).split())
-        return None
+        return super().dotted(node, data)
 
     def decorator_at(self, node: Node, data: bytes) -> tuple[str | None, Node | None] | None:
         current = node
