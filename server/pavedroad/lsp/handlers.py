@@ -107,13 +107,13 @@ def register(server: PavedroadServer) -> None:
         # known root is reloaded (an extended central map may live outside any root).
         if not params.changes:
             return
-        changed = False
-        for state in ls.roots:
-            changed |= ls.roots.reload(state.root)[1]
+        roots = {state.root for state in ls.roots}
         for change in params.changes:
             path_str = to_fs_path(change.uri)
             if path_str and Path(path_str).name == CONFIG_FILE:
-                changed |= ls.roots.reload(ls.roots.root_for(Path(path_str)))[1]
+                roots.add(ls.roots.root_for(Path(path_str)))
+        for root in roots:
+            ls.roots.reload(root)
         ls.records_changed(params.changes)
         ls.refresh_all()
 

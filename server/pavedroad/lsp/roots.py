@@ -60,16 +60,11 @@ class Roots:
             self._roots[root] = state
         return state
 
-    def reload(self, root: Path, repo_text: str | None = None) -> tuple[RootState, bool]:
-        """Reload `root`'s config; returns (state, whether the config in force changed)."""
-        previous = self._roots.get(root)
-        state = self._load(root, previous, repo_text)
+    def reload(self, root: Path, repo_text: str | None = None) -> RootState:
+        """Reload `root`'s config (the last good one stays in force if the new one is broken)."""
+        state = self._load(root, self._roots.get(root), repo_text)
         self._roots[root] = state
-        changed = previous is None or previous.config.digest != state.config.digest
-        return state, changed
-
-    def reload_all(self) -> list[RootState]:
-        return [self.reload(root)[0] for root in list(self._roots)]
+        return state
 
     def _load(self, root: Path, previous: RootState | None, repo_text: str | None = None) -> RootState:
         result: LoadResult = load_config(root, central=self.central, repo_text=repo_text)
@@ -84,9 +79,10 @@ class Roots:
             config, stale = EffectiveConfig(root=str(root)), True
         if stale:
             log.warning("zone config under %s has errors; keeping the last good config", root)
+        # Same digest, same zones and match rules: keep the compiled globs, regexes and queries.
         classifier = (
             previous.classifier
-            if previous is not None and previous.config.digest == config.digest and previous.config is config
+            if previous is not None and previous.config.digest == config.digest
             else Classifier(config)
         )
         return RootState(root, config, classifier, result.problems, stale, files, result.files)

@@ -251,7 +251,7 @@ class PavedroadServer(LanguageServer):
         self.published_problem_files = set(by_file)
 
     def reload_root(self, root: Path) -> None:
-        state, _changed = self.roots.reload(root)
+        state = self.roots.reload(root)
         if state.stale and state.problems:
             errors = sum(1 for p in state.problems if p.severity == "error")
             self.window_show_message(
