@@ -309,22 +309,33 @@ class _Entry:
         return tuple((k, n.line) for k, n in self.node.keys.items())
 
 
-def load_reviews(root: str | os.PathLike[str]) -> tuple[list[Review], list[ConfigProblem]]:
-    """Sign-offs in ``.pavedroad/reviews.yaml`` (none if the file does not exist)."""
-    text, file, problems = _read(Path(root), REVIEWS_FILE)
+def _mapping_entries(
+    root: str | os.PathLike[str], rel: str, what: str, article: str, known: Sequence[str]
+) -> tuple[list[_Entry], list[ConfigProblem]]:
+    """The mapping entries of a record file; anything else is a problem on its line."""
+    text, file, problems = _read(Path(root), rel)
     if text is None:
         return [], problems
     items, more = _entries(text, file)
     problems += more
-    reviews = []
-    known = ("zone", "path", "symbol", "hash", "reviewer", "date", "policy")
+    entries = []
     for node in items:
         if node.kind != "map":
             problems.append(
-                _problem(file, node.line, f"a sign-off must be a mapping, not {node.describe()}")
+                _problem(file, node.line, f"{article} {what} must be a mapping, not {node.describe()}")
             )
             continue
-        e = _Entry(node, file, "sign-off", known)
+        entries.append(_Entry(node, file, what, known))
+    return entries, problems
+
+
+def load_reviews(root: str | os.PathLike[str]) -> tuple[list[Review], list[ConfigProblem]]:
+    """Sign-offs in ``.pavedroad/reviews.yaml`` (none if the file does not exist)."""
+    known = ("zone", "path", "symbol", "hash", "reviewer", "date", "policy")
+    entries, problems = _mapping_entries(root, REVIEWS_FILE, "sign-off", "a", known)
+    reviews = []
+    for e in entries:
+        node = e.node
         zone, path, digest = e.text("zone"), e.text("path"), e.text("hash")
         reviewer, date = e.text("reviewer"), e.text("date")
         symbol, policy = e.text("symbol", required=False), e.text("policy", required=False)
@@ -345,20 +356,11 @@ def load_exceptions(
 
     Whether each applies depends on the config and the date: see `exception_status`.
     """
-    text, file, problems = _read(Path(root), EXCEPTIONS_FILE)
-    if text is None:
-        return [], problems
-    items, more = _entries(text, file)
-    problems += more
-    out = []
     known = ("zone", "paths", "level", "reason", "approver", "created", "expires")
-    for node in items:
-        if node.kind != "map":
-            problems.append(
-                _problem(file, node.line, f"an exception must be a mapping, not {node.describe()}")
-            )
-            continue
-        e = _Entry(node, file, "exception", known)
+    entries, problems = _mapping_entries(root, EXCEPTIONS_FILE, "exception", "an", known)
+    out = []
+    for e in entries:
+        node = e.node
         zone, level_text = e.text("zone"), e.text("level")
         reason = e.text("reason", required=False) or ""
         approver = e.text("approver", required=False) or ""
