@@ -322,7 +322,9 @@ def _mapping_entries(
     for node in items:
         if node.kind != "map":
             problems.append(
-                _problem(file, node.line, f"{article} {what} must be a mapping, not {node.describe()}")
+                _problem(
+                    file, node.line, f"{article} {what} must be a mapping, not {node.describe()}"
+                )
             )
             continue
         entries.append(_Entry(node, file, what, known))
