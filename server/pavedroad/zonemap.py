@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pavedroad.analysis.classify import MAX_PARSE_BYTES, Classifier
-from pavedroad.analysis.model import FileZones, Region
+from pavedroad.analysis.model import FileZones
 from pavedroad.config.model import EffectiveConfig
 from pavedroad.workspace import is_binary, iter_files, read_bounded
 
@@ -31,27 +32,17 @@ def classify_path(classifier: Classifier, root: Path, rel_path: str) -> FileZone
 
 
 def _path_only(classifier: Classifier, root: Path, rel_path: str, reason: str) -> FileZones:
-    """Path-rule regions of a file that is not parsed, spanning its real line count."""
-    zone_ids = classifier.path_zones(rel_path)
-    if not zone_ids:
-        return FileZones(rel_path, None, (), reason)
+    """Path-rule regions of a file that is not parsed, spanning its real line count.
+
+    The classifier applies path rules only to binary data, so it matches and explains them here
+    too; only the extent of each file region comes from counting the file's lines.
+    """
+    zones = classifier.classify(rel_path, b"\0")
+    if not zones.regions:
+        return FileZones(rel_path, zones.language, (), reason)
     lines, size = _count_lines(root / rel_path)
-    regions = tuple(
-        Region(zone, 1, lines, 0, size, None, tuple(r for r in _path_reasons(classifier, rel_path, zone)), "file")
-        for zone in zone_ids
-    )
-    return FileZones(rel_path, None, regions, reason)
-
-
-def _path_reasons(classifier: Classifier, rel_path: str, zone_id: str) -> list[str]:
-    zone = classifier.config.zone(zone_id)
-    return [f"path {pattern}" for pattern in (zone.match.paths if zone else ()) if _matches(pattern, rel_path)] or ["path"]
-
-
-def _matches(pattern: str, rel_path: str) -> bool:
-    import pathspec
-
-    return pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(rel_path)
+    regions = tuple(replace(r, end_line=lines, end_byte=size) for r in zones.regions)
+    return FileZones(rel_path, zones.language, regions, reason)
 
 
 def _count_lines(path: Path) -> tuple[int, int]:
