@@ -2,27 +2,46 @@
 
 Shared by `pavedroad prompt`, the `pavedroad/checkPrompt` request and prompt-file diagnostics, so a
 chat integration, an agent hook and the editor agree on every verdict.
+
+How one root is consulted (`PromptWorkspace`):
+1. References are resolved against a `FileIndex` of the root, built on first need (only when the
+   text attaches a folder or a glob) and then kept: the CLI builds it at most once per run, the
+   language server keeps one per root and refreshes it from file events (`files_changed`).
+2. A referenced *file* is classified like `pavedroad zones` would (content rules included), and the
+   answer is cached per (path, mtime, size). The files a *folder or glob* covers are judged by the
+   zones' path rules plus any content zones already cached, never parsed on the prompt path.
+3. Templates (`.env.example`, `*.sample`, ...) do not inherit a zone from a path rule that does not
+   name them explicitly, as for `sensitive` patterns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import lru_cache
+import os
+import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from pavedroad.analysis.classify import Classifier
+from pavedroad.analysis.model import FileZones
 from pavedroad.config.model import EffectiveConfig, Level
 from pavedroad.prompts import (
     DEFAULT_PROMPT_FILE_PATTERNS,
+    FileIndex,
     PromptReport,
     check_prompt,
     is_prompt_file,
+    is_template,
 )
+from pavedroad.prompts.fileindex import fs_safe
 from pavedroad.zonemap import classify_path
 
 #: Only files this large or smaller are classified to learn their zones' `context` level.
 MAX_REFERENCED_BYTES = 2 * 1024 * 1024
+#: Cached per-file zone answers per root (a prompt names few files; this bounds a long session).
+MAX_ZONE_CACHE = 4096
+
+Zones = tuple[tuple[str, int], ...]
 
 
 def prompt_file_patterns(config: EffectiveConfig) -> tuple[str, ...]:
@@ -34,16 +53,146 @@ def is_prompt_document(rel_path: str, config: EffectiveConfig) -> bool:
 
 
 def reference_path(reference: str, root: Path) -> str:
-    """A `file:` URI or path as the prompt engine wants it: relative to `root` when inside it."""
+    """A `file:` URI or path as the prompt engine wants it: relative to `root` when inside it.
+
+    Never raises: a path no file system can hold (NUL byte, lone surrogate) is passed on as text
+    and matched by name only.
+    """
     if reference.startswith("file:"):
         reference = unquote(urlparse(reference).path)
+    if not fs_safe(reference):
+        return reference
     path = Path(reference)
     if path.is_absolute():
         try:
             return path.resolve().relative_to(root).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):
             return path.as_posix()
     return reference
+
+
+class PromptWorkspace:
+    """One root's config, classifier, file index and zone cache, for checking prompts."""
+
+    def __init__(
+        self,
+        root: Path,
+        config: EffectiveConfig,
+        classifier: Classifier,
+        *,
+        index: FileIndex | None = None,
+    ) -> None:
+        self.root = root.resolve() if fs_safe(str(root)) else root
+        self.config = config
+        self.classifier = classifier
+        self._index = index
+        self._lock = threading.Lock()
+        #: rel -> ((mtime_ns, size), zones with a context level above allow)
+        self._zones: dict[str, tuple[tuple[int, int], Zones]] = {}
+
+    # --- the index ----------------------------------------------------------------------------
+    @property
+    def index_built(self) -> bool:
+        return self._index is not None
+
+    def index(self) -> FileIndex:
+        """The root's file index, built on first call (thread-safe: a prewarm thread may race)."""
+        index = self._index
+        if index is None:
+            with self._lock:
+                if self._index is None:
+                    self._index = FileIndex.build(str(self.root))
+                index = self._index
+        return index
+
+    def files_changed(self, paths: Iterable[str]) -> None:
+        """File events (absolute paths or `file:` URIs): refresh the index and the zone cache."""
+        paths = list(paths)
+        for path in paths:
+            rel = reference_path(path, self.root)
+            self._zones.pop(rel, None)
+            prefix = rel.rstrip("/") + "/"
+            for key in [k for k in self._zones if k.startswith(prefix)]:
+                del self._zones[key]
+        if self._index is not None:
+            self._index.update(paths)
+
+    # --- zones --------------------------------------------------------------------------------
+    def _levels(self, zones: FileZones, rel: str) -> Zones:
+        template = is_template(rel)
+        result = []
+        for zone_id in zones.zone_ids:
+            zone = self.config.zone(zone_id)
+            if zone is None or zone.context <= Level.ALLOW:
+                continue
+            if template and not self._names_template(zones, zone_id):
+                continue
+            result.append((zone.id, int(zone.context)))
+        return tuple(result)
+
+    @staticmethod
+    def _names_template(zones: FileZones, zone_id: str) -> bool:
+        """A template is in a zone only by content, or by a path rule that spells it out."""
+        for region in zones.regions:
+            if region.zone != zone_id:
+                continue
+            for reason in region.reasons:
+                if not reason.startswith("path ") or is_template(reason[5:].replace("*", "x")):
+                    return True
+        return False
+
+    def zones_for_path(self, rel: str) -> Zones:
+        """Zones (context above allow) of one referenced file, classified with content rules."""
+        if not fs_safe(rel):
+            return ()
+        target = os.path.normpath(os.path.join(self.root, rel))
+        try:
+            st = os.stat(target)
+            real = Path(target).resolve()
+        except (OSError, ValueError, RuntimeError):
+            return ()
+        if not real.is_relative_to(self.root) or not os.path.isfile(target):
+            return ()
+        key = (st.st_mtime_ns, st.st_size)
+        cached = self._zones.get(rel)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        zones = classify_path(self.classifier, self.root, real.relative_to(self.root).as_posix())
+        levels = () if zones is None else self._levels(zones, rel)
+        if len(self._zones) >= MAX_ZONE_CACHE:
+            self._zones.clear()
+        self._zones[rel] = (key, levels)
+        return levels
+
+    def glob_zones(self, rel: str) -> Zones:
+        """Zones of a file a folder or glob covers: path rules, plus content zones if cached."""
+        ids = set(self.classifier.path_zones(rel))
+        cached = self._zones.get(rel)
+        result = {z for z in cached[1]} if cached is not None else set()
+        if ids:
+            if is_template(rel):
+                levels = self._levels(self.classifier.classify(rel, b"\0"), rel)
+            else:
+                levels = tuple(
+                    (z.id, int(z.context))
+                    for z in (self.config.zone(i) for i in sorted(ids))
+                    if z is not None and z.context > Level.ALLOW
+                )
+            result.update(levels)
+        return tuple(sorted(result))
+
+    # --- the check ----------------------------------------------------------------------------
+    def check(self, text: str, references: Sequence[str] = ()) -> PromptReport:
+        return check_prompt(
+            text,
+            root=str(self.root),
+            sensitive=self.config.sensitive,
+            internal_domains=self.config.internal_domains,
+            zones_for_path=self.zones_for_path,
+            glob_zones=self.glob_zones,
+            index=self.index,
+            references=[reference_path(r, self.root) for r in references],
+        )
 
 
 def check_workspace_prompt(
@@ -53,29 +202,13 @@ def check_workspace_prompt(
     config: EffectiveConfig,
     classifier: Classifier,
     references: Sequence[str] = (),
+    workspace: PromptWorkspace | None = None,
 ) -> PromptReport:
-    """Check `text` (and attached `references`) against the workspace's zones and sensitive files."""
+    """Check `text` (and attached `references`) against the workspace's zones and sensitive files.
 
-    @lru_cache(maxsize=256)
-    def zones_for_path(rel_path: str) -> tuple[tuple[str, int], ...]:
-        target = (root / rel_path).resolve()
-        if not target.is_relative_to(root) or not target.is_file():
-            return ()
-        zones = classify_path(classifier, root, target.relative_to(root).as_posix())
-        if zones is None:
-            return ()
-        result = []
-        for zone_id in zones.zone_ids:
-            zone = config.zone(zone_id)
-            if zone is not None and zone.context > Level.ALLOW:
-                result.append((zone.id, int(zone.context)))
-        return tuple(result)
-
-    return check_prompt(
-        text,
-        root=str(root),
-        sensitive=config.sensitive,
-        internal_domains=config.internal_domains,
-        zones_for_path=zones_for_path,
-        references=[reference_path(r, root) for r in references],
-    )
+    Pass a long-lived `workspace` to reuse its index and zone cache; without one, a fresh one
+    serves this call only (the index is still built at most once, and only if needed).
+    """
+    if workspace is None or workspace.config is not config:
+        workspace = PromptWorkspace(root, config, classifier)
+    return workspace.check(text, references)

@@ -1,9 +1,18 @@
-"""Prompt hygiene in the editor: diagnostics in prompt files, redaction actions, `pavedroad/checkPrompt`."""
+"""Prompt hygiene in the editor: diagnostics in prompt files, redaction actions, `pavedroad/checkPrompt`.
+
+The feature keeps one `PromptWorkspace` per root (file index + zone cache), so a warm server answers
+a prompt without walking the tree: the index is built in a background thread when the first prompt
+file opens (or on the first check that needs it) and refreshed from file events: saves, watched-file
+changes (`record_hooks`) and `workspace/didCreateFiles|didDeleteFiles|didRenameFiles` when the server
+forwards them to `PromptFeature.files_changed`.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
@@ -13,6 +22,9 @@ from pavedroad.lsp import render
 from pavedroad.lsp.documents import DocumentState
 from pavedroad.lsp.roots import RootState
 from pavedroad.lsp.server import PavedroadServer
+
+if TYPE_CHECKING:
+    from pavedroad.promptcheck import PromptWorkspace
 
 #: Every default prompt file ends like this; only such files (or any file, when the config names
 #: extra prompt files) load the prompt engine, which keeps ~80 ms of imports off server start-up.
@@ -27,15 +39,75 @@ CODE_BY_KIND = {
 PROMPT_CODES = frozenset(CODE_BY_KIND.values())
 
 
-def diagnostics(server: PavedroadServer, doc: DocumentState, state: RootState) -> list[types.Diagnostic]:
+class PromptFeature:
+    """Per-root prompt workspaces, kept in step with the root's config and with file events."""
+
+    def __init__(self) -> None:
+        self.workspaces: dict[Path, PromptWorkspace] = {}
+
+    def workspace(self, state: RootState) -> PromptWorkspace:
+        from pavedroad.promptcheck import PromptWorkspace
+
+        current = self.workspaces.get(state.root)
+        if current is not None and current.config is state.config and current.classifier is state.classifier:
+            return current
+        # A new config keeps the file index (it does not depend on the config), not the zone cache.
+        index = current._index if current is not None else None
+        fresh = PromptWorkspace(state.root, state.config, state.classifier, index=index)
+        self.workspaces[state.root] = fresh
+        return fresh
+
+    def files_changed(self, paths: Iterable[str]) -> None:
+        """Absolute paths or `file:` URIs of created, changed, deleted or renamed files."""
+        paths = [p for p in paths if p]
+        if paths:
+            for workspace in self.workspaces.values():
+                workspace.files_changed(paths)
+
+    def prewarm(self, server: PavedroadServer, state: RootState) -> None:
+        """Build the root's index off the event loop, so the first glob does not wait for it."""
+        workspace = self.workspace(state)
+        if not workspace.index_built:
+            server.spawn(asyncio.to_thread(workspace.index))
+
+    def on_open(self, server: PavedroadServer, doc: DocumentState) -> None:
+        if doc.rel_path is None or not doc.rel_path.endswith(PROMPT_FILE_ENDINGS):
+            return
+        state = server.root_state(doc)
+        if state is not None and _is_prompt(doc, state):
+            self.prewarm(server, state)
+
+    def on_records(self, _server: PavedroadServer, changes: Any) -> None:
+        paths = []
+        for change in changes or ():
+            uri = getattr(change, "uri", None)
+            path = to_fs_path(uri) if isinstance(uri, str) else None
+            if path:
+                paths.append(path)
+        self.files_changed(paths)
+
+    def on_save(self, _server: PavedroadServer, doc: DocumentState) -> None:
+        if doc.path is not None:
+            self.files_changed([str(doc.path)])
+
+
+FEATURE = PromptFeature()
+
+
+def _is_prompt(doc: DocumentState, state: RootState) -> bool:
     if doc.rel_path is None or not (doc.rel_path.endswith(PROMPT_FILE_ENDINGS) or state.config.prompt_files):
+        return False
+    from pavedroad.promptcheck import is_prompt_document
+
+    return is_prompt_document(doc.rel_path, state.config)
+
+
+def diagnostics(server: PavedroadServer, doc: DocumentState, state: RootState) -> list[types.Diagnostic]:
+    if not _is_prompt(doc, state):
         return []
-    from pavedroad.promptcheck import check_workspace_prompt, is_prompt_document
     from pavedroad.prompts.masking import placeholder
 
-    if not is_prompt_document(doc.rel_path, state.config):
-        return []
-    report = check_workspace_prompt(doc.text, root=state.root, config=state.config, classifier=state.classifier)
+    report = FEATURE.workspace(state).check(doc.text)
     result = []
     for finding in report.findings:
         if finding.end <= finding.start:
@@ -93,24 +165,36 @@ def _edit(doc: DocumentState, edits: list[types.TextEdit]) -> types.WorkspaceEdi
         text_document=types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version), edits=edits)])
 
 
+def _anchor(ls: PavedroadServer, references: list[str]) -> Path:
+    """Where to look for the root: the first attached file that is a usable path, else the workspace."""
+    from pavedroad.prompts.fileindex import fs_safe
+
+    for reference in references:
+        if reference.startswith("file:"):
+            try:
+                path = to_fs_path(reference)
+            except Exception:
+                continue
+            if path and fs_safe(path):
+                return Path(path)
+    folders = list(ls.workspace.folders.values())
+    anchor = to_fs_path(folders[0].uri) if folders else (ls.workspace.root_path or ".")
+    return Path(anchor or ".")
+
+
 def register(server: PavedroadServer) -> None:
     server.providers.append(diagnostics)
     server.code_action_providers.append(code_actions)
+    server.open_hooks.append(FEATURE.on_open)
+    server.save_hooks.append(FEATURE.on_save)
+    server.record_hooks.append(FEATURE.on_records)
 
     @server.feature("pavedroad/checkPrompt")
     def check(ls: PavedroadServer, params: Any) -> dict[str, Any]:
-        from pavedroad.promptcheck import check_workspace_prompt
-
         text = getattr(params, "text", None)
         if not isinstance(text, str):
             text = ""
-        references = [str(r) for r in (getattr(params, "references", None) or [])]
-        anchor = next((to_fs_path(r) for r in references if r.startswith("file:")), None)
-        if anchor is None:
-            folders = list(ls.workspace.folders.values())
-            anchor = to_fs_path(folders[0].uri) if folders else (ls.workspace.root_path or ".")
-        state = ls.roots.state_for(Path(anchor or "."))
-        report = check_workspace_prompt(
-            text, root=state.root, config=state.config, classifier=state.classifier, references=references
-        )
-        return report.to_json()
+        raw = getattr(params, "references", None)
+        references = [str(r) for r in raw] if isinstance(raw, (list, tuple)) else []
+        state = ls.roots.state_for(_anchor(ls, references))
+        return FEATURE.workspace(state).check(text, references).to_json()

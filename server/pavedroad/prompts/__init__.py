@@ -7,6 +7,7 @@ See docs/prompts.md for the rule ids, the false-positive controls and the benchm
 
 from __future__ import annotations
 
+from .fileindex import FileIndex
 from .findings import RULES, RuleInfo
 from .masking import mask, redact
 from .model import FileReference, PromptFinding, PromptReport
@@ -19,11 +20,12 @@ from .report import (
     verdict_of,
 )
 from .scanner import scan_text
-from .sensitive import ZonesForPath
+from .sensitive import ZonesForPath, is_template
 
 __all__ = [
     "DEFAULT_PROMPT_FILE_PATTERNS",
     "RULES",
+    "FileIndex",
     "FileReference",
     "PromptFinding",
     "PromptReport",
@@ -33,6 +35,7 @@ __all__ = [
     "decode_prompt_bytes",
     "find_file_references",
     "is_prompt_file",
+    "is_template",
     "mask",
     "redact",
     "scan_text",

@@ -71,9 +71,11 @@ class FileReference:
     """A file path or glob named in prompt text.
 
     `syntax` says how it was written: "hash-file" (`#file:p`), "hash-folder" (`#folder:p`),
-    "at-mention" (`@p`), "markdown-link" (`[x](p)`), "backtick" (`` `p` ``), "bare" (a plain
-    relative path), "front-matter" (`applyTo:` / `globs:` in YAML front matter) or "attached"
-    (passed by the caller, not in the text; then start == end == 0).
+    "at-mention" (`@p`), "markdown-link" (`[x](p)`), "read-request" ("read `p`"), "command"
+    (`cat p`), "tool-call" (`read_file("p")`), "attached" (passed by the caller, not in the text;
+    then start == end == 0), or, for mentions, "backtick" (`` `p` ``), "bare" (a plain path) and
+    "front-matter" (an `applyTo:` / `globs:` scope).
+    `attaches` is False for mentions: the text names the file but does not send or ask for it.
     """
 
     path_or_glob: str
@@ -81,3 +83,4 @@ class FileReference:
     end: int
     is_glob: bool
     syntax: str
+    attaches: bool = True

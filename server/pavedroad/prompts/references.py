@@ -1,13 +1,30 @@
 """File references in prompt text: the ways a prompt pulls a file into an assistant's context.
 
-Recognised: `#file:path` / `#folder:path` (VS Code chat), `@path` (Claude Code, Cursor, aider),
-markdown links `[x](path)`, backticked paths, bare relative paths (with a slash, a known file
-extension or a well-known dotfile name), and `applyTo:` / `globs:` in YAML front matter of
-instruction and rule files. Each pattern starts with a literal or is linear, like the detectors.
+A file *named* in a prompt is not necessarily sent: "never commit `.env`" mentions a file, and
+`applyTo: "**"` scopes an instruction file. Only references that attach a file or ask for its
+contents count (`FileReference.attaches`):
+
+1. Attachment syntaxes: `#file:path` / `#folder:path` (VS Code chat), `@path` (Claude Code,
+   Cursor, aider; not an npm scope such as `@types/node`), markdown links `[x](path)` to local files.
+2. Requests to read: an imperative verb whose object is the path ("read `.env`", "open
+   config/secrets.yaml and .env", "summarise the contents of #folder"), unless the clause negates
+   it ("never read .env", "do not open"), or the verb is passive/descriptive ("is read from .env").
+3. Commands and tool calls that print a file: `cat .env`, `head -n 5 x.pem`, `grep KEY .env`,
+   `Get-Content .env`, `read_file(".env")`, `Read(file_path=".env")`, `"target_file": ".env"`
+   (not inside `$(...)`, where the output feeds a command rather than the transcript).
+
+Everything else is a *mention* (`attaches=False`): backticked or bare paths in prose and the
+`applyTo:` / `globs:` / `paths:` / `files:` scopes of YAML front matter. `find_file_references(text,
+mentions=True)` returns those too, for tools that want every path a text names.
+Paths must look like paths: a slash with a letter or digit, a known extension, a dotfile or a key
+file name; regex fragments (`.*`, `\\d+`) and comment markers (`/*`, `*/`) are not globs, and
+member access such as `item.key` or `process.env` is code, not a file.
+Each pattern starts with a literal or is linear, like the detectors.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .model import FileReference
@@ -150,6 +167,35 @@ KEY_FILE_NAMES = frozenset(
     ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"]
 )
 
+#: Stems that make `stem.key` / `stem.pem` a key file rather than member access (`item.key`).
+KEY_FILE_STEMS = frozenset(
+    [
+        "server",
+        "private",
+        "privkey",
+        "client",
+        "tls",
+        "ssl",
+        "cert",
+        "key",
+        "ca",
+        "domain",
+        "localhost",
+        "signing",
+        "jwt",
+        "id",
+        "public",
+        "master",
+        "root",
+        "service",
+        "secret",
+        "secrets",
+        "credentials",
+    ]
+)
+#: Extensions that are also common property names (`item.key`, `process.env`, `user.pem`).
+_MEMBER_EXTS = frozenset(["key", "env", "pem", "crt", "cer", "der", "pub", "log", "config", "old"])
+
 _HASH_REF = re.compile(
     r"#(?P<kind>file|folder):(?:\"(?P<dq>[^\"\n]{1,512})\"|'(?P<sq>[^'\n]{1,512})'"
     r"|`(?P<bq>[^`\n]{1,512})`|(?P<p>[^\s`'\"()\[\]{}<>,;]{1,512}))"
@@ -168,9 +214,126 @@ _BARE = re.compile(
     re.ASCII,
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,20}:")
-_FRONT_KEYS = re.compile(r"^(?P<key>applyTo|globs|paths)[ \t]*:[ \t]*(?P<rest>.*)$", re.M)
+_FRONT_KEYS = re.compile(r"^(?P<key>applyTo|globs|paths|files)[ \t]*:[ \t]*(?P<rest>.*)$", re.M)
 _FRONT_ITEM = re.compile(r"^[ \t]+-[ \t]+(?P<item>.+)$")
 _TRAILING = ".,;:!?)]}>'\""
+_IDENTIFIER = re.compile(r"[a-z_$][A-Za-z0-9_$]*", re.ASCII)
+
+# --- requests to read ---------------------------------------------------------------------------
+
+_READ_VERBS = (
+    "read|re-read|reread|open|view|show|print|display|dump|paste|include|attach|upload|share|send"
+    "|inspect|examine|review|summari[sz]e|analy[sz]e|explain|see|check|compare|consult|study"
+    "|edit|modify|update|change|fix|refactor|rewrite|debug|improve"
+)
+_VERB = re.compile(
+    rf"(?<![\w.@#/`'-])(?P<verb>(?i:{_READ_VERBS})|(?i:look)\s(?i:at|in|into|through|over)"
+    r"|(?i:go)\s(?i:through|over)|(?i:refer)\s(?i:to)|(?i:contents?)\s(?i:of))(?=[ \t])",
+    re.ASCII,
+)
+#: Words that may stand between a verb and its path(s): "read the contents of the file .env".
+_CONNECTORS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "all",
+        "any",
+        "every",
+        "each",
+        "my",
+        "our",
+        "your",
+        "this",
+        "these",
+        "those",
+        "its",
+        "their",
+        "his",
+        "her",
+        "both",
+        "entire",
+        "whole",
+        "full",
+        "existing",
+        "current",
+        "local",
+        "relevant",
+        "following",
+        "same",
+        "new",
+        "file",
+        "files",
+        "folder",
+        "folders",
+        "directory",
+        "directories",
+        "dir",
+        "contents",
+        "content",
+        "of",
+        "in",
+        "at",
+        "into",
+        "from",
+        "to",
+        "with",
+        "against",
+        "through",
+        "over",
+        "on",
+        "up",
+        "out",
+        "and",
+        "or",
+        "&",
+        "also",
+        "then",
+        "me",
+        "us",
+        "it",
+        "together",
+        "plus",
+        "source",
+        "code",
+        "config",
+        "configuration",
+    ]
+)
+_OBJECT_TOKEN = re.compile(
+    r"\[[^\[\]\n]{0,200}\]\([^()\s]{1,512}\)|`[^`\n]{1,512}`|\"[^\"\n]{1,512}\"|'[^'\n]{1,512}'|[^\s,;`]{1,512}|[,;]"
+)
+#: Negations and modal prohibitions in the clause before a verb.
+_NEGATION = re.compile(
+    r"(?i:\b(?:never|not|no|avoid|avoiding|without|nor|refuse|forbid|forbidden|prohibit|"
+    r"prohibited|cannot|stop|don'?t|doesn'?t|shouldn'?t|mustn'?t|won'?t|can'?t|isn'?t)\b|n['\u2019]t\b)"
+)
+_CLAUSE_END = re.compile(r"[.!?;:\n]\s|\n|\bbut\b|\bexcept\b|\bunless\b")
+#: A form of "be"/"get" right before the verb makes it passive or descriptive ("is read from").
+_PASSIVE = re.compile(
+    r"(?i:\b(?:is|are|was|were|be|been|being|get|gets|got|it|that|which|who|app|server|code)\s{1,3})\Z"
+)
+
+# --- commands and tool calls that print a file --------------------------------------------------
+
+#: Commands whose output is (part of) a file's contents. Those that are also English words only
+#: count at the start of a command (line start, after a backtick, a pipe or `;`/`&&`).
+_PLAIN_READERS = "cat|bat|xxd|grep|egrep|rg|jq|yq|base64|openssl|Get-Content|hexdump|tac"
+_WORD_READERS = "type|more|less|head|tail|strings|od|nl|gc|sed|awk|sort|uniq|cut"
+_COMMAND = re.compile(
+    rf"(?:(?<![\w./-])(?P<plain>{_PLAIN_READERS})|(?:^|(?<=[`|;&(]))[ \t]*(?:\$[ \t]+)?"
+    rf"(?P<word>{_WORD_READERS}))[ \t]+(?P<args>[^\n|;&`>)]{{1,400}})",
+    re.ASCII | re.M,
+)
+#: Commands whose first operand is a pattern or a program, not a file.
+_SCRIPT_FIRST = frozenset(["grep", "egrep", "rg", "jq", "yq", "sed", "awk"])
+_TOOL_CALL = re.compile(
+    r"(?<![\w.])(?:read_file|read_text_file|view_file|open_file|get_file_contents|read_many_files"
+    r"|Read|View)\(\s*(?:[A-Za-z_]{1,20}\s*=\s*)?(?P<q>[\"'`])(?P<p>[^\"'`\n]{1,512})(?P=q)"
+    r"|[\"']?(?:file_path|filePath|target_file|absolute_path)[\"']?\s*[:=]\s*"
+    r"(?P<q2>[\"'`])(?P<p2>[^\"'`\n]{1,512})(?P=q2)",
+    re.ASCII,
+)
 
 GLOB_CHARS = frozenset("*?[")
 
@@ -179,13 +342,35 @@ def is_glob(path: str) -> bool:
     return any(ch in GLOB_CHARS for ch in path)
 
 
+def _is_member_access(token: str) -> bool:
+    """`item.key`, `process.env`, `config.old`: an identifier and a property, not a file."""
+    stem, dot, ext = token.rpartition(".")
+    return (
+        bool(dot)
+        and ext in _MEMBER_EXTS
+        and "." not in stem
+        and stem not in KEY_FILE_STEMS
+        and _IDENTIFIER.fullmatch(stem) is not None
+    )
+
+
+def _is_regex_or_comment(token: str) -> bool:
+    """`.*`, `\\d+`, `^foo$`, `/*`, `*/`, `(a|b)`: regex fragments and comment markers."""
+    if any(ch in token for ch in "\\^$|()+"):
+        return True
+    if token.startswith(".*") or token.endswith(".*.") or ".*?" in token:
+        return True
+    return not any(c.isalnum() for c in token) and token.strip("*/") != ""
+
+
 def looks_like_path(token: str) -> bool:
-    """A slash, a known extension, a well-known dotfile or a key-file name."""
-    if not token or len(token) > 512 or "://" in token:
+    """A slash, a known extension, a well-known dotfile or a key-file name; not a regex, a
+    comment marker or member access."""
+    if not token or len(token) > 512 or "://" in token or _is_regex_or_comment(token):
         return False
     if "/" in token:
         stripped = token.strip("/.~")
-        return bool(stripped) and any(c.isalpha() or c in "*?" for c in stripped)
+        return bool(stripped) and any(c.isalnum() for c in stripped)
     base = token
     if base in DOTFILES or base in KEY_FILE_NAMES:
         return True
@@ -195,7 +380,7 @@ def looks_like_path(token: str) -> bool:
     if not dot or not ext:
         return False
     if ext.lower() in FILE_EXTENSIONS or "*" in ext:
-        return bool(stem) or base.startswith(".")
+        return (bool(stem) or base.startswith(".")) and not _is_member_access(base)
     return False
 
 
@@ -207,7 +392,8 @@ def _clean(token: str) -> str:
 
 
 def _front_matter(text: str) -> list[FileReference]:
-    """`applyTo:` / `globs:` / `paths:` entries of a leading `---` YAML block."""
+    """`applyTo:` / `globs:` / `paths:` / `files:` entries of a leading `---` YAML block: the files
+    an instruction applies to (scopes), reported as mentions."""
     head = text.lstrip("\ufeff")
     offset = len(text) - len(head)
     if not head.startswith("---"):
@@ -249,15 +435,113 @@ def _front_matter(text: str) -> list[FileReference]:
             if value:
                 refs.append(
                     FileReference(
-                        value, offset + at, offset + at + len(value), True, "front-matter"
+                        value,
+                        offset + at,
+                        offset + at + len(value),
+                        True,
+                        "front-matter",
+                        attaches=False,
                     )
                 )
     return refs
 
 
-def find_file_references(text: str) -> list[FileReference]:
-    """Every file path or glob the text names, sorted by offset, one entry per span."""
-    refs: list[FileReference] = list(_front_matter(text))
+def _negated(text: str, verb_start: int) -> bool:
+    """True when the clause before the verb negates or forbids it ("never read", "do not open")."""
+    lo = max(0, verb_start - 100)
+    before = text[lo:verb_start]
+    cut = 0
+    for clause_end in _CLAUSE_END.finditer(before):
+        cut = clause_end.end()
+    before = before[cut:]
+    return _NEGATION.search(before) is not None
+
+
+def _object_paths(text: str, start: int, limit: int = 8) -> list[tuple[str, int, int]]:
+    """Paths that form the object of a verb ending at `start`: a list of paths, optionally with
+    determiners and prepositions between them; stops at the first other word or the line end."""
+    line_end = text.find("\n", start, start + 400)
+    end = line_end if line_end >= 0 else min(len(text), start + 400)
+    found: list[tuple[str, int, int]] = []
+    words = 0
+    for m in _OBJECT_TOKEN.finditer(text, start, end):
+        token = m.group(0)
+        words += 1
+        if words > 16 or len(found) >= limit:
+            break
+        if token in (",", ";"):
+            if token == ";":
+                break
+            continue
+        if token[0] in "`\"'" and len(token) >= 2 and token[-1] == token[0]:
+            inner = token[1:-1].strip()
+            if looks_like_path(inner) and not _SCHEME.match(inner):
+                found.append((inner, m.start(), m.end()))
+                continue
+            if inner.lower() in _CONNECTORS:
+                continue
+            break
+        if token.startswith(("#file:", "#folder:", "@", "[")) or "](" in token:
+            continue  # found by its own syntax; the list may go on after it
+        path = _clean(token)
+        if path.lower() in _CONNECTORS:
+            continue
+        if looks_like_path(path) and not _SCHEME.match(path):
+            found.append((path, m.start(), m.start() + len(path)))
+            if token.endswith((".", "!", "?", ":")) and path != token:
+                break  # the sentence ends with this path
+            continue
+        break
+    return found
+
+
+def _read_requests(text: str) -> list[FileReference]:
+    refs: list[FileReference] = []
+    for m in _VERB.finditer(text):
+        start = m.start()
+        if _PASSIVE.search(text, max(0, start - 12), start) is not None or _negated(text, start):
+            continue
+        for path, s, e in _object_paths(text, m.end()):
+            refs.append(FileReference(path, s, e, is_glob(path), "read-request"))
+    return refs
+
+
+def _commands(text: str) -> list[FileReference]:
+    refs: list[FileReference] = []
+    for m in _COMMAND.finditer(text):
+        cmd = m.group("plain") or m.group("word") or ""
+        cmd_start = m.start("plain") if m.group("plain") else m.start("word")
+        if text[max(0, cmd_start - 2) : cmd_start].endswith("$(") or _negated(text, cmd_start):
+            continue
+        skip_operand = cmd in _SCRIPT_FIRST
+        for arg in re.finditer(r"\S+", m.group("args")):
+            token = arg.group(0)
+            if token.startswith("-") or token in ("<", "<<"):
+                continue
+            if skip_operand:
+                skip_operand = False
+                continue
+            quoted = token[:1] in "\"'" and token[-1:] == token[:1] and len(token) >= 2
+            path = token[1:-1] if quoted else _clean(token)
+            if looks_like_path(path) and not _SCHEME.match(path):
+                s = m.start("args") + arg.start() + (1 if quoted else 0)
+                refs.append(FileReference(path, s, s + len(path), is_glob(path), "command"))
+    for m in _TOOL_CALL.finditer(text):
+        group = "p" if m.group("p") else "p2"
+        path = m.group(group)
+        if path.strip() and not _SCHEME.match(path):
+            refs.append(
+                FileReference(path, m.start(group), m.end(group), is_glob(path), "tool-call")
+            )
+    return refs
+
+
+def find_file_references(text: str, *, mentions: bool = False) -> list[FileReference]:
+    """File paths and globs the text attaches or asks to read, sorted by offset, one per span.
+
+    With `mentions=True`, also every other path the text names (`attaches=False`).
+    """
+    refs: list[FileReference] = []
     for m in _HASH_REF.finditer(text):
         path = m.group("dq") or m.group("sq") or m.group("bq") or _clean(m.group("p") or "")
         if path:
@@ -279,35 +563,53 @@ def find_file_references(text: str) -> list[FileReference]:
         if target.startswith("#"):
             continue
         path = target.split("#", 1)[0].split("?", 1)[0]
-        if path:
+        if path and not _is_regex_or_comment(path):
             refs.append(FileReference(path, m.start(), m.end(), is_glob(path), "markdown-link"))
+    refs += _read_requests(text)
+    refs += _commands(text)
+    if mentions:
+        refs += _front_matter(text)
+        refs += _mentions(text)
+    return _dedupe(refs)
+
+
+def _mentions(text: str) -> list[FileReference]:
+    refs: list[FileReference] = []
     for m in _BACKTICK.finditer(text):
         token = m.group("p")
         path = _clean(token) if not is_glob(token) else token
         if looks_like_path(path) and not _SCHEME.match(path):
-            refs.append(FileReference(path, m.start(), m.end(), is_glob(path), "backtick"))
+            refs.append(
+                FileReference(path, m.start(), m.end(), is_glob(path), "backtick", attaches=False)
+            )
     for m in _BARE.finditer(text):
-        token = m.group("p")
-        path = _clean(token)
+        path = _clean(m.group("p"))
         if path.endswith("?"):
             path = path.rstrip("?")
         if looks_like_path(path):
             refs.append(
-                FileReference(path, m.start(), m.start() + len(path), is_glob(path), "bare")
+                FileReference(
+                    path, m.start(), m.start() + len(path), is_glob(path), "bare", attaches=False
+                )
             )
-    return _dedupe(refs)
+    return refs
 
 
 def _dedupe(refs: list[FileReference]) -> list[FileReference]:
-    """Explicit syntaxes win over a bare path on an overlapping span."""
-    explicit = sorted((r for r in refs if r.syntax != "bare"), key=lambda r: r.start)
-    out = list(explicit)
-    spans = [(r.start, r.end) for r in explicit]
+    """One reference per span: attaching ones win over mentions, explicit syntaxes over the rest."""
+    rank = {"hash-file": 0, "hash-folder": 0, "at-mention": 0, "markdown-link": 0, "tool-call": 1}
+    refs.sort(key=lambda r: (not r.attaches, rank.get(r.syntax, 2), r.start))
+    out: list[FileReference] = []
+    starts: list[int] = []  # kept spans are disjoint: sorted starts locate the neighbours
+    ends: list[int] = []
     for r in refs:
-        if r.syntax != "bare":
+        i = bisect.bisect_left(starts, r.end)
+        if i > 0 and ends[i - 1] > r.start:
             continue
-        if any(a < r.end and r.start < b for a, b in spans):
+        if i < len(starts) and starts[i] < r.end:
             continue
+        starts.insert(i, r.start)
+        ends.insert(i, r.end)
         out.append(r)
     out.sort(key=lambda r: (r.start, r.end))
     return out

@@ -11,8 +11,8 @@ import pathspec
 from .masking import redact
 from .model import ALLOW, BLOCK, WARN, FileReference, PromptFinding, PromptReport
 from .references import find_file_references, is_glob
-from .scanner import resolve_overlaps, scan_text
-from .sensitive import ZonesForPath, check_references
+from .scanner import resolve_overlaps, scan_text, without_surrogates
+from .sensitive import IndexSource, ZonesForPath, check_references
 
 #: Files whose content is sent to an assistant as instructions (checked like prompts).
 DEFAULT_PROMPT_FILE_PATTERNS: tuple[str, ...] = (
@@ -47,19 +47,36 @@ def check_prompt(
     internal_domains: Sequence[str] = (),
     zones_for_path: ZonesForPath | None = None,
     references: Sequence[str] = (),
+    glob_zones: ZonesForPath | None = None,
+    index: IndexSource = None,
 ) -> PromptReport:
-    """Scan `text` and the files it references (plus `references` the caller attaches).
+    """Scan `text` and the files it attaches or asks to read (plus `references` the caller
+    attaches).
 
     `zones_for_path(relative_posix_path)` returns `(zone_id, context_level)` pairs with levels as
-    in `pavedroad.config.model.Level` (0 allow, 1 warn, 3 deny). Attached references have no
-    span in the text, so their findings carry `start == end == 0`.
+    in `pavedroad.config.model.Level` (0 allow, 1 warn, 3 deny); `glob_zones` answers the same
+    for each file a glob or folder covers (default: `zones_for_path`). `index` is the root's
+    `FileIndex` (or a function returning it), built on first need when not given. Attached
+    references have no span in the text, so their findings carry `start == end == 0`.
     """
+    text = without_surrogates(text)
     findings: list[PromptFinding] = scan_text(text, internal_domains=internal_domains)
     if sensitive or zones_for_path is not None:
         refs = find_file_references(text) if text else []
-        refs += [FileReference(r, 0, 0, is_glob(r), "attached") for r in references if r]
+        refs += [
+            FileReference(without_surrogates(r), 0, 0, is_glob(r), "attached")
+            for r in references
+            if r
+        ]
         extra = list(
-            check_references(refs, root=root, sensitive=sensitive, zones_for_path=zones_for_path)
+            check_references(
+                refs,
+                root=root,
+                sensitive=sensitive,
+                zones_for_path=zones_for_path,
+                glob_zones=glob_zones,
+                index=index,
+            )
         )
         if extra:
             findings = resolve_overlaps(findings + extra)

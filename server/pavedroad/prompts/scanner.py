@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -68,10 +69,22 @@ def _plan(domains: tuple[str, ...]) -> _Plan:
     return _Plan(_STATIC + internal_detectors(domains))
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """Lone surrogates (from JSON `\\udcff` or `surrogateescape`) become U+FFFD, offsets kept:
+    RE2 and every encoder refuse them."""
+    if text.isascii() or _SURROGATES.search(text) is None:
+        return text
+    return _SURROGATES.sub("\ufffd", text)
+
+
 def scan_text(text: str, *, internal_domains: Sequence[str] = ()) -> list[PromptFinding]:
     """Secrets, customer data and internal hosts in `text`, sorted by offset, overlaps resolved."""
     if not text:
         return []
+    text = without_surrogates(text)
     plan = _plan(tuple(internal_domains))
     lowered = ascii_lower(text)
     per_detector: list[list[tuple[int, Anchor]]] = [[] for _ in plan.detectors]

@@ -1,27 +1,35 @@
 """Decide which file references point at sensitive files or at zones closed to prompt context.
 
-Pure apart from an optional, bounded look at the workspace: paths are resolved against `root`,
-matched against the config's gitignore-style `sensitive` patterns (pathspec), and passed to the
-caller's `zones_for_path` callback for zone context levels. Globs are checked against the files
-that exist under the root (at most `MAX_WALK_FILES`) and, statically, against the patterns.
+1. Only references that attach a file or ask for it count (`FileReference.attaches`); mentions and
+   front-matter scopes do not.
+2. A path is resolved against `root` and matched against the config's gitignore-style `sensitive`
+   patterns (pathspec). Templates and public keys (`.env.example`, `app.sample.yaml`,
+   `*.template`, `*.dist`, `id_rsa.pub`) are not sensitive unless a pattern names them explicitly
+   (its last segment spells the template word, e.g. `**/.env.example` or `*.sample`).
+3. Zones: a file reference asks the caller's `zones_for_path(rel)` (which may read and classify
+   the file); the files a folder or glob covers ask `glob_zones(rel)` (cheap, e.g. path rules
+   only), at most `MAX_ZONE_CALLS` of them.
+4. Globs and folders are answered from a `FileIndex` of the root (built at most once per check,
+   or handed in by a long-lived shell) and, statically, by overlap with the patterns. No walk
+   per reference.
 """
 
 from __future__ import annotations
 
-import os
-import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import unquote, urlparse
 
 import pathspec
 
+from .fileindex import FileIndex, fs_safe, resolve_reference
 from .findings import register
 from .model import BLOCK, KIND_SENSITIVE_FILE, WARN, FileReference, PromptFinding
 
 ZonesForPath = Callable[[str], Sequence[tuple[str, int]]]
+#: A ready index, a function that builds (or returns a cached) one on first need, or None.
+IndexSource = FileIndex | Callable[[], FileIndex | None] | None
 
 PATTERN = register(
     "sensitive_file.pattern",
@@ -57,28 +65,28 @@ GLOB_MAY = register(
 #: Context levels as in `pavedroad.config.model.Level` (kept as ints so this stays pure).
 LEVEL_WARN = 1
 LEVEL_DENY = 3
-#: Upper bound on files listed under a root for glob and folder checks.
-MAX_WALK_FILES = 5000
 #: Upper bound on zone callbacks for the files one glob or folder matches.
 MAX_ZONE_CALLS = 200
-_SKIP_DIRS = frozenset(
-    [
-        ".git",
-        ".hg",
-        ".svn",
-        "node_modules",
-        ".venv",
-        "venv",
-        "__pycache__",
-        ".tox",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-        ".gradle",
-        ".idea",
-    ]
-)
 _BRACES = re.compile(r"\{([^{}]*)\}")
+#: Name parts that make a file a committed template rather than the real thing.
+TEMPLATE_WORDS = frozenset(["example", "examples", "sample", "template", "dist", "tmpl", "tpl"])
+_TEMPLATE_SUFFIXES = tuple(f"{sep}{w}" for w in TEMPLATE_WORDS for sep in "-_")
+
+
+def is_template(rel: str) -> bool:
+    """`.env.example`, `config.sample.yaml`, `.env-template`, `app.dist`, `id_rsa.pub`."""
+    name = rel.rstrip("/").rsplit("/", 1)[-1].lower()
+    if name.endswith(".pub"):
+        return True
+    parts = [p for p in name.split(".") if p]
+    return any(p in TEMPLATE_WORDS or p.endswith(_TEMPLATE_SUFFIXES) for p in parts[1:]) or (
+        bool(parts) and parts[0].endswith(_TEMPLATE_SUFFIXES)
+    )
+
+
+def _names_template(pattern: str) -> bool:
+    """True when a pattern spells a template explicitly (`**/.env.example`, `*.sample`)."""
+    return is_template(pattern.replace("*", "x"))
 
 
 @dataclass(frozen=True)
@@ -88,11 +96,15 @@ class _Spec:
     singles: tuple[tuple[str, pathspec.GitIgnoreSpec], ...]
 
     def match(self, rel: str) -> bool:
-        return self.spec is not None and self.spec.match_file(rel)
+        if self.spec is None or not self.spec.match_file(rel):
+            return False
+        return not is_template(rel) or bool(self.which(rel))
 
     def which(self, rel: str) -> str:
+        """The pattern that makes `rel` sensitive ("" if none; templates need an explicit one)."""
+        template = is_template(rel)
         for pattern, single in self.singles:
-            if single.match_file(rel):
+            if single.match_file(rel) and (not template or _names_template(pattern)):
                 return pattern
         return ""
 
@@ -111,46 +123,6 @@ def compile_patterns(patterns: tuple[str, ...]) -> _Spec:
     valid = [p for p, _ in singles]
     spec = pathspec.GitIgnoreSpec.from_lines(valid) if valid else None
     return _Spec(tuple(valid), spec, tuple(s for s in singles if not s[0].startswith("!")))
-
-
-@dataclass(frozen=True)
-class Target:
-    rel: str  # posix path used for matching (relative to root when inside it)
-    inside_root: bool
-    is_dir: bool
-
-
-def resolve(path: str, root: str | None) -> Target | None:
-    """Where a referenced path points, relative to `root`; None for non-file URIs."""
-    raw = path.strip().strip("\"'")
-    if raw.startswith("file:"):
-        parsed = urlparse(raw)
-        raw = unquote(parsed.path)
-    elif re.match(r"[A-Za-z][A-Za-z0-9+.-]{1,20}://", raw):
-        return None
-    raw = raw.replace("\\", "/")
-    is_dir = raw.endswith("/")
-    if raw.startswith("~"):  # the user's home: never inside the workspace
-        rel = raw.lstrip("~").lstrip("/")
-        return Target(posixpath.normpath(rel), False, is_dir) if rel else None
-    root_posix = os.path.abspath(root).replace("\\", "/") if root else None
-    if raw.startswith("/"):
-        norm = posixpath.normpath(raw)
-        if root_posix and (norm == root_posix or norm.startswith(root_posix.rstrip("/") + "/")):
-            rel = posixpath.relpath(norm, root_posix)
-            inside = True
-        else:
-            rel, inside = norm.lstrip("/"), False
-    else:
-        rel = posixpath.normpath(raw)
-        inside = not (rel == ".." or rel.startswith("../"))
-        while rel.startswith("../"):
-            rel = rel[3:]
-    if rel in ("", ".", ".."):
-        return None
-    if inside and root and not is_dir:
-        is_dir = os.path.isdir(os.path.join(root, rel))
-    return Target(rel, inside, is_dir)
 
 
 def expand_braces(glob: str, limit: int = 16) -> list[str]:
@@ -193,44 +165,6 @@ def pattern_samples(pattern: str) -> list[str]:
                 if "/" not in p.rstrip("/"):
                     out.append("a/" + s)
     return list(dict.fromkeys(out))
-
-
-@dataclass
-class _Workspace:
-    """Lazily listed files under the root (bounded), shared by all references of one check."""
-
-    root: str | None
-    _files: list[str] | None = field(default=None)
-    truncated: bool = False
-
-    def files(self) -> list[str]:
-        if self._files is None:
-            self._files = []
-            if self.root and os.path.isdir(self.root):
-                self._files, self.truncated = _walk(self.root, "")
-        return self._files
-
-    def under(self, rel_dir: str) -> list[str]:
-        if not self.root:
-            return []
-        prefix = rel_dir.rstrip("/") + "/"
-        if self._files is not None and not self.truncated:
-            return [f for f in self._files if f.startswith(prefix)]
-        files, _ = _walk(self.root, rel_dir)
-        return files
-
-
-def _walk(root: str, rel_dir: str) -> tuple[list[str], bool]:
-    out: list[str] = []
-    base = os.path.join(root, rel_dir) if rel_dir else root
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
-        rel_base = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        for name in sorted(filenames):
-            out.append(name if rel_base == "." else f"{rel_base}/{name}")
-            if len(out) >= MAX_WALK_FILES:
-                return out, True
-    return out, False
 
 
 def _finding(info_rule: str, ref: FileReference, message: str) -> PromptFinding:
@@ -285,21 +219,47 @@ def _zone_finding(ref: FileReference, shown: str, zone: tuple[str, int]) -> Prom
     return None
 
 
+class _LazyIndex:
+    """The index of one check: handed in, or built on first need and then reused."""
+
+    def __init__(self, source: IndexSource, root: str | None) -> None:
+        self._source = source
+        self._root = root
+        self._index: FileIndex | None = None
+        self._done = False
+
+    def get(self) -> FileIndex | None:
+        if not self._done:
+            self._done = True
+            if isinstance(self._source, FileIndex):
+                self._index = self._source
+            elif self._source is not None:
+                self._index = self._source()
+            elif self._root and fs_safe(self._root):
+                self._index = FileIndex.build(self._root)
+        return self._index
+
+
 def check_references(
     refs: Sequence[FileReference],
     *,
     root: str | None,
     sensitive: Sequence[str],
     zones_for_path: ZonesForPath | None,
+    glob_zones: ZonesForPath | None = None,
+    index: IndexSource = None,
 ) -> Iterator[PromptFinding]:
-    """A finding for every reference that names a sensitive file or a warn/deny zone."""
+    """A finding for every attaching reference that names a sensitive file or a warn/deny zone."""
     spec = compile_patterns(tuple(sensitive))
-    ws = _Workspace(root)
+    lazy = _LazyIndex(index, root)
+    many = glob_zones if glob_zones is not None else zones_for_path
     for ref in refs:
+        if not ref.attaches:
+            continue
         if ref.is_glob:
-            finding = _check_glob(ref, spec, ws, zones_for_path)
+            finding = _check_glob(ref, spec, lazy, many)
         else:
-            finding = _check_path(ref, spec, ws, root, zones_for_path)
+            finding = _check_path(ref, spec, lazy, root, zones_for_path, many)
         if finding is not None:
             yield finding
 
@@ -307,17 +267,21 @@ def check_references(
 def _check_path(
     ref: FileReference,
     spec: _Spec,
-    ws: _Workspace,
+    lazy: _LazyIndex,
     root: str | None,
     zones_for_path: ZonesForPath | None,
+    many: ZonesForPath | None,
 ) -> PromptFinding | None:
-    target = resolve(ref.path_or_glob, root)
+    target = resolve_reference(ref.path_or_glob, root)
     if target is None:
         return None
     rel = target.rel
     is_dir = target.is_dir or ref.syntax == "hash-folder"
     # A folder is as sensitive as anything in it: probe a child path and the files it holds.
-    contents = ws.under(rel) if is_dir and target.inside_root else []
+    contents: list[str] = []
+    if is_dir and target.inside_root:
+        index = lazy.get()
+        contents = index.under(rel) if index is not None else []
     candidates = [rel + "/", rel + "/_", *contents] if is_dir else [rel]
     for cand in candidates:
         if spec.match(cand):
@@ -331,21 +295,22 @@ def _check_path(
                 "Remove the reference; share a redacted excerpt or a sample file "
                 "instead.",
             )
-    if not target.inside_root:
+    if not target.inside_root or not fs_safe(rel):
         return None
-    files = (contents or [rel + "/_"]) if is_dir else [rel]
-    return _zone_finding(ref, ref.path_or_glob, _max_zone(zones_for_path, files))
+    zone = _max_zone(many, contents or [rel + "/_"]) if is_dir else _max_zone(zones_for_path, [rel])
+    return _zone_finding(ref, ref.path_or_glob, zone)
 
 
 def _check_glob(
-    ref: FileReference, spec: _Spec, ws: _Workspace, zones_for_path: ZonesForPath | None
+    ref: FileReference, spec: _Spec, lazy: _LazyIndex, many: ZonesForPath | None
 ) -> PromptFinding | None:
     globs = [g[2:] if g.startswith("./") else g for g in expand_braces(ref.path_or_glob)]
     try:
         glob_spec = pathspec.GitIgnoreSpec.from_lines(globs)
     except Exception:
         return None
-    matched = [f for f in ws.files() if glob_spec.match_file(f)]
+    index = lazy.get()
+    matched = index.matching(glob_spec) if index is not None else []
     hits = [f for f in matched if spec.match(f)]
     if hits:
         shown = ", ".join(f"`{h}`" for h in hits[:3]) + (" ..." if len(hits) > 3 else "")
@@ -356,7 +321,7 @@ def _check_glob(
             "assistant that follows it would read them. Narrow the glob so it "
             "excludes them.",
         )
-    zone = _max_zone(zones_for_path, matched)
+    zone = _max_zone(many, matched)
     if zone[1] >= LEVEL_DENY:
         return _finding(
             GLOB.rule,
@@ -368,7 +333,12 @@ def _check_glob(
     pattern = next((spec.which(s) for g in globs for s in pattern_samples(g) if spec.match(s)), "")
     if not pattern:
         pattern = next(
-            (p for p in spec.patterns if any(glob_spec.match_file(s) for s in pattern_samples(p))),
+            (
+                p
+                for p in spec.patterns
+                if not p.startswith("!")
+                and any(glob_spec.match_file(s) and not is_template(s) for s in pattern_samples(p))
+            ),
             "",
         )
     if pattern:
