@@ -1,0 +1,90 @@
+"""The decision log: every decision becomes a tamper-evident, secret-free event.
+
+Shells (editor, hooks, check, CLI) build an `Event` with a constructor from `events` and call
+`append_event(root, event)`; `read_events` feeds the report, `verify` backs ``pavedroad log
+verify``. See `log` for the storage format and `events` for what may be recorded.
+"""
+
+from __future__ import annotations
+
+from pavedroad.audit.events import (
+    AI_CODE_LANDED,
+    CHAIN_BREAK,
+    EXCEPTION_APPROVED,
+    EXCEPTION_EXPIRED,
+    EXCEPTION_KINDS,
+    EXCEPTION_REFUSED,
+    EXCEPTION_REQUESTED,
+    HOOK_DENIED,
+    KINDS,
+    POLICY_CHANGE,
+    PROMPT_BLOCKED,
+    PROMPT_KINDS,
+    PROMPT_WARNED,
+    SIGNOFF,
+    WEAKEN_ATTEMPT,
+    Event,
+    EventError,
+    ai_code_landed,
+    exception_event,
+    hook_denied,
+    policy_change,
+    prompt_event,
+    signoff,
+    signoff_from_review,
+    validate,
+    weaken_attempt,
+)
+from pavedroad.audit.keys import value_hash
+from pavedroad.audit.log import (
+    LOG_DIR,
+    LogError,
+    LoggedEvent,
+    Problem,
+    VerifyResult,
+    append_event,
+    log_dir,
+    log_key,
+    read_events,
+    verify,
+)
+
+__all__ = [
+    "AI_CODE_LANDED",
+    "CHAIN_BREAK",
+    "EXCEPTION_APPROVED",
+    "EXCEPTION_EXPIRED",
+    "EXCEPTION_KINDS",
+    "EXCEPTION_REFUSED",
+    "EXCEPTION_REQUESTED",
+    "HOOK_DENIED",
+    "KINDS",
+    "LOG_DIR",
+    "POLICY_CHANGE",
+    "PROMPT_BLOCKED",
+    "PROMPT_KINDS",
+    "PROMPT_WARNED",
+    "SIGNOFF",
+    "WEAKEN_ATTEMPT",
+    "Event",
+    "EventError",
+    "LogError",
+    "LoggedEvent",
+    "Problem",
+    "VerifyResult",
+    "ai_code_landed",
+    "append_event",
+    "exception_event",
+    "hook_denied",
+    "log_dir",
+    "log_key",
+    "policy_change",
+    "prompt_event",
+    "read_events",
+    "signoff",
+    "signoff_from_review",
+    "validate",
+    "value_hash",
+    "verify",
+    "weaken_attempt",
+]
