@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE := zones/examples/workspace
+# The security team's central map; on a real machine: /etc/pavedroad/central.yaml or $$PAVEDROAD_CENTRAL.
+CENTRAL := zones/examples/central/security-zones.yaml
 
 .PHONY: setup demo test test-fast lint bench clean
 
@@ -17,11 +19,11 @@ setup: $(STAMP)
 
 ## Set up, then run the main job on the bundled example workspace.
 demo: $(STAMP)
-	@echo "== pavedroad zones $(EXAMPLE)"
-	@$(BIN)/pavedroad zones $(EXAMPLE)
+	@echo "== pavedroad zones $(EXAMPLE) --central $(CENTRAL)"
+	@$(BIN)/pavedroad zones $(EXAMPLE) --central $(CENTRAL)
 	@echo
-	@echo "== pavedroad prompt $(EXAMPLE)/prompts/refactor.prompt.md"
-	@$(BIN)/pavedroad prompt $(EXAMPLE)/prompts/refactor.prompt.md || true
+	@echo "== pavedroad prompt $(EXAMPLE)/prompts/refactor.prompt.md --central $(CENTRAL)"
+	@$(BIN)/pavedroad prompt $(EXAMPLE)/prompts/refactor.prompt.md --central $(CENTRAL) || true
 
 ## Set up (Python deps, editors, VS Code test harness), lint, type-check and run every test.
 test: $(STAMP)

@@ -16,3 +16,9 @@ def example_workspace(tmp_path: Path) -> Path:
     """zones/examples copied to a temp dir (tests must never write into the repo)."""
     shutil.copytree(EXAMPLES, tmp_path / "examples", symlinks=True)
     return tmp_path / "examples" / "workspace"
+
+
+@pytest.fixture
+def example_central(example_workspace: Path) -> str:
+    """The example's central map (copied with it), as a machine-level `--central` would give it."""
+    return str(example_workspace.parent / "central" / "security-zones.yaml")

@@ -31,15 +31,21 @@ from urllib.parse import quote
 
 from pavedroad import __version__, codes
 from pavedroad.analysis.model import FileZones
+from pavedroad.config.discover import path_aliases
 from pavedroad.config.model import ConfigProblem, EffectiveConfig, Level
+from pavedroad.fileio import read_regular
 from pavedroad.policy.records import load_records
 from pavedroad.policy.verdicts import Finding, evaluate
 from pavedroad.provenance.git_history import GitError, GitHistory, UnknownRevision, run_git
 from pavedroad.provenance.ranges import AiSpan, to_spans
 from pavedroad.provenance.store import RangeStore
-from pavedroad.workspace import SNIFF_BYTES, is_binary
 
 FORMATS = ("text", "json", "sarif")
+#: Files up to this size are read (to blame and hash them); the classifier parses up to its own
+#: limit and fails closed above it. A larger file makes the check incomplete (exit 2).
+MAX_CHECK_BYTES = 256 << 20
+#: Blame outcomes that are not a failure to read history.
+_BENIGN_BLAME = frozenset({"the file is not committed yet", "the file does not exist"})
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -48,7 +54,7 @@ class CheckError(Exception):
 
 
 class _Classifier(Protocol):
-    def classify(self, rel_path: str, data: bytes) -> FileZones: ...
+    def classify(self, rel_path: str, data: bytes, *, aliases: Sequence[str] = ()) -> FileZones: ...
 
 
 ClassifierFactory = Callable[[EffectiveConfig], _Classifier]
@@ -64,14 +70,18 @@ class RecordIssue:
     code: str
     severity: str
     message: str
+    #: what the problem is in: "record" (reviews/exceptions) or "config" (a zone config)
+    source: str = "record"
 
     @classmethod
-    def of(cls, root: Path, problem: ConfigProblem, zone: str | None) -> RecordIssue:
+    def of(cls, root: Path, problem: ConfigProblem, zone: str | None,
+           source: str = "record") -> RecordIssue:
         try:
             rel = Path(problem.where.file).resolve().relative_to(root).as_posix()
         except ValueError:
             rel = problem.where.file
-        return cls(rel, problem.where.line, zone, problem.code, problem.severity, problem.message)
+        return cls(rel, problem.where.line, zone, problem.code, problem.severity, problem.message,
+                   source)
 
 
 @dataclass
@@ -86,6 +96,11 @@ class CheckResult:
     files_classified: int = 0
     #: remarks for the reader (not a git repository, shallow clone, ...)
     notes: list[str] = field(default_factory=list)
+    #: why history could not be read completely (missing objects, blame failures, lines older
+    #: than a shallow clone's history inside zones): the CLI exits 2 on these by default
+    incomplete: list[str] = field(default_factory=list)
+    #: AI-written regions in restricted zones that sign-offs or exceptions cleared
+    cleared: int = 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -190,6 +205,7 @@ def run_check(
     now: dt.datetime | None = None,
     paths: Sequence[str] | None = None,
     jobs: int | None = None,
+    config_problems: Sequence[ConfigProblem] = (),
 ) -> CheckResult:
     """Evaluate the policy over a repository (see the module docstring).
 
@@ -206,6 +222,9 @@ def run_check(
     result.problems = [RecordIssue.of(root_path, p, None) for p in records.problems] + [
         RecordIssue.of(root_path, p, ex.zone) for ex, p in records.statuses
     ]
+    # A refused attempt to weaken a central rule is itself a finding CI must surface.
+    result.problems[:0] = [RecordIssue.of(root_path, p, None, "config") for p in config_problems
+                           if p.code == codes.CONFIG_LOCKED]
 
     # candidates: files touched by AI commits, and files with live ranges
     tracked: set[str] | None = None
@@ -213,7 +232,11 @@ def run_check(
     try:
         repo = history.repo()
         if repo.head is None:
-            result.notes.append("the repository has no commits yet: no history to check")
+            if _has_any_commit(history):
+                result.incomplete.append("HEAD does not resolve to a commit although the "
+                                         "repository has commits (missing objects?)")
+            else:
+                result.notes.append("the repository has no commits yet: no history to check")
         else:
             if repo.shallow:
                 result.notes.append(
@@ -227,7 +250,10 @@ def run_check(
             tracked = _tracked(history)
             touched = _follow_renames(history, scan.touched, tracked, since)
     except GitError as exc:
-        result.notes.append(f"{exc.reason}: git history not checked")
+        if exc.reason in ("not a git repository", "git is not installed"):
+            result.notes.append(f"{exc.reason}: git history not checked")
+        else:
+            result.incomplete.append(f"{exc.reason}: git history could not be read")
 
     store = RangeStore(root_path)
     live_paths = set(store.paths())
@@ -238,15 +264,17 @@ def run_check(
     )
 
     classifier = (classifier_factory or _default_classifier)(config)
+    aliases = path_aliases(root_path)
     todo: list[_Candidate] = []
     for rel in candidates:
         try:
-            data = (root_path / rel).read_bytes()
-        except OSError:  # deleted, a directory, unreadable
+            data, _size = read_regular(root_path / rel, MAX_CHECK_BYTES)
+        except OSError:  # deleted, a directory, a device, unreadable
             continue
-        if is_binary(data[:SNIFF_BYTES]):
+        if len(data) > MAX_CHECK_BYTES:
+            result.incomplete.append(f"{rel}: larger than {MAX_CHECK_BYTES >> 20} MB, not checked")
             continue
-        zones = classifier.classify(rel, data)
+        zones = classifier.classify(rel, data, aliases=aliases.of(rel))
         result.files_classified += 1
         if not zones.regions:
             continue
@@ -265,6 +293,12 @@ def run_check(
             return []
         res = history.ai_lines(c.rel, contents=c.data, since=since, line_ranges=c.line_ranges)
         c.spans = list(res.spans)
+        if res.reason and res.reason not in _BENIGN_BLAME:
+            result.incomplete.append(f"{c.rel}: {res.reason}")
+            return []
+        for note in res.notes:
+            if note.startswith("shallow clone") and since is None:
+                result.incomplete.append(f"{c.rel}: {note}")
         return [f"{c.rel}: {res.reason}"] if res.reason else list(res.notes)
 
     workers = jobs or min(4, os.cpu_count() or 1)
@@ -283,13 +317,24 @@ def run_check(
         if not spans:
             continue
         result.files_with_ai += 1
+        cleared: list[str] = []
         result.findings.extend(
             evaluate(
-                c.rel, c.text, c.zones, spans, config, records.reviews, records.exceptions, when
+                c.rel, c.text, c.zones, spans, config, records.reviews, records.exceptions, when,
+                cleared=cleared,
             )
         )
+        result.cleared += len(cleared)
     result.findings.sort(key=lambda f: (f.path, f.start_line, f.severity != "error", f.zone))
     return result
+
+
+def _has_any_commit(history: GitHistory) -> bool:
+    try:
+        out = run_git(["rev-list", "-n", "1", "--all"], history.root, timeout=history.timeout)
+    except GitError:
+        return True  # cannot even list commits: treat as unreadable, not as empty
+    return bool(out.strip())
 
 
 def exit_code(result: CheckResult) -> int:
@@ -307,6 +352,15 @@ def exit_code(result: CheckResult) -> int:
 
 #: code -> (rule name, short description, help text). Also the source of docs/ai-code.md.
 RULES: dict[str, tuple[str, str, str]] = {
+    codes.CONFIG_LOCKED: (
+        "CentralRuleWeakened",
+        "A repository's config tries to weaken a central rule",
+        "The repository's zone config tries to lower, unlock, replace or loosen something a "
+        "central map sets (a locked zone's level, scope or text, the exception cap or approvers, "
+        "provenance thresholds, the tool or dependency allow lists). The change is refused and "
+        "the central value stays in force, but the attempt fails the check: remove it from the "
+        "config, or ask the security team to change the central map.",
+    ),
     codes.AI_WARN: (
         "AiCodeInWarnZone",
         "AI-written code in an `ai: warn` zone",
@@ -409,7 +463,9 @@ def render_sarif(result: CheckResult) -> str:
             "fullDescription": {"text": help_text},
             "help": {"text": help_text, "markdown": help_text},
             "defaultConfiguration": {
-                "level": "error" if code in (codes.AI_DENY, codes.EXCEPTION_REFUSED) else "warning"
+                "level": "error"
+                if code in (codes.AI_DENY, codes.EXCEPTION_REFUSED, codes.CONFIG_LOCKED)
+                else "warning"
             },
             "properties": {"tags": ["security", "ai-code"]},
         }
@@ -490,7 +546,7 @@ def render_text(result: CheckResult) -> str:
         )
         rows.append((where, f.code, f.severity, f.zone, f.provenance, f.message))
     for p in result.problems:
-        rows.append((f"{p.path}:{p.line}", p.code, p.severity, p.zone or "-", "record", p.message))
+        rows.append((f"{p.path}:{p.line}", p.code, p.severity, p.zone or "-", p.source, p.message))
     out: list[str] = []
     if rows:
         headers = ("LOCATION", "CODE", "SEVERITY", "ZONE", "SOURCE")
@@ -509,6 +565,12 @@ def render_text(result: CheckResult) -> str:
             f"{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}){scope}; "
             f"{result.files_with_ai} file{'s' if result.files_with_ai != 1 else ''} with AI-written "
             "code in zones."
+        )
+    elif result.cleared:
+        out.append(
+            f"No open findings{scope}: {result.cleared} AI-written region"
+            f"{'s' if result.cleared != 1 else ''} in restricted zones "
+            f"{'are' if result.cleared != 1 else 'is'} signed off or covered by an exception."
         )
     else:
         out.append(f"No AI-written code in restricted zones{scope}.")

@@ -6,14 +6,16 @@ Exit codes (all commands): 0 clean, 1 findings at error level, 2 usage or config
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pavedroad import __version__
-from pavedroad.config.model import EffectiveConfig
+from pavedroad.config.model import ConfigProblem, EffectiveConfig
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -41,19 +43,34 @@ def build_parser() -> argparse.ArgumentParser:
             action="append",
             default=[],
             metavar="MAP",
-            help="central zone map applied before the repo config (path, or URL#sha256=HEX); repeatable",
+            help="central zone map applied before the repo config (path, preset:NAME or "
+            "URL#sha256=HEX); repeatable. Also read: /etc/pavedroad/central.yaml and "
+            "$PAVEDROAD_CENTRAL",
+        )
+        p.add_argument(
+            "--fetch-repo-maps",
+            action="store_true",
+            help="fetch pinned url maps that the repository's config names (default: only from "
+            "the cache; central url maps are always fetched)",
         )
 
     zones = sub.add_parser("zones", help="print the zone map: per file its zones and regions")
     zones.add_argument("path", nargs="?", default=".")
     zones.add_argument("--format", choices=["text", "json"], default="text")
-    zones.add_argument("--jobs", type=int, default=None, help="worker processes (default: up to 4)")
+    zones.add_argument("--jobs", type=_positive_int, default=None,
+                       help="worker processes, at least 1 (default: up to 4)")
     add_config_args(zones)
 
     check = sub.add_parser("check", help="evaluate AI-written code against the zones (CI)")
     check.add_argument("path", nargs="?", default=".")
     check.add_argument("--since", metavar="REV", help="only lines changed since REV")
     check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    check.add_argument(
+        "--allow-incomplete-history",
+        action="store_true",
+        help="exit 0 even when git history or blame cannot be read (default: exit 2, since "
+        "unread history could hide AI-written code)",
+    )
     add_config_args(check)
 
     prompt = sub.add_parser("prompt", help="check prompt text for secrets, PII, internal hosts, sensitive files")
@@ -64,7 +81,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # `pavedroad zones --format json | head`: the reader went away; that is not an error.
+        _silence_stdout()
+        return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "lsp":
         from pavedroad.lsp.app import run_stdio
@@ -78,21 +122,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _prompt(args)
 
 
-def _load(path: Path, central: Sequence[str]) -> tuple[Path, EffectiveConfig | None]:
+@dataclass
+class Loaded:
+    """The config in force for a command, and the problems found loading it."""
+
+    root: Path
+    config: EffectiveConfig
+    problems: tuple[ConfigProblem, ...]
+
+
+def _central_specs(raw: Sequence[str]) -> list[str]:
+    """`--central` values: a path is relative to where the user typed it, not to the repo."""
+    from pavedroad.config import machine_central
+
+    given = [c if c.startswith("preset:") or "://" in c else str(Path(c).expanduser().absolute())
+             for c in raw]
+    return list(machine_central(given))
+
+
+def _load(path: Path, args: argparse.Namespace) -> Loaded | None:
     """Load the config for `path`; print every problem; None (exit 2) when it is unusable."""
     from pavedroad.config import find_root, load_config
 
     root = Path(find_root(path)).resolve()
-    # A --central path is relative to where the user typed it, not to the repo root.
-    central = [c if c.startswith("preset:") or "://" in c else str(Path(c).resolve()) for c in central]
-    result = load_config(root, central=central)
+    fetch_all = getattr(args, "fetch_repo_maps", False)
+    result = load_config(root, central=_central_specs(getattr(args, "central", [])),
+                         url_approved=(lambda _url, _digest: True) if fetch_all else None)
     for problem in result.problems:
         print(f"pavedroad: {problem}", file=sys.stderr)
     if result.config is None:
-        errors = sum(1 for p in result.problems if p.severity == "error")
-        print(f"pavedroad: the zone config under {root} has {errors} error(s); fix them and re-run.", file=sys.stderr)
-        return root, None
-    return root, result.config
+        errors = [p for p in result.problems if p.severity == "error"]
+        central_only = all(not _in_dir(p.where.file, root) for p in errors)
+        what = ("a central zone map could not be loaded" if central_only
+                else f"the zone config under {root} has {len(errors)} error(s)")
+        print(f"pavedroad: {what}; fix it and re-run (nothing was checked).", file=sys.stderr)
+        return None
+    return Loaded(root, result.config, result.problems)
+
+
+def _in_dir(file: str, root: Path) -> bool:
+    path = Path(file)
+    if not path.is_absolute():
+        return not file.startswith(("http://", "https://", "preset:"))
+    return root == path or root in path.parents
 
 
 def _existing_path(raw: str) -> Path | None:
@@ -103,13 +175,13 @@ def _existing_path(raw: str) -> Path | None:
     return path.resolve()
 
 
-def _target(args: argparse.Namespace) -> tuple[Path, Path, EffectiveConfig] | None:
-    """The PATH argument, its workspace root and the config in force; None (exit 2) on an error."""
+def _target(args: argparse.Namespace) -> tuple[Path, Loaded] | None:
+    """The PATH argument and the config in force under its root; None (exit 2) on an error."""
     path = _existing_path(args.path)
     if path is None:
         return None
-    root, config = _load(path, args.central)
-    return None if config is None else (path, root, config)
+    loaded = _load(path, args)
+    return None if loaded is None else (path, loaded)
 
 
 def _zones(args: argparse.Namespace) -> int:
@@ -119,7 +191,8 @@ def _zones(args: argparse.Namespace) -> int:
     target = _target(args)
     if target is None:
         return EXIT_USAGE
-    path, root, config = target
+    path, loaded = target
+    root, config = loaded.root, loaded.config
     if path.is_file():
         found = zonemap.classify_path(Classifier(config), root, path.relative_to(root).as_posix())
         files = [found] if found is not None and found.regions else []
@@ -138,14 +211,23 @@ def _check(args: argparse.Namespace) -> int:
     target = _target(args)
     if target is None:
         return EXIT_USAGE
-    path, root, config = target
+    path, loaded = target
+    root = loaded.root
     paths = None if path == root else [path.relative_to(root).as_posix()]
     try:
-        result = check.run_check(root, since=args.since, config=config, paths=paths)
+        result = check.run_check(root, since=args.since, config=loaded.config, paths=paths,
+                                 config_problems=loaded.problems)
     except check.CheckError as exc:
         print(f"pavedroad: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     sys.stdout.write(check.render(result, args.format))
+    if result.incomplete and not args.allow_incomplete_history:
+        for reason in result.incomplete:
+            print(f"pavedroad: error: {reason}", file=sys.stderr)
+        print("pavedroad: error: git history could not be read completely, so AI-written code "
+              "may be missed; exiting 2 (fix the clone, e.g. `fetch-depth: 0`, or pass "
+              "--allow-incomplete-history to accept it)", file=sys.stderr)
+        return EXIT_USAGE
     return check.exit_code(result)
 
 
@@ -165,9 +247,10 @@ def _prompt(args: argparse.Namespace) -> int:
         data, label, anchor = source.read_bytes(), args.file, source.parent
     if args.root is not None:
         anchor = Path(args.root)
-    root, config = _load(anchor, args.central)
-    if config is None:
+    loaded = _load(anchor, args)
+    if loaded is None:
         return EXIT_USAGE
+    root, config = loaded.root, loaded.config
     text = decode_prompt_bytes(data)
     report = check_workspace_prompt(text, root=root, config=config, classifier=Classifier(config))
     if args.format == "json":

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pathspec
 
+from pavedroad.fileio import open_regular
+
 #: Directories that hold other people's code or generated output; never zoned.
 SKIPPED_DIRS = frozenset(
     {
@@ -102,7 +104,8 @@ def _walk(root: Path, rel_dir: str, specs: list[tuple[str, pathspec.GitIgnoreSpe
 
 
 def read_bounded(path: Path, limit: int) -> tuple[bytes, int]:
-    """Up to `limit` bytes of a file and its full size, so huge files are never read whole."""
-    with path.open("rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
+    """Up to `limit` bytes of a regular file and its full size, so huge files are never read
+    whole (only the head is, to sniff it); devices and pipes are refused (`fileio`)."""
+    fd, size = open_regular(path)
+    with os.fdopen(fd, "rb") as handle:
         return (handle.read(limit + 1) if size <= limit else handle.read(SNIFF_BYTES)), size

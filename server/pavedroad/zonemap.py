@@ -11,38 +11,33 @@ from typing import Any
 
 from pavedroad.analysis.classify import MAX_PARSE_BYTES, Classifier
 from pavedroad.analysis.model import FileZones
+from pavedroad.config.discover import PathAliases, path_aliases
 from pavedroad.config.model import EffectiveConfig
-from pavedroad.workspace import is_binary, iter_files, read_bounded
+from pavedroad.fileio import read_regular
+from pavedroad.workspace import SNIFF_BYTES, iter_files
 
 #: Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
 
-def classify_path(classifier: Classifier, root: Path, rel_path: str) -> FileZones | None:
-    """Classify one file from disk; None when it vanished or cannot be read."""
+def classify_path(
+    classifier: Classifier, root: Path, rel_path: str, aliases: PathAliases | None = None
+) -> FileZones | None:
+    """Classify one file from disk; None when it vanished, cannot be read or is not a regular
+    file (a committed symlink to a device is never read)."""
+    names = aliases.of(rel_path) if aliases is not None else ()
     try:
-        data, size = read_bounded(root / rel_path, MAX_PARSE_BYTES)
+        data, size = read_regular(root / rel_path, MAX_PARSE_BYTES)
     except OSError:
         return None
-    if size > MAX_PARSE_BYTES:
-        return _path_only(classifier, root, rel_path, f"too large to parse ({size / 1048576:.1f} MB)")
-    if is_binary(data):
-        return _path_only(classifier, root, rel_path, "binary")
-    return classifier.classify(rel_path, data)
-
-
-def _path_only(classifier: Classifier, root: Path, rel_path: str, reason: str) -> FileZones:
-    """Path-rule regions of a file that is not parsed, spanning its real line count.
-
-    The classifier applies path rules only to binary data, so it matches and explains them here
-    too; only the extent of each file region comes from counting the file's lines.
-    """
-    zones = classifier.classify(rel_path, b"\0")
+    if size <= MAX_PARSE_BYTES:
+        return classifier.classify(rel_path, data, aliases=names)
+    zones = classifier.classify(rel_path, data[:SNIFF_BYTES], aliases=names, size=size)
     if not zones.regions:
-        return FileZones(rel_path, zones.language, (), reason)
+        return zones
     lines, size = _count_lines(root / rel_path)
     regions = tuple(replace(r, end_line=lines, end_byte=size) for r in zones.regions)
-    return FileZones(rel_path, zones.language, regions, reason)
+    return FileZones(rel_path, zones.language, regions, zones.skipped, zones.notes)
 
 
 def _count_lines(path: Path) -> tuple[int, int]:
@@ -62,16 +57,17 @@ def _count_lines(path: Path) -> tuple[int, int]:
 
 _worker_classifier: Classifier | None = None
 _worker_root: Path | None = None
+_worker_aliases: PathAliases | None = None
 
 
-def _init_worker(config: EffectiveConfig, root: str) -> None:
-    global _worker_classifier, _worker_root
-    _worker_classifier, _worker_root = Classifier(config), Path(root)
+def _init_worker(config: EffectiveConfig, root: str, aliases: PathAliases) -> None:
+    global _worker_classifier, _worker_root, _worker_aliases
+    _worker_classifier, _worker_root, _worker_aliases = Classifier(config), Path(root), aliases
 
 
 def _classify_chunk(paths: Sequence[str]) -> list[FileZones]:
     assert _worker_classifier is not None and _worker_root is not None
-    results = (classify_path(_worker_classifier, _worker_root, p) for p in paths)
+    results = (classify_path(_worker_classifier, _worker_root, p, _worker_aliases) for p in paths)
     return [r for r in results if r is not None and r.regions]
 
 
@@ -88,14 +84,16 @@ def scan(
     else:
         prefix = start.relative_to(root).as_posix()
         paths = sorted(f"{prefix}/{p}" for p in iter_files(start))
+    aliases = path_aliases(root)
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         classifier = Classifier(config)
-        found = (classify_path(classifier, root, p) for p in paths)
+        found = (classify_path(classifier, root, p, aliases) for p in paths)
         return [f for f in found if f is not None and f.regions]
     chunk = max(16, len(paths) // (jobs * 8))
     chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config, str(root))) as pool:
+    initargs = (config, str(root), aliases)
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as pool:
         results = [f for part in pool.map(_classify_chunk, chunks) for f in part]
     return sorted(results, key=lambda f: f.path)
 

@@ -24,20 +24,34 @@ CLASSIFIER = classifier(*ZONES)
 
 
 def test_binary_files_get_path_rules_only() -> None:
-    data = b"import jwt\n\x00\x01\x02def login(): pass\n"
-    result = CLASSIFIER.classify("src/auth/blob.py", data)
-    assert result.skipped == "binary"
-    assert [(r.zone, r.symbol, r.reasons) for r in result.regions] == [("auth", None, ("path src/auth/**",))]
     assert CLASSIFIER.classify("x/y.bin", b"\x00" * 10).zone_ids == ("tests",)
+    result = CLASSIFIER.classify("src/data.dat", b"import jwt\n\x00def login(): pass\n")
+    assert result.skipped == "binary" and result.regions == ()
 
 
-def test_huge_files_get_path_rules_only() -> None:
+def test_nul_bytes_do_not_hide_code_from_content_rules() -> None:
+    """Regression (issue 8): a NUL byte in the first 8 KB made a source file "binary", so its
+    content zones (and in `check`, the file) were skipped. A file in a known language is parsed."""
+    data = b"import jwt\n# \x00\x01\x02\ndef login():\n    return jwt.encode({}, 'k')\n"
+    result = CLASSIFIER.classify("lib/blob.py", data)
+    assert result.skipped is None
+    assert symbols(result) == {"login"}
+
+
+def test_huge_files_fail_closed() -> None:
+    """Regression (issue 8): files over the parse limit lost their content zones, so AI crypto
+    code in a big file passed `check`. Now such a file is put, as a whole, in the strictest zone
+    whose content rules could match it (and keeps its path zones)."""
     data = b"import jwt\ndef login():\n    return jwt.encode({}, 'k')\n" * (MAX_PARSE_BYTES // 40)
     assert len(data) > MAX_PARSE_BYTES
     result = CLASSIFIER.classify("src/auth/big.py", data)
-    assert result.skipped == "too large to parse (2.7 MB); zones from path rules only"
+    assert result.skipped is not None and result.skipped.startswith("too large to parse")
     assert symbols(result) == {None}
-    assert CLASSIFIER.classify("big.py", data).regions == ()
+    unparsed = CLASSIFIER.classify("big.py", data)
+    # `auth` is the only zone with content rules for Python (`iac` queries terraform and yaml)
+    assert unparsed.zone_ids == ("auth",)
+    assert "unclassified" in unparsed.regions[0].reasons[0]
+    assert CLASSIFIER.classify("big.md", data).regions == ()  # no language: nothing to fail on
 
 
 def test_invalid_utf8_is_parsed_with_a_note() -> None:

@@ -1,13 +1,14 @@
-"""Real git repositories (the helper of tests/provenance) and a path-only test classifier."""
+"""Real git repositories (the helper of tests/provenance) and a recording classifier."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-import pathspec
+from typing import Any
 
-from pavedroad.analysis.model import FileZones, Region
+from pavedroad.analysis.classify import Classifier
+from pavedroad.analysis.model import FileZones
 from pavedroad.config.model import EffectiveConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "provenance"))
@@ -17,24 +18,14 @@ from gitrepo import CLAUDE, GitRepo, git_env, lines
 __all__ = ["CLAUDE", "GitRepo", "PathClassifier", "git_env", "lines"]
 
 
-class PathClassifier:
-    """Zones from `match.paths` only, as file-scope regions; remembers what it classified.
-
-    Keeps the check tests independent of the real classifier's detectors (one test uses those).
-    """
+class PathClassifier(Classifier):
+    """The real classifier, remembering which files it was asked to classify (the check must
+    only open files that AI commits touched)."""
 
     def __init__(self, config: EffectiveConfig) -> None:
-        self.specs = [
-            (z.id, pathspec.PathSpec.from_lines("gitignore", z.match.paths)) for z in config.zones
-        ]
+        super().__init__(config)
         self.seen: list[str] = []
 
-    def classify(self, rel_path: str, data: bytes) -> FileZones:
+    def classify(self, rel_path: str, data: bytes, **kwargs: Any) -> FileZones:
         self.seen.append(rel_path)
-        n = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-        regions = tuple(
-            Region(zone, 1, n, 0, len(data), None, ("path",), "file")
-            for zone, spec in self.specs
-            if spec.match_file(rel_path)
-        )
-        return FileZones(rel_path, None, regions)
+        return super().classify(rel_path, data, **kwargs)

@@ -136,7 +136,7 @@ def test_review_finding_clears_after_sign_off(repo: GitRepo) -> None:
     append_review(repo.path, record)
     cleared = check(repo)
     assert cleared.findings == [] and exit_code(cleared) == 0
-    assert "No AI-written code in restricted zones" in render(cleared, "text")
+    assert "1 AI-written region in restricted zones is signed off" in render(cleared, "text")
     # changing the reviewed code re-opens the review
     repo.commit(f"ai again\n\n{CLAUDE}", {"src/auth/login.py": lines(4) + "more\n"})
     assert [f.code for f in check(repo).findings] == [codes.AI_REVIEW]

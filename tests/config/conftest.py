@@ -36,9 +36,12 @@ def repo(tmp_path: Path, write: Callable[..., Path]) -> Callable[..., LoadResult
     """repo(text, central_text=None, **kw): write .pavedroad.yaml (and central.yaml) and load."""
 
     def _load(text: str, central_text: str | None = None, **kwargs: object) -> LoadResult:
+        """`central_text` is a central map given on the machine (as `--central` does); the repo
+        text may also name it in `extends` (the file is applied once, with central trust)."""
         write(".pavedroad.yaml", text)
         if central_text is not None:
-            write("central.yaml", central_text)
+            central = write("central.yaml", central_text)
+            kwargs.setdefault("central", [str(central)])
         kwargs.setdefault("cache_dir", tmp_path / "cache")
         return load_config(tmp_path, **kwargs)  # type: ignore[arg-type]
 

@@ -64,14 +64,44 @@ def test_unknown_preset_did_you_mean(fake_presets: Path, write: Write, tmp_path:
 
 
 def test_relative_paths_resolve_against_the_containing_file(write: Write, tmp_path: Path) -> None:
-    write("org/central.yaml", "version: 1\nextends: [shared/base.yaml]\nzones:\n  - id: b\n")
-    write("org/shared/base.yaml", "version: 1\nzones:\n  - id: a\n")
-    write("repo/.pavedroad.yaml", "version: 1\nextends:\n  - path: ../org/central.yaml\n")
-    result = load(tmp_path / "repo")
+    write("repo/org/central.yaml", "version: 1\nextends: [shared/base.yaml]\nzones:\n  - id: b\n")
+    write("repo/org/shared/base.yaml", "version: 1\nzones:\n  - id: a\n")
+    write("repo/sub/.pavedroad.yaml", "version: 1\nextends:\n  - path: ../org/central.yaml\n")
+    (tmp_path / "repo" / ".git").mkdir()  # the repository's top: `sub` is a nested config
+    result = load(tmp_path / "repo" / "sub", nested=False)
     assert result.problems == ()  # type: ignore[attr-defined]
     config = result.config  # type: ignore[attr-defined]
     assert config.layers == ("../org/shared/base.yaml", "../org/central.yaml", ".pavedroad.yaml")
     assert [z.id for z in config.zones] == ["a", "b"]
+
+
+@pytest.mark.parametrize("target", ["../outside.yaml", "/etc/passwd", "~/.bashrc", "link.yaml",
+                                    "/dev/stdin"])
+def test_repo_extends_cannot_leave_the_repository(write: Write, tmp_path: Path,
+                                                   target: str) -> None:
+    """Regression (issue 8): `extends: path:` outside the repo (`/etc/shadow`, `~`) was parsed and
+    its lines echoed into diagnostics and CI output. Now it is refused without being read."""
+    write("outside.yaml", "version: 1\nzones:\n  - id: leaked-secret-content\n")
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "link.yaml").symlink_to(tmp_path / "outside.yaml")
+    write("repo/.pavedroad.yaml", f"version: 1\nextends:\n  - path: {target}\n")
+    result = load(tmp_path / "repo")
+    problem = only(result.problems, codes.CONFIG_EXTENDS)  # type: ignore[attr-defined]
+    assert (problem.where.line, problem.where.column) == (3, 5)
+    assert "repository" in problem.message and "Not read" in problem.message
+    assert "leaked" not in str(result.problems)  # type: ignore[attr-defined]
+    assert result.files == (str(tmp_path / "repo" / ".pavedroad.yaml"),)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("device", ["/dev/stdin", "/dev/zero", "/dev/null"])
+def test_config_symlinked_to_a_device_is_refused_unread(tmp_path: Path, device: str) -> None:
+    """Regression (issue 8): `.pavedroad.yaml -> /dev/stdin` made the server read its own input
+    stream, `-> /dev/zero` exhausted memory. Only regular files are read."""
+    (tmp_path / ".pavedroad.yaml").symlink_to(device)
+    result = load(tmp_path)
+    assert result.config is None  # type: ignore[attr-defined]
+    problem = result.problems[0]  # type: ignore[attr-defined]
+    assert "outside the repository" in problem.message or "not a zone map" in problem.message
 
 
 def test_errors_inside_an_extended_file_are_located_there(write: Write, tmp_path: Path) -> None:

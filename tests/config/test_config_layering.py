@@ -83,7 +83,8 @@ def test_locked_zone_may_be_tightened(repo: Repo) -> None:
         "    match: {paths: ['lib/session/**']}\n",
         central_text=CENTRAL,
     )
-    assert result.problems == ()
+    # a repo's own `locked: true` is ignored (only central maps lock): a warning, nothing else
+    assert [(p.code, p.where.line) for p in result.problems] == [(codes.CONFIG_WARNING, 7)]
     assert result.config is not None
     auth = result.config.zone("auth")
     assert auth is not None
@@ -190,31 +191,37 @@ def test_exception_max_days_is_the_minimum(repo: Repo) -> None:
     assert result.problems == ()
     assert result.config is not None and result.config.exceptions.max_days == 14
     assert result.config.exceptions.default_days == 14
+    # Protective settings are floors for a repository, also when the central map is not locked.
     unlocked = "version: 1\nexception_max_days: 30\nprovenance: {min_lines: 2}\n"
     result = repo(HEAD + "exception_max_days: 45\nprovenance: {min_lines: 8}\n",
                   central_text=unlocked)
-    warning = only(result.problems, codes.CONFIG_WARNING)
-    assert warning.severity == "warning" and warning.where.line == 3
+    assert [(line, column) for line, column, _ in refusals(result)] == [(3, 1), (4, 14)]
     assert result.config is not None and result.config.exceptions.max_days == 30
-    assert result.config.provenance.min_lines == 8  # an unlocked value may be changed
+    assert result.config.provenance.min_lines == 2
+    # ... and with no central map at all: the defaults (90 days, 3 lines) are the floors
+    result = repo("version: 1\nexception_max_days: 36500\nprovenance: {min_lines: 50, min_chars: 5}\n")
+    assert [(line, column) for line, column, _ in refusals(result)] == [(2, 1), (3, 14)]
+    assert result.config is not None and result.config.exceptions.max_days == 90
+    assert (result.config.provenance.min_lines, result.config.provenance.min_chars) == (3, 5)
 
 
-def test_repo_may_define_new_zones_and_lock_them(repo: Repo) -> None:
+def test_repo_may_define_new_zones_but_not_lock_them(repo: Repo) -> None:
     result = repo(HEAD + "zones:\n  - id: ml\n    ai: deny\n    locked: true\n    match: {paths: ['ml/**']}\n",
                   central_text=CENTRAL)
-    assert result.problems == ()
+    assert [(p.code, p.where.line) for p in result.problems] == [(codes.CONFIG_WARNING, 6)]
     ml = result.config.zone("ml")  # type: ignore[union-attr]
-    assert ml is not None and ml.locked and ml.origin == ".pavedroad.yaml"
+    assert ml is not None and not ml.locked and ml.origin == ".pavedroad.yaml"
+    assert ml.ai == Level.DENY
     assert [z.id for z in result.config.zones] == ["auth", "secrets", "ml"]  # type: ignore[union-attr]
 
 
 def test_broken_repo_file_keeps_central_rules_in_fallback(repo: Repo, tmp_path: Path) -> None:
     broken = HEAD + "zones:\n  - id: auth\n    ai: allow\n  - id: x\n    ai: [\n"
-    result = repo(broken, central_text=CENTRAL)
+    result = repo(broken, central_text=CENTRAL, central=[])
     assert result.config is None
     # the file's extends list cannot be read: only the central arguments remain (none here)
     assert result.fallback is not None and result.fallback.layers == ()
-    result = repo(broken, central=["central.yaml"])
+    result = repo(broken, central=[str(tmp_path / "central.yaml")])
     fallback = result.fallback
     assert fallback is not None
     assert fallback.layers == ("central.yaml",)
@@ -234,7 +241,8 @@ def test_unreadable_extends_list_falls_back_to_central_arguments(
     repo: Repo, tmp_path: Path
 ) -> None:
     (tmp_path / "arg.yaml").write_text(CENTRAL)
-    result = repo("version: 1\nextends: [central.yaml\n", central_text=CENTRAL, central=["arg.yaml"])
+    result = repo("version: 1\nextends: [central.yaml\n", central_text=CENTRAL,
+                  central=[str(tmp_path / "arg.yaml")])
     assert result.config is None
     assert result.fallback is not None and result.fallback.layers == ("arg.yaml",)
 
@@ -245,7 +253,7 @@ def test_central_arguments_apply_first_with_their_own_lock(tmp_path: Path) -> No
     (tmp_path / ".pavedroad.yaml").write_text(
         "version: 1\nzones:\n  - id: auth\n    ai: allow\n  - id: docs\n    ai: allow\n"
     )
-    result = load_config(tmp_path, central=["c1.yaml", str(tmp_path / "c2.yaml")],
+    result = load_config(tmp_path, central=[str(tmp_path / "c1.yaml"), str(tmp_path / "c2.yaml")],
                          cache_dir=tmp_path / "cache")
     assert [(line, column) for line, column, _ in refusals(result)] == [(4, 5)]
     assert result.config is not None
@@ -258,11 +266,15 @@ def test_central_arguments_apply_first_with_their_own_lock(tmp_path: Path) -> No
 
 
 def test_bad_central_argument_is_reported(tmp_path: Path) -> None:
-    result = load_config(tmp_path, central=["https://x.example/z.yaml", "missing.yaml"],
+    missing = str(tmp_path / "missing.yaml")
+    result = load_config(tmp_path, central=["https://x.example/z.yaml", missing, "rel.yaml"],
                          cache_dir=tmp_path / "cache")
     assert [(p.code, p.where.file) for p in result.problems] == [
-        ("PR004", "https://x.example/z.yaml"), ("PR001", str(tmp_path / "missing.yaml"))
+        ("PR004", "https://x.example/z.yaml"), ("PR004", missing), ("PR004", "rel.yaml")
     ]
+    # the message names the file as given, absolute (not relative to the repo)
+    assert result.problems[1].message == f"no such file: {missing}"
+    assert "must be absolute" in result.problems[2].message
     assert result.config is None and result.fallback is not None
 
 

@@ -102,7 +102,9 @@ def test_schema_and_loader_agree_on_a_full_valid_config() -> None:
     text += (
         "sensitive: ['**/*.pem']\n"
         "prompts: {internal_domains: ['*.internal'], files: ['prompts/**']}\n"
-        "provenance: {min_lines: 4, min_chars: 100}\n"
+        "provenance: {min_lines: 2, min_chars: 100}\n"
+        "dependencies: {deny: [left-pad, 'npm:event-stream'], private: ['@acme/*']}\n"
+        "ai_tools: {approved: [claude, copilot], unapproved: review}\n"
         "exception_max_days: 30\n"
     )
     data = yaml.safe_load(text)
@@ -141,12 +143,13 @@ def example_root(request: pytest.FixtureRequest, tmp_path: Path,
 
 
 def test_example_workspace_loads(example_root: Path) -> None:
-    result = load_config(example_root, cache_dir=example_root / "_cache")
+    central = example_root.parent / "central" / "security-zones.yaml"
+    result = load_config(example_root, central=[str(central)], cache_dir=example_root / "_cache")
     assert [str(p) for p in result.problems] == []
     config = result.config
     assert config is not None and result.fallback is config
-    assert config.layers[:4] == ("preset:auth", "preset:secrets", "preset:crypto",
-                                 "../central/security-zones.yaml")
+    assert config.layers[:4] == ("preset:auth", "preset:secrets", "preset:crypto", str(central))
+    assert config.central_layers == config.layers[:4]
     assert config.layers[4:] == ("preset:iac", "preset:payments", "preset:tests", ".pavedroad.yaml")
     assert config.config_file == str(example_root / ".pavedroad.yaml")
     auth = config.zone("auth")
@@ -154,7 +157,7 @@ def test_example_workspace_loads(example_root: Path) -> None:
     assert (auth.ai, auth.context, auth.locked) == (Level.REVIEW, Level.WARN, True)
     assert "@acme/appsec" in auth.reviewers
     assert auth.origin == "preset:auth"
-    assert auth.layer_of("ai") == "../central/security-zones.yaml"
+    assert auth.layer_of("ai") == str(central)
     assert "src/auth/**" in auth.match.paths and auth.layer_of("match") == ".pavedroad.yaml"
     assert "(?i)^(login|logout|authenticate|verify_token)$" in auth.match.symbols
     secrets = config.zone("secrets")

@@ -81,13 +81,19 @@ def repo_with_url(tmp_path: Path, url: str, digest: str) -> Path:
     return root
 
 
+def APPROVE(_url: str, _digest: str) -> bool:
+    return True
+
+
 def test_fetch_once_then_cache_hit_offline(server: Server, tmp_path: Path) -> None:
     server.files["/zones.yaml"] = CENTRAL
     url = server.base + "/zones.yaml"
     root = repo_with_url(tmp_path, url, sha(CENTRAL))
     cache = tmp_path / "cache"
+    # the same pinned map given as a central map (the repo also names it: applied once, central)
+    central = [f"{url}#sha256={sha(CENTRAL)}"]
 
-    first = load_config(root, cache_dir=cache)
+    first = load_config(root, cache_dir=cache, central=central)
     assert [p.code for p in first.problems] == [codes.CONFIG_LOCKED]  # the repo tried `ai: warn`
     assert first.config is not None
     assert first.config.layers == (url, ".pavedroad.yaml")
@@ -98,10 +104,10 @@ def test_fetch_once_then_cache_hit_offline(server: Server, tmp_path: Path) -> No
     assert (cache / f"{sha(CENTRAL)}.yaml").read_bytes() == CENTRAL
     assert [p.name for p in cache.iterdir()] == [f"{sha(CENTRAL)}.yaml"]  # no temp files left
 
-    second = load_config(root, cache_dir=cache)
+    second = load_config(root, cache_dir=cache, central=central)
     assert server.hits == ["/zones.yaml"]  # cache hit: no request
     server.stop()
-    third = load_config(root, cache_dir=cache)  # offline
+    third = load_config(root, cache_dir=cache, central=central)  # offline
     assert third.config is not None and third.config.digest == first.config.digest
     assert second.problems == first.problems == third.problems
 
@@ -118,7 +124,7 @@ def test_digest_mismatch_is_refused_and_cache_unchanged(server: Server, tmp_path
     other.write_bytes(b"version: 1")
 
     root = repo_with_url(tmp_path, url, pin)
-    result = load_config(root, cache_dir=cache)
+    result = load_config(root, cache_dir=cache, url_approved=APPROVE)
     problem = next(p for p in result.problems if p.code == codes.CONFIG_EXTENDS)
     assert (problem.where.file, problem.where.line, problem.where.column) == (
         str(root / ".pavedroad.yaml"), 3, 10)
@@ -130,10 +136,10 @@ def test_digest_mismatch_is_refused_and_cache_unchanged(server: Server, tmp_path
 
     # once the right content is cached, a server now serving tampered content is never asked
     server.files["/zones.yaml"] = CENTRAL
-    assert load_config(root, cache_dir=cache).config is not None
+    assert load_config(root, cache_dir=cache, url_approved=APPROVE).config is not None
     server.files["/zones.yaml"] = tampered
     hits = len(server.hits)
-    again = load_config(root, cache_dir=cache)
+    again = load_config(root, cache_dir=cache)  # cached: usable without approval, no request
     assert again.config is not None and len(server.hits) == hits
     assert (cache / f"{pin}.yaml").read_bytes() == CENTRAL
 
@@ -144,18 +150,18 @@ def test_corrupt_cache_entry_is_refetched(server: Server, tmp_path: Path) -> Non
     (cache / f"{sha(CENTRAL)}.yaml").write_bytes(b"garbage")
     server.files["/z.yaml"] = CENTRAL
     root = repo_with_url(tmp_path, server.base + "/z.yaml", sha(CENTRAL))
-    result = load_config(root, cache_dir=cache)
+    result = load_config(root, cache_dir=cache, url_approved=APPROVE)
     assert result.config is not None and server.hits == ["/z.yaml"]
     assert (cache / f"{sha(CENTRAL)}.yaml").read_bytes() == CENTRAL
 
 
 def test_unreachable_and_404(server: Server, tmp_path: Path) -> None:
     root = repo_with_url(tmp_path, server.base + "/missing.yaml", sha(CENTRAL))
-    result = load_config(root, cache_dir=tmp_path / "cache")
+    result = load_config(root, cache_dir=tmp_path / "cache", url_approved=APPROVE)
     problem = next(p for p in result.problems if p.code == codes.CONFIG_EXTENDS)
     assert "cannot fetch" in problem.message and problem.where.line == 3
     server.stop()
-    result = load_config(root, cache_dir=tmp_path / "cache")
+    result = load_config(root, cache_dir=tmp_path / "cache", url_approved=APPROVE)
     assert any(p.code == codes.CONFIG_EXTENDS for p in result.problems)
     assert result.config is None
 
@@ -187,6 +193,37 @@ def test_injected_fetch_is_used(tmp_path: Path) -> None:
         return CENTRAL
 
     root = repo_with_url(tmp_path, "https://central.invalid/z.yaml", sha(CENTRAL))
-    result = load_config(root, cache_dir=tmp_path / "cache", fetch=fetch)
+    result = load_config(root, cache_dir=tmp_path / "cache", fetch=fetch, url_approved=APPROVE)
     assert calls == ["https://central.invalid/z.yaml"]
     assert result.config is not None
+
+
+def test_repo_url_map_is_not_fetched_without_approval(server: Server, tmp_path: Path) -> None:
+    """Regression (issue 8): a repo's `extends: url:` was fetched on the first didOpen from any
+    host. Now only central maps are fetched unasked; a repo's url map needs the user's approval
+    (or a cached copy), and a repo-named map never gets central authority."""
+    server.files["/zones.yaml"] = CENTRAL
+    url = server.base + "/zones.yaml"
+    root = repo_with_url(tmp_path, url, sha(CENTRAL))
+    asked: list[tuple[str, str]] = []
+
+    def refuse(u: str, d: str) -> bool:
+        asked.append((u, d))
+        return False
+
+    result = load_config(root, cache_dir=tmp_path / "cache", url_approved=refuse)
+    assert server.hits == []  # nothing was requested
+    assert asked == [(url, sha(CENTRAL))]
+    assert result.needs_approval == ((url, sha(CENTRAL)),)
+    problem = next(p for p in result.problems if p.code == codes.CONFIG_EXTENDS)
+    assert "not fetched" in problem.message and "--fetch-repo-maps" in problem.message
+    assert result.config is None  # unresolved extends: fatal, the central maps still apply
+
+    approved = load_config(root, cache_dir=tmp_path / "cache", url_approved=APPROVE)
+    assert server.hits == ["/zones.yaml"]
+    config = approved.config
+    assert config is not None
+    # the map says `locked: true`, but a repo named it: no lock, no approvers, a warning
+    assert not config.zone("secrets").locked  # type: ignore[union-attr]
+    assert config.exceptions.approvers == ()
+    assert codes.CONFIG_WARNING in [p.code for p in approved.problems]

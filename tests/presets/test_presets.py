@@ -81,8 +81,8 @@ def test_preset_levels(tmp_path: Path) -> None:
 
 
 # --- the bundled example workspace ------------------------------------------------------------------
-def test_example_workspace_end_to_end(example_workspace: Path) -> None:
-    loaded = load_config(example_workspace)
+def test_example_workspace_end_to_end(example_workspace: Path, example_central: str) -> None:
+    loaded = load_config(example_workspace, central=[example_central])
     assert loaded.config is not None and not loaded.errors, [str(p) for p in loaded.problems]
     classifier = Classifier(loaded.config)
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -41,8 +41,9 @@ from pavedroad.saferegex import PatternError, compile_regex
 
 log = logging.getLogger(__name__)
 
-#: Files larger than this are classified by path rules only.
-MAX_PARSE_BYTES = 2 * 1024 * 1024
+#: Files larger than this are not parsed: they get their path zones plus, failing closed, the
+#: strictest zone whose content rules could match them (see `Classifier.classify`).
+MAX_PARSE_BYTES = 16 * 1024 * 1024
 #: A NUL byte in this many leading bytes marks a file as binary.
 BINARY_PROBE_BYTES = 8192
 
@@ -221,30 +222,46 @@ class Classifier:
         self._symbol_memo: dict[str, tuple[str, ...]] = {}
 
     # --- public API -----------------------------------------------------------------------------
-    def path_zones(self, rel_path: str) -> tuple[str, ...]:
-        """Zones whose path rules match `rel_path` (cheap; no content is read)."""
-        return tuple(zone for zone, _ in self._path_hits(_normalize_path(rel_path)))
+    def path_zones(self, rel_path: str, aliases: Sequence[str] = ()) -> tuple[str, ...]:
+        """Zones whose path rules match `rel_path` or one of its aliases (no content is read)."""
+        return tuple(zone for zone, _ in self._path_hits(_normalize_path(rel_path), aliases))
 
     def classify(
-        self, rel_path: str, data: bytes, *, tree: Any = None, language: str | None = None
+        self,
+        rel_path: str,
+        data: bytes,
+        *,
+        tree: Any = None,
+        language: str | None = None,
+        aliases: Sequence[str] = (),
+        size: int | None = None,
     ) -> FileZones:
         """Zone regions of one file. `rel_path` is relative to the config root (POSIX); `tree` is an
-        optional tree-sitter tree of exactly `data`; `language` overrides detection by suffix."""
+        optional tree-sitter tree of exactly `data`; `language` overrides detection by suffix.
+
+        `aliases`: the file's other names in the repository (see `config.discover`); path rules
+        match any of them. `size`: the file's real size when `data` is only its head.
+
+        A file in a known language is parsed even when it holds NUL bytes (a NUL must not hide
+        code from its zones). One too large to parse fails closed: besides its path zones it is
+        put, as a whole, in the strictest zone whose content rules could match it.
+        """
         path = _normalize_path(rel_path)
         if not isinstance(data, bytes):
             data = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else bytes(data)
         lang = languages.canonical_language(language) if language else languages.language_for_path(path)
         result = _Result(data, self._zones)
-        for zone, glob in self._path_hits(path):
+        for zone, glob in self._path_hits(path, aliases):
             result.add_file(zone, f"path {glob}")
 
         skipped: str | None = None
-        if b"\0" in data[:BINARY_PROBE_BYTES]:
+        total = max(size or 0, len(data))
+        if lang is None and b"\0" in data[:BINARY_PROBE_BYTES]:
             skipped = "binary"
-        elif len(data) > MAX_PARSE_BYTES:
-            skipped = (
-                f"too large to parse ({len(data) / (1024 * 1024):.1f} MB); zones from path rules only"
-            )
+        elif total > MAX_PARSE_BYTES or (size is not None and size > len(data)):
+            skipped = f"too large to parse ({total / (1024 * 1024):.1f} MB)"
+            if lang is not None:
+                self._fail_closed(lang, result, skipped)
         else:
             try:
                 if lang is None:
@@ -264,19 +281,45 @@ class Classifier:
             notes=tuple(dict.fromkeys(result.notes)),
         )
 
+    def content_zones(self, lang: str) -> tuple[str, ...]:
+        """Zones with content rules (imports, calls, decorators, symbols, queries) that can apply
+        to files of `lang`: the zones an unparsed file could belong to."""
+        out = []
+        for zone in self._zones.values():
+            m = zone.match
+            if m.imports or m.calls or m.decorators or m.symbols or any(
+                languages.canonical_language(q_lang) in (lang, "typescript" if lang == "tsx" else lang)
+                for q_lang, _ in m.queries
+            ):
+                out.append(zone.id)
+        return tuple(out)
+
+    def _fail_closed(self, lang: str, result: _Result, why: str) -> None:
+        candidates = [self._zones[z] for z in self.content_zones(lang)]
+        if not candidates:
+            return
+        worst = max(max(z.ai, z.context) for z in candidates)
+        for zone in candidates:
+            if max(zone.ai, zone.context) == worst:
+                result.add_file(zone.id, f"unclassified: {why}; treated as the strictest zone its "
+                                         "content could match")
+
     # --- paths ----------------------------------------------------------------------------------
-    def _path_hits(self, path: str) -> list[tuple[str, str]]:
+    def _path_hits(self, path: str, aliases: Sequence[str] = ()) -> list[tuple[str, str]]:
         hits = []
+        names = (path, *(_normalize_path(a) for a in aliases)) if aliases else (path,)
         for zone, rules in self._path_rules:
-            matched: str | None = None  # gitignore order: a later exclusion undoes a match
-            for rule in rules:
-                if rule.regex.match(path) is not None:
-                    if not rule.include:
-                        matched = None
-                    elif matched is None:
-                        matched = rule.glob
-            if matched is not None:
-                hits.append((zone, matched))
+            for name in names:
+                matched: str | None = None  # gitignore order: a later exclusion undoes a match
+                for rule in rules:
+                    if rule.regex.match(name) is not None:
+                        if not rule.include:
+                            matched = None
+                        elif matched is None:
+                            matched = rule.glob
+                if matched is not None:
+                    hits.append((zone, matched if name == path else f"{matched} (as {name})"))
+                    break
         return hits
 
     # --- per-language plans -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ import hashlib
 import json
 from typing import Any
 
-from pavedroad.config.model import EffectiveConfig, Zone
+from pavedroad.config.model import AiToolsPolicy, DependencyPolicy, EffectiveConfig, Zone
 
 
 def _zone(zone: Zone) -> dict[str, Any]:
@@ -39,7 +39,7 @@ def _zone(zone: Zone) -> dict[str, Any]:
 
 def canonical_policy(config: EffectiveConfig) -> dict[str, Any]:
     """The JSON-able form hashed by `policy_digest`."""
-    return {
+    policy: dict[str, Any] = {
         "version": 1,
         "zones": [_zone(z) for z in sorted(config.zones, key=lambda z: z.id)],
         "sensitive": list(config.sensitive),
@@ -57,6 +57,16 @@ def canonical_policy(config: EffectiveConfig) -> dict[str, Any]:
             "approvers": list(config.exceptions.approvers),
         },
     }
+    # Sections added after version 1 shipped are hashed only when set, so the digest of a config
+    # that does not use them (and the sign-offs that quote it) stays what it was.
+    deps = config.dependencies
+    if deps != DependencyPolicy():
+        policy["dependencies"] = {"allow": list(deps.allow), "deny": list(deps.deny),
+                                  "private": list(deps.private)}
+    if config.ai_tools != AiToolsPolicy():
+        policy["ai_tools"] = {"approved": list(config.ai_tools.approved),
+                              "unapproved": str(config.ai_tools.unapproved)}
+    return policy
 
 
 def policy_digest(config: EffectiveConfig) -> str:

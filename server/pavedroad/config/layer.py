@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pavedroad.config.model import MatchRules, SourceRef
+from pavedroad.config.model import MatchRules, SourceRef, Trust
 
 
 @dataclass(frozen=True)
@@ -61,4 +61,10 @@ class Layer:
     provenance: dict[str, At] = field(default_factory=dict)
     exception_approvers: At | None = None
     exception_max_days: At | None = None
+    #: `dependencies:` keys (allow, deny, private) -> tuple of names, with positions
+    dependencies: dict[str, At] = field(default_factory=dict)
+    #: `ai_tools:` keys (approved -> tuple of names, unapproved -> Level), with positions
+    ai_tools: dict[str, At] = field(default_factory=dict)
     fatal: bool = False
+    #: set by the loader from where the file came from, never by the file itself
+    trust: Trust = "repo"

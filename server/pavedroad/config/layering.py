@@ -1,10 +1,21 @@
-"""Merging layers into the effective config, with the monotonic rule for locked zones.
+"""Merging layers into the effective config, with the trust rule and the monotonic rule.
 
-Layers apply in order (central maps and presets first, the repo file last). A later entry whose `id`
-names an earlier zone refines it: the keys it names override, its match rules are added.
+Layers apply in order (central maps and what they extend first, then the repo file, what it
+extends and nested repo configs). A later entry whose `id` names an earlier zone refines it: the
+keys it names override, its match rules are added.
 
-A zone is *locked* once a layer marks it `locked: true` or refines/defines it from a file with a
-top-level `locked: true`. From then on every later layer may only tighten it:
+Who may do what (`Layer.trust`, set by the loader from where a file came from, never by the file):
+
+* Only **central** layers may lock: a zone is *locked* once a central layer marks it
+  `locked: true` or defines/refines it from a file with a top-level `locked: true`. A repo's
+  `locked` is ignored (PR006): a repository cannot give itself central authority.
+* Only central layers may name `exception_approvers` (PR005 for a repo that tries), approve
+  AI tools beyond the central list, or extend a central `dependencies.allow` list.
+* Protective settings are **floors for repos**: `provenance` thresholds and `exception_max_days`
+  start from the defaults (or what central maps set) and a repo may only lower them; raising one is
+  refused with PR005. `ai_tools.unapproved` may only be raised by a repo.
+
+A locked zone may only be tightened by every later layer:
 
 * `ai` / `context` may be raised, never lowered;
 * `scope` may widen from `symbol` to `file`, never narrow back;
@@ -14,12 +25,10 @@ top-level `locked: true`. From then on every later layer may only tighten it:
 * `match` rules are only ever added (for every zone, locked or not), so no path can be dropped.
 
 A refused change is reported as PR005 (error) on the offending key and the earlier value stays in
-force; it does not make the config unusable.
+force; it does not make the config unusable, but `pavedroad check` fails on it.
 
-Top-level settings: `sensitive`, `prompts.internal_domains` and `prompts.files` are unions over all
-layers. `provenance` thresholds set by a locked layer may only be lowered (stricter) afterwards.
-`exception_max_days` is the minimum over all layers. `exception_approvers` may only be set by
-locked layers (the union of them).
+Top-level lists `sensitive`, `prompts.internal_domains`, `prompts.files`, `dependencies.deny` and
+`dependencies.private` are unions over all layers.
 """
 
 from __future__ import annotations
@@ -31,7 +40,9 @@ from pavedroad import codes
 from pavedroad.config.digest import policy_digest
 from pavedroad.config.layer import At, Layer, ZoneEntry
 from pavedroad.config.model import (
+    AiToolsPolicy,
     ConfigProblem,
+    DependencyPolicy,
     EffectiveConfig,
     ExceptionPolicy,
     Level,
@@ -87,18 +98,46 @@ class _Merger:
         self.domains: dict[str, None] = {}
         self.prompt_files: dict[str, None] = {}
         self.provenance: dict[str, int] = {}
+        self.provenance_by: dict[str, str] = {}
         self.provenance_locked_by: dict[str, str] = {}
         self.max_days: int | None = None
         self.max_days_by = ""
         self.max_days_locked = False
         self.approvers: dict[str, None] = {}
+        self.dep_allow: dict[str, None] = {}
+        self.dep_allow_by = ""
+        self.dep_allow_central = False
+        self.dep_deny: dict[str, None] = {}
+        self.dep_private: dict[str, None] = {}
+        self.tools_approved: dict[str, None] | None = None
+        self.tools_approved_by = ""
+        self.tools_unapproved = Level.ALLOW
+        self.tools_unapproved_by = ""
+        self.central_labels: list[str] = []
 
     def refuse(self, at: At, message: str) -> None:
         self.problems.append(ConfigProblem(codes.CONFIG_LOCKED, message, at.where, "error",
                                            at.end_column))
 
+    def warn(self, at: At, message: str) -> None:
+        self.problems.append(ConfigProblem(codes.CONFIG_WARNING, message, at.where, "warning",
+                                           at.end_column))
+
     def apply(self, layer: Layer) -> None:
+        central = layer.trust == "central"
+        if central:
+            self.central_labels.append(layer.label)
+        elif layer.locked:
+            self.problems.append(ConfigProblem(
+                codes.CONFIG_WARNING,
+                "`locked` has no effect in a repository's config: only central maps (given on "
+                "the machine or in CI with --central) can lock zones", SourceRef(layer.file, 1, 1),
+                "warning"))
         for entry in layer.zones:
+            if not central and "locked" in entry.fields and entry.fields["locked"].value:
+                self.warn(entry.fields["locked"],
+                          f"`locked: true` on zone {entry.id!r} is ignored: only central maps can "
+                          "lock zones")
             state = self.zones.get(entry.id)
             if state is None:
                 self.zones[entry.id] = self._define(entry, layer)
@@ -107,39 +146,99 @@ class _Merger:
         self.sensitive.update(dict.fromkeys(layer.sensitive))
         self.domains.update(dict.fromkeys(layer.internal_domains))
         self.prompt_files.update(dict.fromkeys(layer.prompt_files))
-        for key, at in layer.provenance.items():
-            current = self.provenance.get(key)
-            locker = self.provenance_locked_by.get(key)
-            if locker and current is not None and at.value > current:
-                self.refuse(at, f"`provenance.{key}: {at.value}` would loosen the threshold "
-                                f"{current} set by the locked map {locker}; only a lower value "
-                                "is allowed")
-                continue
-            self.provenance[key] = at.value
-            if layer.locked:
-                self.provenance_locked_by[key] = layer.label
-        if layer.exception_max_days is not None:
-            at = layer.exception_max_days
-            if self.max_days is None or at.value <= self.max_days:
-                self.max_days, self.max_days_by = at.value, layer.label
-                self.max_days_locked = self.max_days_locked or layer.locked
-            elif self.max_days_locked:
-                self.refuse(at, f"`exception_max_days: {at.value}` exceeds the cap of "
-                                f"{self.max_days} days set by the locked map {self.max_days_by}; "
-                                "the cap stays")
-            else:
-                self.problems.append(ConfigProblem(
-                    codes.CONFIG_WARNING,
-                    f"`exception_max_days: {at.value}` is above the {self.max_days} days set by "
-                    f"{self.max_days_by}; the lower value applies", at.where, "warning",
-                    at.end_column))
+        self._provenance(layer, central)
+        self._max_days(layer, central)
         if layer.exception_approvers is not None:
-            if layer.locked:
+            if central and layer.locked:
                 self.approvers.update(dict.fromkeys(layer.exception_approvers.value))
-            else:
+            elif central:
                 self.refuse(layer.exception_approvers,
                             "`exception_approvers` may only be set by a locked central map "
                             "(top-level `locked: true`); this setting is ignored")
+            else:
+                self.refuse(layer.exception_approvers,
+                            "`exception_approvers` may only be set by a central map (given on the "
+                            "machine or with --central), never by the repository it governs; "
+                            "this setting is ignored")
+        self._dependencies(layer, central)
+        self._ai_tools(layer, central)
+
+    def _provenance(self, layer: Layer, central: bool) -> None:
+        for key, at in layer.provenance.items():
+            default = getattr(DEFAULT_PROVENANCE, key)
+            current = self.provenance.get(key, default)
+            locker = self.provenance_locked_by.get(key)
+            if at.value > current and (not central or locker):
+                by = locker or self.provenance_by.get(key) or "the default"
+                self.refuse(at, f"`provenance.{key}: {at.value}` would loosen the threshold "
+                                f"{current} (set by {by}); a repository may only lower it")
+                continue
+            self.provenance[key] = at.value
+            self.provenance_by[key] = layer.label
+            if central and layer.locked:
+                self.provenance_locked_by[key] = layer.label
+
+    def _max_days(self, layer: Layer, central: bool) -> None:
+        if layer.exception_max_days is None:
+            return
+        at = layer.exception_max_days
+        current = self.max_days if self.max_days is not None else DEFAULT_EXCEPTIONS.max_days
+        if at.value <= current or (central and self.max_days is None):
+            self.max_days, self.max_days_by = at.value, layer.label
+            self.max_days_locked = self.max_days_locked or (central and layer.locked)
+        elif not central or self.max_days_locked:
+            by = self.max_days_by or "the default"
+            self.refuse(at, f"`exception_max_days: {at.value}` exceeds the cap of {current} days "
+                            f"set by {by}; the cap stays (a repository may only lower it)")
+        else:
+            self.warn(at, f"`exception_max_days: {at.value}` is above the {current} days set by "
+                          f"{self.max_days_by}; the lower value applies")
+
+    def _dependencies(self, layer: Layer, central: bool) -> None:
+        deps = layer.dependencies
+        if "allow" in deps:
+            at = deps["allow"]
+            if central or not self.dep_allow_central:
+                if central and not self.dep_allow_central:
+                    self.dep_allow.clear()  # a central allow list replaces a repo's own
+                self.dep_allow.update(dict.fromkeys(at.value))
+                self.dep_allow_by = layer.label
+                self.dep_allow_central = self.dep_allow_central or central
+            else:
+                extra = [name for name in at.value if name not in self.dep_allow]
+                if extra:
+                    self.refuse(at, f"`dependencies.allow` is set by the central map "
+                                    f"{self.dep_allow_by}; a repository cannot add to it "
+                                    f"({', '.join(extra[:5])}{' ...' if len(extra) > 5 else ''} "
+                                    "ignored): ask the security team")
+        if "deny" in deps:
+            self.dep_deny.update(dict.fromkeys(deps["deny"].value))
+        if "private" in deps:
+            self.dep_private.update(dict.fromkeys(deps["private"].value))
+
+    def _ai_tools(self, layer: Layer, central: bool) -> None:
+        tools = layer.ai_tools
+        if "approved" in tools:
+            at = tools["approved"]
+            names = dict.fromkeys(at.value)
+            if self.tools_approved is None:
+                self.tools_approved, self.tools_approved_by = names, layer.label
+            elif central:
+                self.tools_approved.update(names)
+            else:
+                wider = [n for n in names if n not in self.tools_approved]
+                if wider:
+                    self.refuse(at, f"`ai_tools.approved` may only narrow the list set by "
+                                    f"{self.tools_approved_by}; {', '.join(wider)} ignored")
+                self.tools_approved = {n: None for n in names if n in self.tools_approved}
+        if "unapproved" in tools:
+            at = tools["unapproved"]
+            if at.value < self.tools_unapproved:
+                self.refuse(at, f"`ai_tools.unapproved: {at.value}` would lower "
+                                f"`{self.tools_unapproved}` set by {self.tools_unapproved_by}; "
+                                f"{self.tools_unapproved} stays")
+            else:
+                self.tools_unapproved, self.tools_unapproved_by = at.value, layer.label
 
     def _define(self, entry: ZoneEntry, layer: Layer) -> _ZoneState:
         state = _ZoneState(entry.id, layer.label, entry.where)
@@ -151,8 +250,9 @@ class _Merger:
         state.match = entry.match
         if not entry.match.is_empty():
             state.set_by["match"] = layer.label
-        lock = layer.locked or (f["locked"].value if "locked" in f else False)
-        if "locked" in f or layer.locked:
+        central = layer.trust == "central"
+        lock = central and (layer.locked or (f["locked"].value if "locked" in f else False))
+        if lock:
             state.set_by["locked"] = layer.label
         state.locked = bool(lock)
         if lock:
@@ -205,17 +305,16 @@ class _Merger:
             else:
                 state.scope = scope
                 state.set_by["scope"] = label
+        central = layer.trust == "central"
         if "locked" in f:
             if f["locked"].value:
-                if not state.locked:
+                if central and not state.locked:
                     state.locked, state.locked_by = True, label
-                state.set_by["locked"] = label
+                    state.set_by["locked"] = label
             elif locked:
                 self.refuse(f["locked"], f"zone {zid!r} is locked by {by} and cannot be "
                                          "unlocked")
-            else:
-                state.set_by["locked"] = label
-        if layer.locked and not state.locked:
+        if central and layer.locked and not state.locked:
             state.locked, state.locked_by = True, label
             state.set_by["locked"] = label
         if not entry.match.is_empty():
@@ -233,6 +332,12 @@ class _Merger:
             default_days=min(DEFAULT_EXCEPTIONS.default_days, max_days),
             approvers=tuple(self.approvers),
         )
+        dependencies = DependencyPolicy(
+            allow=tuple(self.dep_allow), deny=tuple(self.dep_deny), private=tuple(self.dep_private)
+        )
+        ai_tools = AiToolsPolicy(
+            approved=tuple(self.tools_approved or ()), unapproved=self.tools_unapproved
+        )
         config = EffectiveConfig(
             root=root,
             zones=tuple(s.freeze() for s in self.zones.values()),
@@ -243,6 +348,9 @@ class _Merger:
             layers=tuple(layer.label for layer in layers),
             config_file=config_file,
             prompt_files=tuple(self.prompt_files),
+            dependencies=dependencies,
+            ai_tools=ai_tools,
+            central_layers=tuple(self.central_labels),
         )
         return replace(config, digest=policy_digest(config))
 

@@ -1,10 +1,19 @@
 """Loading a workspace's zone config: find the root, read the repo file and everything it extends,
 validate each file, and layer them into an `EffectiveConfig`.
 
-Order of layers: the `central` maps handed in by the editor setting or a CLI flag (each preceded by
-whatever it extends), then the repo file's `extends` entries (depth first, each preceded by what it
-extends), then the repo file itself. A file reached twice (e.g. a preset extended both by the
-central map and by the repo) is applied once, at its first position.
+Order of layers: the central maps (machine-level sources: the system map, `PAVEDROAD_CENTRAL`, the
+editor's initialization options, `--central`; then maps a later client setting added), each
+preceded by whatever it extends; then the repo file's `extends` entries (depth first), the repo
+file itself, and nested `.pavedroad.yaml` files below the root (their globs rebased onto their
+directory, see `discover`). A file reached twice is applied once, at its first position.
+
+Trust follows the source, never the file: layers from central sources (and what they extend) are
+`central`; everything reached from the repository is `repo` (see `layering` for what that allows).
+A repository may only extend files inside it (a path outside, `~` or an absolute path is refused
+without reading it), and pinned url maps it names are fetched only from the cache or when the user
+approved that url and digest (`url_approved`); central url maps are fetched, with a total time
+bound. Only regular files are read, bounded in size (a config symlinked to `/dev/stdin` or
+`/dev/zero` is refused, not read).
 
 Problems are located in the file that contains them. A fatal problem (PR001-PR004: syntax, schema,
 pattern, extends) makes `LoadResult.config` None, but `LoadResult.fallback` still carries the config
@@ -17,20 +26,25 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from pavedroad import codes
+from pavedroad.config.discover import REPO_FILE, find_root, git_top, nested_configs, rebase_glob
 from pavedroad.config.layer import ExtendsEntry, Layer
 from pavedroad.config.layering import merge_layers
-from pavedroad.config.model import ConfigProblem, EffectiveConfig, LoadResult, SourceRef
+from pavedroad.config.model import ConfigProblem, EffectiveConfig, LoadResult, SourceRef, Trust
 from pavedroad.config.presets import preset_names, preset_path
-from pavedroad.config.urlcache import FetchError, default_cache_dir, get_pinned
+from pavedroad.config.urlcache import FetchError, default_cache_dir, get_pinned, read_cached
 from pavedroad.config.validate import SHA256, did_you_mean, parse_layer
 from pavedroad.config.yamlpos import decode_config_bytes
+from pavedroad.fileio import NotRegularFile, is_within, read_regular
 
-REPO_FILE = ".pavedroad.yaml"
+#: Decides whether a url map that a repository (not a central source) names may be fetched.
+UrlApproval = Callable[[str, str], bool]
+
+__all__ = ["REPO_FILE", "UrlApproval", "find_root", "load_config", "load_zone_map_text"]
 #: How deep `extends` may nest (a central map extending a preset is depth 2).
 MAX_EXTENDS_DEPTH = 16
 #: Largest config file read (bytes).
@@ -43,25 +57,6 @@ FATAL_CODES = frozenset(
 Status = Literal["ok", "unreadable", "broken"]
 
 
-def find_root(path: str | Path) -> Path:
-    """The workspace root for a file or directory.
-
-    Walks up from `path` (its directory if it is a file, or does not exist yet) to the first
-    directory holding `.pavedroad.yaml`. The walk stops at the git top level (a directory containing
-    `.git`), which is returned when no config was found below it; with neither, the path's own
-    directory is returned.
-    """
-    start = Path(os.path.abspath(os.fspath(path)))
-    if not start.is_dir():
-        start = start.parent
-    for directory in (start, *start.parents):
-        if (directory / REPO_FILE).exists():
-            return directory
-        if (directory / ".git").exists():
-            return directory
-    return start
-
-
 @dataclass(frozen=True)
 class _Source:
     kind: Literal["file", "preset", "url"]
@@ -72,9 +67,14 @@ class _Source:
     url: str = ""
     sha256: str = ""
     text: str | None = None  # content given by the caller (unsaved editor buffer)
+    trust: Trust = "repo"
+    #: for nested repo configs: their directory relative to the root (globs are rebased onto it)
+    base: str = ""
 
 
 def _read_error(exc: OSError, shown: str) -> str:
+    if isinstance(exc, NotRegularFile):
+        return f"{shown} is {exc.what}, not a zone map: refused without reading it"
     if isinstance(exc, FileNotFoundError):
         return f"no such file: {shown}"
     if isinstance(exc, IsADirectoryError):
@@ -87,10 +87,14 @@ def _read_error(exc: OSError, shown: str) -> str:
 
 
 class _Loader:
-    def __init__(self, root: Path, cache_dir: Path, fetch: Callable[[str], bytes] | None) -> None:
+    def __init__(self, root: Path, cache_dir: Path, fetch: Callable[[str], bytes] | None,
+                 url_approved: UrlApproval | None = None) -> None:
         self.root = root
+        #: repo-trust paths must stay inside this directory (the git top level, else the root)
+        self.repo_top = git_top(root) or root
         self.cache_dir = cache_dir
         self.fetch = fetch
+        self.url_approved = url_approved
         self.layers: list[Layer] = []
         self.status: dict[str, Status] = {}
         self.problems: list[ConfigProblem] = []
@@ -98,6 +102,8 @@ class _Loader:
         self.labels: dict[str, str] = {}
         #: identity -> first error in that file or anything it extends ("file:line:col: message")
         self.nested_error: dict[str, str] = {}
+        #: (url, sha256) of repo url maps not fetched for want of the user's approval
+        self.needs_approval: list[tuple[str, str]] = []
 
     # --- sources ------------------------------------------------------------------------------
     def label_for(self, path: str) -> str:
@@ -107,27 +113,35 @@ class _Loader:
             return Path(path).as_posix()
         return Path(rel).as_posix()
 
-    def file_source(self, path: str, label: str | None = None, text: str | None = None) -> _Source:
+    def file_source(self, path: str, label: str | None = None, text: str | None = None,
+                    trust: Trust = "repo", base: str = "") -> _Source:
         path = os.path.normpath(path)
         try:
             identity = os.path.realpath(path)
         except (OSError, RuntimeError, ValueError):
             identity = path
         return _Source("file", "file:" + identity, label or self.label_for(path), path, Path(path),
-                       text=text)
+                       text=text, trust=trust, base=base)
 
-    def preset_source(self, name: str) -> _Source:
+    def preset_source(self, name: str, trust: Trust = "repo", base: str = "") -> _Source:
         path = preset_path(name)  # KeyError if unknown
-        return _Source("preset", "preset:" + name, "preset:" + name, str(path), path)
+        return _Source("preset", "preset:" + name, "preset:" + name, str(path), path,
+                       trust=trust, base=base)
 
-    def url_source(self, url: str, digest: str) -> _Source:
-        return _Source("url", "sha256:" + digest.lower(), url, url, url=url, sha256=digest.lower())
+    def url_source(self, url: str, digest: str, trust: Trust = "repo", base: str = "") -> _Source:
+        return _Source("url", "sha256:" + digest.lower(), url, url, url=url, sha256=digest.lower(),
+                       trust=trust, base=base)
 
     def resolve(self, entry: ExtendsEntry, parent: _Source) -> _Source | None:
-        """The source an `extends` entry names, or None (problem reported at the entry)."""
+        """The source an `extends` entry names, or None (problem reported at the entry).
+
+        What a file extends inherits its trust and its base directory: a map a central map
+        extends is central; whatever a repo file extends is the repo's.
+        """
+        trust, base = parent.trust, parent.base
         if entry.kind == "preset":
             try:
-                return self.preset_source(entry.target)
+                return self.preset_source(entry.target, trust, base)
             except KeyError:
                 names = preset_names()
                 self.report_entry(entry, f"unknown preset {entry.target!r}"
@@ -135,14 +149,27 @@ class _Loader:
                                          f"(available: {', '.join(names) or 'none'})")
                 return None
         if entry.kind == "url":
-            return self.url_source(entry.target, entry.sha256 or "")
+            return self.url_source(entry.target, entry.sha256 or "", trust, base)
         if parent.kind == "url":
             self.report_entry(entry, f"{parent.url} was fetched from a url and cannot extend the "
                                      f"local path {entry.target!r}; use a preset or a pinned url")
             return None
-        base = os.path.dirname(parent.file)
-        target = os.path.expanduser(entry.target)
-        return self.file_source(os.path.join(base, target))
+        if parent.kind == "preset":
+            self.report_entry(entry, f"a preset cannot extend the local path {entry.target!r}")
+            return None
+        target = entry.target
+        if trust == "repo" and (target.startswith("~") or os.path.isabs(target)):
+            self.report_entry(entry, "a repository's config can only extend files inside the "
+                                     "repository (relative paths); central maps are given on the "
+                                     "machine or with --central. Not read.")
+            return None
+        path = os.path.join(os.path.dirname(parent.file), os.path.expanduser(target))
+        if trust == "repo" and not is_within(path, self.repo_top):
+            self.report_entry(entry, f"{entry.target!r} is outside the repository: a repository's "
+                                     "config can only extend files inside it (central maps are "
+                                     "given on the machine or with --central). Not read.")
+            return None
+        return self.file_source(path, trust=trust, base=base)
 
     def report_entry(self, entry: ExtendsEntry, message: str) -> None:
         self.problems.append(ConfigProblem(codes.CONFIG_EXTENDS, message, entry.where, "error",
@@ -155,18 +182,27 @@ class _Loader:
             return source.text, None
         data: bytes
         if source.kind == "url":
+            approved = source.trust == "central" or (
+                self.url_approved is not None and self.url_approved(source.url, source.sha256))
+            if not approved and read_cached(self.cache_dir, source.sha256) is None:
+                self.needs_approval.append((source.url, source.sha256))
+                return None, (f"{source.url} not fetched: url maps named by a repository are "
+                              "fetched only once you approve them (the editor asks; on the "
+                              "command line pass --fetch-repo-maps), or give the map as a "
+                              "central map")
             try:
                 data = get_pinned(source.url, source.sha256, self.cache_dir, self.fetch)
             except FetchError as exc:
                 return None, str(exc)
         else:
             assert source.path is not None
-            shown = source.label if source.kind == "file" else source.file
+            shown = source.label if source.kind == "file" and source.trust == "repo" else source.file
+            if (source.kind == "file" and source.trust == "repo"
+                    and not is_within(source.path, self.repo_top)):
+                return None, (f"{shown} leads outside the repository (a symlink?): a repository's "
+                              "config can only come from files inside it. Not read.")
             try:
-                if source.path.is_dir():
-                    raise IsADirectoryError(errno.EISDIR, "is a directory")
-                with open(source.path, "rb") as handle:
-                    data = handle.read(MAX_FILE_BYTES + 1)
+                data, _size = read_regular(source.path, MAX_FILE_BYTES)
             except OSError as exc:
                 return None, _read_error(exc, shown)
             if len(data) > MAX_FILE_BYTES:
@@ -206,7 +242,8 @@ class _Loader:
         if text is None:
             if reason is not None:
                 where = entry.where if entry else SourceRef(source.file, 1, 1)
-                code = codes.CONFIG_EXTENDS if entry else codes.CONFIG_SYNTAX
+                central_map = source.trust == "central"
+                code = codes.CONFIG_EXTENDS if entry or central_map else codes.CONFIG_SYNTAX
                 self.problems.append(ConfigProblem(code, reason, where, "error",
                                                    entry.end_column if entry else None))
                 self.status[source.identity] = "unreadable"
@@ -219,8 +256,11 @@ class _Loader:
         except Exception as exc:  # a bug must not take the editor down: report it in the file
             layer = Layer(source.label, source.file, fatal=True)
             problems = [ConfigProblem(codes.CONFIG_SYNTAX, f"internal error reading this file: "
-                                                           f"{type(exc).__name__}: {exc}",
+                                                           f"{type(exc).__name__}",
                                       SourceRef(source.file, 1, 1))]
+        layer = replace(layer, trust=source.trust)
+        if source.base:
+            layer = _rebased(layer, source.base)
         self.problems.extend(problems)
         first = next((p for p in problems if p.severity == "error"), None)
         if first is not None:
@@ -256,15 +296,22 @@ def chain_labels(loader: _Loader, chain: tuple[str, ...], source: _Source) -> li
     return out
 
 
-def _central_source(loader: _Loader, spec: str) -> _Source | None:
+def _central_source(loader: _Loader, spec: str, *, from_client: bool = False) -> _Source | None:
+    """The source of one central map spec: `preset:NAME`, `URL#sha256=HEX` or an absolute path.
+
+    Relative paths are refused: a relative central path would resolve inside the repository, and
+    then the repository would write its own "central" map. Maps a client added after start-up
+    (`workspace/configuration`) must also live outside the repository.
+    """
     where = SourceRef(spec, 1, 1)
     text = spec.strip()
     if text.startswith("preset:"):
         name = text[len("preset:"):].strip()
         try:
-            return loader.preset_source(name)
+            return loader.preset_source(name, "central")
         except KeyError as exc:
-            loader.problems.append(ConfigProblem(codes.CONFIG_EXTENDS, str(exc.args[0]), where))
+            loader.problems.append(ConfigProblem(codes.CONFIG_EXTENDS,
+                                                 f"central map: {exc.args[0]}", where))
             return None
     if text.lower().startswith(("http://", "https://")):
         url, _, fragment = text.partition("#")
@@ -273,16 +320,44 @@ def _central_source(loader: _Loader, spec: str) -> _Source | None:
             loader.problems.append(ConfigProblem(
                 codes.CONFIG_EXTENDS,
                 f"central map url {url} needs a pinned digest: write it as URL#sha256=<64 hex>",
-                where))
+                SourceRef(url, 1, 1)))
             return None
-        return loader.url_source(url, digest)
-    path = os.path.join(loader.root, os.path.expanduser(text))
-    return loader.file_source(path)
+        return loader.url_source(url, digest, "central")
+    path = os.path.expanduser(text)
+    if not os.path.isabs(path):
+        loader.problems.append(ConfigProblem(
+            codes.CONFIG_EXTENDS,
+            f"central map {text!r}: central map paths must be absolute (a relative path would "
+            "point into the repository); not loaded", where))
+        return None
+    if from_client and is_within(path, loader.repo_top):
+        loader.problems.append(ConfigProblem(
+            codes.CONFIG_EXTENDS,
+            f"central map {text} is inside the repository: a map the repository can edit cannot "
+            "be central (set central maps in the machine-level setting); not loaded", where))
+        return None
+    inside = is_within(path, loader.root)
+    label = loader.label_for(path) if inside else os.path.normpath(path)
+    return loader.file_source(path, label=label, trust="central")
 
 
 def _new_loader(root: Path, cache_dir: str | Path | None,
-                fetch: Callable[[str], bytes] | None) -> _Loader:
-    return _Loader(root, Path(cache_dir) if cache_dir is not None else default_cache_dir(), fetch)
+                fetch: Callable[[str], bytes] | None,
+                url_approved: UrlApproval | None = None) -> _Loader:
+    return _Loader(root, Path(cache_dir) if cache_dir is not None else default_cache_dir(), fetch,
+                   url_approved)
+
+
+def _rebased(layer: Layer, base: str) -> Layer:
+    """A nested config's layer with its globs rewritten as if written at the root."""
+    def globs(patterns: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(rebase_glob(p, base) for p in patterns)
+
+    zones = tuple(
+        replace(z, match=replace(z.match, paths=globs(z.match.paths))) for z in layer.zones
+    )
+    return replace(layer, zones=zones, sensitive=globs(layer.sensitive),
+                   prompt_files=globs(layer.prompt_files))
 
 
 def _sorted(problems: list[ConfigProblem]) -> list[ConfigProblem]:
@@ -307,31 +382,39 @@ def _result(loader: _Loader, root: Path, config_file: str | None) -> LoadResult:
         good = [layer for layer in loader.layers if not layer.fatal]
         fallback, _ = merge_layers(good, str(root), config_file)
     return LoadResult(config=config, problems=tuple(problems), fallback=fallback,
-                      files=tuple(dict.fromkeys(loader.files)))
+                      files=tuple(dict.fromkeys(loader.files)),
+                      needs_approval=tuple(dict.fromkeys(loader.needs_approval)))
 
 
 def load_config(
     root: str | Path,
     *,
     central: Sequence[str] = (),
+    client_central: Sequence[str] = (),
     cache_dir: str | Path | None = None,
     repo_text: str | None = None,
     fetch: Callable[[str], bytes] | None = None,
+    url_approved: UrlApproval | None = None,
+    nested: bool = True,
 ) -> LoadResult:
     """Load the effective zone config of the workspace at `root`. Never raises on bad input.
 
-    `central`: extra central maps applied first (editor setting / CLI flag), each `preset:NAME`, a
-    local path (relative paths resolve against `root`) or `URL#sha256=<hex>`. Their own `locked`
-    flags apply as written: a central map that should bind the repo must say `locked: true`.
+    `central`: machine-level central maps applied first (system map, `PAVEDROAD_CENTRAL`, the
+    editor's initialization options, `--central`), each `preset:NAME`, an absolute path or
+    `URL#sha256=<hex>`. `client_central`: maps a client setting added later; they must also lie
+    outside the repository. Central maps' own `locked` flags apply as written.
     `cache_dir`: where pinned url maps are cached (default `$XDG_CACHE_HOME/pavedroad/zones`).
     `repo_text`: content to use instead of `<root>/.pavedroad.yaml` (an unsaved editor buffer).
-    `fetch`: replaces the http(s) fetcher (url -> bytes).
+    `fetch`: replaces the http(s) fetcher (url -> bytes). `url_approved(url, sha256)`: whether a
+    url map the repository names may be fetched (default: only from the cache).
+    `nested`: also load `.pavedroad.yaml` files below the root as nested layers.
     A missing `.pavedroad.yaml` is fine: the config then comes from `central` alone (or is empty).
     """
     root = Path(os.path.abspath(os.fspath(root)))
-    loader = _new_loader(root, cache_dir, fetch)
-    for spec in central:
-        source = _central_source(loader, spec)
+    loader = _new_loader(root, cache_dir, fetch, url_approved)
+    specs = [(spec, False) for spec in central] + [(spec, True) for spec in client_central]
+    for spec, from_client in specs:
+        source = _central_source(loader, spec, from_client=from_client)
         if source is not None:
             loader.include(source, (), None, 0)
     repo_path = root / REPO_FILE
@@ -340,6 +423,11 @@ def load_config(
         config_file = str(repo_path)
         source = loader.file_source(str(repo_path), REPO_FILE, repo_text)
         loader.include(source, (), None, 0)
+    if nested:
+        for rel_dir in nested_configs(root):
+            path = root / rel_dir / REPO_FILE
+            source = loader.file_source(str(path), f"{rel_dir}/{REPO_FILE}", base=rel_dir)
+            loader.include(source, (), None, 0)
     return _result(loader, root, config_file)
 
 
@@ -362,7 +450,7 @@ def load_zone_map_text(
     """
     path = os.path.abspath(filename)
     root_path = Path(os.path.abspath(os.fspath(root))) if root is not None else Path(path).parent
-    loader = _new_loader(root_path, cache_dir, fetch)
+    loader = _new_loader(root_path, cache_dir, fetch, lambda _url, _digest: True)
     shown_label = label or (REPO_FILE if Path(path).name == REPO_FILE else loader.label_for(path))
     source = _Source("file", "text:" + path, shown_label, filename if not follow_extends else path,
                      Path(path), text=text)

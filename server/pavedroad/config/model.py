@@ -32,6 +32,12 @@ CONTEXT_LEVELS = (Level.ALLOW, Level.WARN, Level.DENY)
 
 Scope = Literal["symbol", "file"]
 
+#: Who wrote a config layer. Only `central` layers (maps given on the machine: the system config
+#: file, `PAVEDROAD_CENTRAL`, the editor's initialization options, `--central`, and what they
+#: extend) may lock zones, name exception approvers, raise caps or approve tools and packages.
+#: Everything a repository commits is `repo`: it may add and tighten, never loosen.
+Trust = Literal["central", "repo"]
+
 
 @dataclass(frozen=True)
 class SourceRef:
@@ -58,6 +64,15 @@ class ConfigProblem:
     severity: Literal["error", "warning"] = "error"
     #: 1-based end column on the same line, when known (for a precise underline in editors).
     end_column: int | None = None
+
+    def __post_init__(self) -> None:
+        # Messages quote values; a credential written where a value was expected must not be
+        # copied into diagnostics, CI logs or records (the one import back up from config).
+        from pavedroad.redact import mask_secrets
+
+        masked = mask_secrets(self.message)
+        if masked != self.message:
+            object.__setattr__(self, "message", masked)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.severity}: {self.message} [{self.code}]"
@@ -145,6 +160,36 @@ class ExceptionPolicy:
 
 
 @dataclass(frozen=True)
+class DependencyPolicy:
+    """`dependencies:` lists for packages added to manifests (see `pavedroad.deps`).
+
+    Entries are package names, optionally `ecosystem:`-prefixed (`pypi:`, `npm:`, `maven:`, `go:`,
+    `cargo:`, `gem:`) and with `*` wildcards. `allow` (when non-empty) is the only set of packages
+    that may be added; `deny` are never allowed; `private` names/scopes/prefixes are never looked
+    up in a public registry (so their names do not leak), though every other check still applies.
+    """
+
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    private: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AiToolsPolicy:
+    """`ai_tools:` which AI tools may write code here. An empty `approved` list approves all;
+    otherwise code from any other tool gets the `unapproved` level (`allow` reports nothing)."""
+
+    approved: tuple[str, ...] = ()
+    unapproved: Level = Level.ALLOW
+
+    def is_approved(self, tool: str | None) -> bool:
+        if not self.approved or not tool:
+            return True
+        wanted = tool.strip().lower()
+        return any(wanted == a.lower() or wanted.startswith(a.lower() + " ") for a in self.approved)
+
+
+@dataclass(frozen=True)
 class EffectiveConfig:
     """The merged configuration in force for one workspace root."""
 
@@ -162,6 +207,10 @@ class EffectiveConfig:
     digest: str = ""
     #: `prompts.files`: gitignore-style globs of prompt files (e.g. `prompts/**/*.md`), unioned
     prompt_files: tuple[str, ...] = ()
+    dependencies: DependencyPolicy = field(default_factory=DependencyPolicy)
+    ai_tools: AiToolsPolicy = field(default_factory=AiToolsPolicy)
+    #: labels of the layers that came from central sources (subset of `layers`)
+    central_layers: tuple[str, ...] = ()
 
     def zone(self, zone_id: str) -> Zone | None:
         for zone in self.zones:
@@ -182,6 +231,8 @@ class LoadResult:
     fallback: EffectiveConfig | None = None
     #: absolute paths of the local config files that were read (for file watching)
     files: tuple[str, ...] = ()
+    #: (url, sha256) of url maps the repository names that were not fetched for want of approval
+    needs_approval: tuple[tuple[str, str], ...] = ()
 
     @property
     def usable(self) -> EffectiveConfig | None:

@@ -29,12 +29,16 @@ TOP_KEYS = (
     "provenance",
     "exception_approvers",
     "exception_max_days",
+    "dependencies",
+    "ai_tools",
 )
 ZONE_KEYS = ("id", "title", "why", "reviewers", "ai", "context", "scope", "locked", "match")
 MATCH_KEYS = ("paths", "imports", "calls", "decorators", "symbols", "queries")
 PROMPTS_KEYS = ("internal_domains", "files")
 PROVENANCE_KEYS = ("min_lines", "min_chars")
 EXTENDS_KEYS = ("path", "preset", "url", "sha256")
+DEPENDENCIES_KEYS = ("allow", "deny", "private")
+AI_TOOLS_KEYS = ("approved", "unapproved")
 
 AI_LEVELS = ("allow", "warn", "review", "deny")
 CONTEXT_LEVELS = ("allow", "warn", "deny")
@@ -44,6 +48,10 @@ ZONE_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 PRESET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 DOMAIN = re.compile(r"^(\*\.)?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$")
+#: `dependencies` entries: optional `ecosystem:` prefix, then a package name, scope or prefix
+#: with `*` wildcards (npm scopes, Maven group:artifact and Go module paths included).
+PACKAGE_PATTERN = re.compile(r"^(?:(pypi|npm|maven|go|cargo|gem|terraform):)?[A-Za-z0-9@*][A-Za-z0-9@*._/:~+-]{0,213}$")
+PACKAGE_ECOSYSTEMS = ("pypi", "npm", "maven", "go", "cargo", "gem", "terraform")
 
 SUPPORTED_VERSION = 1
 
@@ -451,6 +459,12 @@ class _Validator:
             if value is not None:
                 max_days = At(value, root.keys["exception_max_days"].ref,
                               top["exception_max_days"].end_on_line)
+        dependencies: dict[str, At] = {}
+        if "dependencies" in top:
+            dependencies = self.dependencies(top["dependencies"])
+        ai_tools: dict[str, At] = {}
+        if "ai_tools" in top:
+            ai_tools = self.ai_tools(top["ai_tools"])
         return Layer(
             label=label,
             file=self.file,
@@ -464,8 +478,55 @@ class _Validator:
             provenance=provenance,
             exception_approvers=approvers,
             exception_max_days=max_days,
+            dependencies=dependencies,
+            ai_tools=ai_tools,
             fatal=self.has_errors,
         )
+
+
+    def dependencies(self, node: YNode) -> dict[str, At]:
+        if node.kind == "scalar" and node.value is None:
+            return {}
+        fields = self.mapping(node, "`dependencies`", DEPENDENCIES_KEYS) or {}
+        out: dict[str, At] = {}
+        for key, value_node in fields.items():
+            items = self.strings(value_node, f"`dependencies.{key}`")
+            if items is None:
+                continue
+            good = []
+            for text, item in items:
+                name = text.strip()
+                if not PACKAGE_PATTERN.match(name):
+                    self.report(item, f"`dependencies.{key}` entry is not a package name or "
+                                      "pattern (write e.g. `requests`, `npm:@acme/*`, "
+                                      f"`pypi:django-*`; ecosystems: {', '.join(PACKAGE_ECOSYSTEMS)})",
+                                codes.CONFIG_PATTERN)
+                    continue
+                if key == "private" and len(name.replace("*", "").split(":")[-1]) < 3:
+                    self.report(item, "a `dependencies.private` entry must name a scope or a prefix "
+                                      "of at least 3 characters: a wider one would keep every "
+                                      "package from being verified", codes.CONFIG_PATTERN)
+                    continue
+                good.append(name)
+            out[key] = At(tuple(dict.fromkeys(good)), node.keys[key].ref, value_node.end_on_line)
+        return out
+
+    def ai_tools(self, node: YNode) -> dict[str, At]:
+        if node.kind == "scalar" and node.value is None:
+            return {}
+        fields = self.mapping(node, "`ai_tools`", AI_TOOLS_KEYS) or {}
+        out: dict[str, At] = {}
+        if "approved" in fields:
+            items = self.strings(fields["approved"], "`ai_tools.approved`")
+            if items is not None:
+                out["approved"] = At(tuple(dict.fromkeys(t.strip() for t, _ in items)),
+                                     node.keys["approved"].ref, fields["approved"].end_on_line)
+        if "unapproved" in fields:
+            level = self.choice(fields["unapproved"], "`ai_tools.unapproved`", AI_LEVELS)
+            if level is not None:
+                out["unapproved"] = At(Level.parse(level), node.keys["unapproved"].ref,
+                                       fields["unapproved"].end_on_line)
+        return out
 
 
 def node_key(node: YNode, key: str) -> YNode:

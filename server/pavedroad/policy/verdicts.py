@@ -158,13 +158,16 @@ def evaluate(
     reviews: Iterable[Review] = (),
     exceptions: Iterable[ExceptionRecord] = (),
     now: dt.datetime | dt.date | None = None,
+    *,
+    cleared: list[str] | None = None,
 ) -> list[Finding]:
     """Findings for one file.
 
     `text` is the file's current text (to hash regions for sign-offs), `ai_spans` its AI-written
     lines from any source, `reviews`/`exceptions` the loaded records (exceptions that do not
     apply as of `now` — draft, expired, refused — are ignored here; `records.exception_status`
-    reports them). Sorted by (start_line, severity, zone).
+    reports them). Sorted by (start_line, severity, zone). `cleared`, when given, receives the
+    zone id of every AI-written cluster a sign-off or an exception cleared.
     """
     spans = [s for s in ai_spans if s.end_line >= s.start_line]
     if not spans or not file_zones.regions:
@@ -195,6 +198,8 @@ def evaluate(
             if ex.zone == zone.id and ex.level < level:
                 level, applied = ex.level, ex
         if level == Level.ALLOW:
+            if cleared is not None:
+                cleared.extend(zone.id for _ in clusters)
             continue
         file_scope = region.symbol is None or region.kind == "file"
         region_hash = None if file_scope else hash_lines(region.start_line, region.end_line)
@@ -202,6 +207,8 @@ def evaluate(
             lines_hash = hash_lines(start, end)
             digest = region_hash or lines_hash
             if level == Level.REVIEW and (zone.id, rel_path, digest) in signed:
+                if cleared is not None:
+                    cleared.append(zone.id)
                 continue
             data: dict[str, Any] = {
                 "zone": zone.id,
