@@ -30,8 +30,17 @@ def _fix_code_action_parsing(client: LanguageClient) -> None:
     converter.register_structure_hook(Union[types.Command, types.CodeAction], hook)  # noqa: UP007
 
 
+def example_central(root: Path) -> list[str]:
+    """The bundled example's central map when `root` is (a copy of) the example workspace: given
+    as a machine-level setting, the way security deploys it (never from the repo itself)."""
+    central = root.parent / "central" / "security-zones.yaml"
+    return [str(central)] if central.is_file() else []
+
+
 async def start(client: LanguageClient, root: Path, capabilities: str | types.ClientCapabilities, init: Any = None) -> None:
     _fix_code_action_parsing(client)
+    if init is None:
+        init = {"debounceMs": 20, "centralZones": example_central(root)}
     client.registrations = []  # type: ignore[attr-defined]
 
     @client.feature(types.CLIENT_REGISTER_CAPABILITY)
@@ -44,7 +53,7 @@ async def start(client: LanguageClient, root: Path, capabilities: str | types.Cl
             capabilities=client_capabilities(capabilities) if isinstance(capabilities, str) else capabilities,
             root_uri=root.as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
-            initialization_options=init if init is not None else {"debounceMs": 20},
+            initialization_options=init,
         )
     )
 

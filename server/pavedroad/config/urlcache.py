@@ -12,13 +12,17 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import threading
+import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-#: Network timeout for one fetch, in seconds.
+#: Network timeout for one connect or read, in seconds.
 FETCH_TIMEOUT = 5.0
+#: Bound on the whole fetch, whatever the server does (see `http_fetch`).
+FETCH_DEADLINE = 10.0
 #: Largest central map accepted (bytes).
 MAX_BYTES = 1 << 20
 
@@ -46,19 +50,54 @@ def _no_redirect_to_other_schemes() -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(_Redirect)
 
 
-def http_fetch(url: str) -> bytes:
-    """GET `url` (http/https only) with a short timeout and a size cap."""
+def _fetch_blocking(url: str, deadline: float) -> bytes:
+    request = urllib.request.Request(url, headers={"User-Agent": "pavedroad"})
+    chunks: list[bytes] = []
+    size = 0
+    with _no_redirect_to_other_schemes().open(request, timeout=FETCH_TIMEOUT) as response:
+        while True:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the server sends too slowly")
+            chunk = response.read1(1 << 16) if hasattr(response, "read1") else response.read(1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BYTES:
+                break
+    return b"".join(chunks)
+
+
+def http_fetch(url: str, deadline_seconds: float = FETCH_DEADLINE) -> bytes:
+    """GET `url` (http/https only) with a size cap and a bound on the *total* time.
+
+    A per-read timeout alone lets a server that sends one byte every few seconds hold the caller
+    for minutes, so the request runs in a daemon thread and the caller stops waiting at the
+    deadline whatever the server does (the thread ends at its next read timeout).
+    """
     if not url.lower().startswith(("http://", "https://")):
         raise FetchError(f"only http and https urls can be fetched, not {url!r}")
-    request = urllib.request.Request(url, headers={"User-Agent": "pavedroad"})
-    try:
-        with _no_redirect_to_other_schemes().open(request, timeout=FETCH_TIMEOUT) as response:
-            body: bytes = response.read(MAX_BYTES + 1)
-    except OSError as exc:  # URLError, HTTPError, timeouts, connection refused
+    deadline = time.monotonic() + deadline_seconds
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["body"] = _fetch_blocking(url, deadline)
+        except BaseException as exc:  # handed to the caller below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=work, name="pavedroad-fetch", daemon=True)
+    thread.start()
+    thread.join(deadline_seconds)
+    if thread.is_alive():
+        raise FetchError(f"cannot fetch {url}: no complete answer within {deadline_seconds:g}s")
+    exc = outcome.get("error")
+    if isinstance(exc, OSError):  # URLError, HTTPError, timeouts, connection refused
         reason = getattr(exc, "reason", None) or exc
         raise FetchError(f"cannot fetch {url}: {reason}") from None
-    except Exception as exc:  # malformed urls, http.client protocol errors
+    if exc is not None:  # malformed urls, http.client protocol errors
         raise FetchError(f"cannot fetch {url}: {exc}") from None
+    body: bytes = outcome["body"]
     if len(body) > MAX_BYTES:
         raise FetchError(f"{url} is larger than {MAX_BYTES} bytes")
     return body

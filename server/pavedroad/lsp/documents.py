@@ -1,8 +1,12 @@
 """Per-document state kept by the server: text, line index, and an incrementally edited syntax tree.
 
 pygls applies content changes to its own document before our handler runs, so we keep our own copy
-of the previous text to turn each LSP change range into a tree-sitter edit. Trees are only kept for
-files small enough to parse; bigger files get path rules only.
+of the previous text to turn each LSP change range into a tree-sitter edit.
+
+Changes are coalesced: `apply_changes` only edits the text and the old tree (`Tree.edit`, cheap);
+the reparse happens once, when something needs the tree (`current_tree`), so a burst of
+keystrokes costs one incremental parse, not one per keystroke. The reparse replaces the old tree,
+which is then dropped (nothing else holds it), so memory stays flat while typing.
 """
 
 from __future__ import annotations
@@ -14,13 +18,10 @@ from typing import Any
 from lsprotocol import types
 from tree_sitter import Point
 
+from pavedroad.analysis.classify import MAX_PARSE_BYTES
 from pavedroad.analysis.languages import language_for_path, parser
 from pavedroad.analysis.model import FileZones
 from pavedroad.lsp.positions import LineIndex
-from pavedroad.workspace import is_binary
-
-#: Above this size a file is not parsed (path rules still apply). Mirrors the classifier's cap.
-MAX_PARSE_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class DocumentState:
     #: classification of `version`, or None when not computed yet
     zones: FileZones | None = None
     zones_version: int | None = None
+    #: policy digest of the config `zones` was computed with (a reload makes them stale)
+    zones_digest: str | None = None
     #: diagnostics of `version`, for pull clients and to avoid republishing identical lists
     diagnostics: list[types.Diagnostic] | None = None
     diagnostics_version: int | None = None
@@ -58,6 +61,10 @@ class DocumentState:
     #: clients get a new result id, and flagged so the server asks them to pull again
     revision: int = 0
     needs_refresh: bool = False
+    #: the tree was edited (`Tree.edit`) but not reparsed since
+    tree_stale: bool = False
+    #: line changes since `zones` was computed: (first changed line 0-based, lines added)
+    line_shifts: list[tuple[int, int]] = field(default_factory=list)
 
     def invalidate(self) -> None:
         """Diagnostics of this version are stale for a reason other than an edit."""
@@ -72,7 +79,14 @@ class DocumentState:
 
     @property
     def parseable(self) -> bool:
-        return self.language is not None and len(self.data) <= MAX_PARSE_BYTES and not is_binary(self.data)
+        return self.language is not None and len(self.data) <= MAX_PARSE_BYTES
+
+    def current_tree(self) -> Any:
+        """The syntax tree of the current text, reparsed incrementally if edits are pending."""
+        if self.tree_stale and self.tree is not None and self.language is not None:
+            self.tree = parser(self.language).parse(self.data, self.tree)
+        self.tree_stale = False
+        return self.tree
 
     def _snapshot(self, text: str) -> None:
         self.text = text
@@ -126,10 +140,20 @@ class DocumentState:
             tree = None
             edits = [AppliedEdit(0, len(original), final_text, original, None)]
         self.version = version
-        if tree is not None and self.parseable and self.language is not None:
-            self.tree = parser(self.language).parse(self.data, tree)
+        if tree is not None and self.parseable:
+            self.tree, self.tree_stale = tree, True  # reparsed on demand (`current_tree`)
         else:
-            self.tree = self._parse_full()
-        self.zones = None
+            self.tree, self.tree_stale = self._parse_full(), False
+        for edit in edits:
+            self._remember_shift(edit)
         self.diagnostics = None
         return edits
+
+    def _remember_shift(self, edit: AppliedEdit) -> None:
+        if edit.start_position is None:
+            self.line_shifts.append((0, 1 << 30))  # whole-document change: nothing maps
+            return
+        added = edit.new_text.count("\n") - edit.old_text.count("\n")
+        self.line_shifts.append((edit.start_position[0], added))
+        if len(self.line_shifts) > 1024:
+            self.line_shifts = [(0, 1 << 30)]

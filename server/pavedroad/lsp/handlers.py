@@ -13,6 +13,7 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 from pygls.uris import to_fs_path
 
+from pavedroad.analysis.model import Region
 from pavedroad.lsp import render
 from pavedroad.lsp.roots import CONFIG_FILE
 from pavedroad.lsp.server import PavedroadServer, plain
@@ -23,7 +24,11 @@ log = logging.getLogger(__name__)
 def register(server: PavedroadServer) -> None:
     @server.feature(types.INITIALIZE)
     def on_initialize(ls: PavedroadServer, params: types.InitializeParams) -> None:
-        ls.apply_settings(params.initialization_options)
+        ls.apply_initialization(params.initialization_options)
+        # Load the folders' configs now, in the background, so the first diagnostic is not
+        # kept waiting for YAML, git and (central) url maps.
+        for folder in _folder_paths(params):
+            ls.spawn(ls.roots.ensure(ls.roots.root_for(folder)))
 
     @server.feature(types.INITIALIZED)
     async def on_initialized(ls: PavedroadServer, _params: types.InitializedParams) -> None:
@@ -33,8 +38,8 @@ def register(server: PavedroadServer) -> None:
                 settings = await ls.workspace_configuration_async(
                     types.ConfigurationParams(items=[types.ConfigurationItem(section="pavedroad")])
                 )
-                if settings and ls.apply_settings(plain(settings[0])):
-                    ls.refresh_all()
+                if settings and ls.apply_client_settings(plain(settings[0])):
+                    await ls.reload_all()
             except Exception:
                 log.warning("workspace/configuration failed; using initializationOptions", exc_info=True)
 
@@ -51,8 +56,8 @@ def register(server: PavedroadServer) -> None:
                 settings = plain(answer[0]) if answer else None
             except Exception:
                 settings = None
-        if ls.apply_settings(settings):
-            ls.refresh_all()
+        if ls.apply_client_settings(settings):
+            await ls.reload_all()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: PavedroadServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -84,7 +89,7 @@ def register(server: PavedroadServer) -> None:
         for hook in ls.save_hooks:
             hook(ls, doc)
         if doc.path.name == CONFIG_FILE or ls.roots.is_layer_file(doc.path):
-            ls.reload_root(ls.roots.root_for(doc.path))
+            ls.spawn(ls.reload_roots([ls.roots.root_for(doc.path)]))
         elif _is_config_path(doc.path):
             ls.records_changed([])
             ls.refresh_all()
@@ -101,7 +106,7 @@ def register(server: PavedroadServer) -> None:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched(ls: PavedroadServer, params: types.DidChangeWatchedFilesParams) -> None:
+    async def did_change_watched(ls: PavedroadServer, params: types.DidChangeWatchedFilesParams) -> None:
         # A branch switch can deliver thousands of events: reload each root once per batch. The
         # registered globs only cover zone configs and record files, and loading is cheap, so every
         # known root is reloaded (an extended central map may live outside any root).
@@ -112,10 +117,8 @@ def register(server: PavedroadServer) -> None:
             path_str = to_fs_path(change.uri)
             if path_str and Path(path_str).name == CONFIG_FILE:
                 roots.add(ls.roots.root_for(Path(path_str)))
-        for root in roots:
-            ls.roots.reload(root)
         ls.records_changed(params.changes)
-        ls.refresh_all()
+        await ls.reload_roots(sorted(roots))
 
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
@@ -132,30 +135,30 @@ def register(server: PavedroadServer) -> None:
         return types.FullDocumentDiagnosticReport(items=items, result_id=result_id)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    def hover(ls: PavedroadServer, params: types.HoverParams) -> types.Hover | None:
+    async def hover(ls: PavedroadServer, params: types.HoverParams) -> types.Hover | None:
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return None
-        zones = ls.ensure_zones(doc)
-        state = ls.root_state(doc)
-        if zones is None or state is None:
+        state = await ls.ensure_state(doc)
+        regions_all = ls.regions_now(doc)
+        if regions_all is None or state is None:
             return None
-        regions = zones.regions_at(params.position.line + 1)
+        regions = regions_at(regions_all, params.position.line + 1)
         text = render.hover_markdown(state.config, regions)
         if text is None:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
-    def code_lens(ls: PavedroadServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+    async def code_lens(ls: PavedroadServer, params: types.CodeLensParams) -> list[types.CodeLens]:
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return []
-        zones = ls.ensure_zones(doc)
-        state = ls.root_state(doc)
-        if zones is None or state is None:
+        state = await ls.ensure_state(doc)
+        regions = ls.regions_now(doc)
+        if regions is None or state is None:
             return []
-        return render.code_lenses(doc.uri, doc.index, state.config, zones.regions)
+        return render.code_lenses(doc.uri, doc.index, state.config, regions)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -171,18 +174,18 @@ def register(server: PavedroadServer) -> None:
         return actions
 
     @server.feature("pavedroad/zonesAt")
-    def zones_at(ls: PavedroadServer, params: Any) -> dict[str, Any]:
-        uri = params.textDocument.uri
-        doc = ls.documents.get(uri)
-        if doc is None:
+    async def zones_at(ls: PavedroadServer, params: Any) -> dict[str, Any]:
+        uri, line = _text_position(params)
+        doc = ls.documents.get(uri) if uri is not None else None
+        if doc is None or line is None:
             return {"zones": []}
-        zones = ls.ensure_zones(doc)
-        state = ls.root_state(doc)
-        if zones is None or state is None:
+        state = await ls.ensure_state(doc)
+        regions = ls.regions_now(doc)
+        if regions is None or state is None:
             return {"zones": []}
-        line = int(params.position.line) + 1
         config_uri = state.config_file.as_uri() if state.config_file.exists() else None
-        return {"zones": render.zones_at_entries(doc.index, state.config, zones.regions_at(line), config_uri)}
+        return {"zones": render.zones_at_entries(doc.index, state.config,
+                                                 regions_at(regions, line + 1), config_uri)}
 
     @server.command(render.OPEN_ZONE_COMMAND)
     async def open_zone_definition(ls: PavedroadServer, uri: str, zone_id: str) -> bool:
@@ -206,6 +209,35 @@ def register(server: PavedroadServer) -> None:
             )
         )
         return bool(result and result.success)
+
+
+def regions_at(regions: tuple[Region, ...], line: int) -> tuple[Region, ...]:
+    return tuple(r for r in regions if r.start_line <= line <= r.end_line)
+
+
+def _text_position(params: Any) -> tuple[str | None, int | None]:
+    """(uri, 0-based line) of a custom request's `{textDocument: {uri}, position: {line}}`, or
+    Nones when the client sent something else (answered with an empty result, not a crash)."""
+    try:
+        uri = params.textDocument.uri
+        line = params.position.line
+    except AttributeError:
+        return None, None
+    if not isinstance(uri, str) or not isinstance(line, int) or isinstance(line, bool) or line < 0:
+        return None, None
+    return uri, line
+
+
+def _folder_paths(params: types.InitializeParams) -> list[Path]:
+    uris = [f.uri for f in params.workspace_folders or []]
+    if not uris and params.root_uri:
+        uris = [params.root_uri]
+    paths = []
+    for uri in uris:
+        path = to_fs_path(uri)
+        if path:
+            paths.append(Path(path))
+    return paths
 
 
 def _is_config_path(path: Path) -> bool:

@@ -9,26 +9,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
+import threading
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from pavedroad import __version__
-from pavedroad.analysis.model import FileZones
-from pavedroad.lsp import render
+from pavedroad.analysis.model import FileZones, Region
+from pavedroad.config.approvals import approve
+from pavedroad.lsp import render, transport
+from pavedroad.lsp import settings as settings_module
 from pavedroad.lsp.documents import DocumentState
 from pavedroad.lsp.positions import UTF16, LineIndex
 from pavedroad.lsp.roots import CONFIG_FILE, Roots, RootState
+from pavedroad.lsp.settings import Settings
+from pavedroad.lsp.shift import shift_regions
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DEBOUNCE_MS = 150
 WATCH_GLOBS = ("**/.pavedroad.yaml", "**/.pavedroad/*.yaml", "**/*zones*.yaml")
 
 #: Extra diagnostics for a document, contributed by feature modules (AI provenance, prompts).
@@ -38,10 +46,14 @@ DiagnosticProvider = Callable[["PavedroadServer", DocumentState, RootState], lis
 class PavedroadServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("pavedroad", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-        self.roots = Roots()
+        self.settings = Settings()
+        self.roots = Roots(self.settings)
         self.documents: dict[str, DocumentState] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
-        self.debounce_ms = DEFAULT_DEBOUNCE_MS
+        #: (url, sha256) the user was already asked about in this session
+        self.asked_approval: set[tuple[str, str]] = set()
+        #: central-map problems that have no file to show them on, already shown
+        self.shown_problems: set[str] = set()
         self.providers: list[DiagnosticProvider] = []
         self.published_problem_files: set[str] = set()
         #: called after each didChange with the str-offset edits applied (provenance tracking)
@@ -59,6 +71,24 @@ class PavedroadServer(LanguageServer):
         #: strong references to fire-and-forget tasks (asyncio only keeps weak ones)
         self.background: set[asyncio.Future[Any]] = set()
 
+    # --- transport ----------------------------------------------------------------------------
+    def _start_io_async(self, stdin: Any = None, stdout: Any = None) -> None:
+        """pygls' stdio loop with `transport.run` as the reader (hardened framing)."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        fd = (stdin or sys.stdin.buffer).fileno()
+        reader_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pavedroad-stdin")
+        try:
+            asyncio.run(transport.run(self._stop_event, fd, self.protocol, reader_pool,
+                                      self.report_server_error))
+        except BrokenPipeError:
+            log.error("connection to the client is lost; shutting down")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            reader_pool.shutdown(wait=False, cancel_futures=True)
+            self.shutdown()
+
     # --- capabilities -------------------------------------------------------------------------
     @property
     def pull_diagnostics(self) -> bool:
@@ -68,27 +98,30 @@ class PavedroadServer(LanguageServer):
     def encoding(self) -> str:
         return str(getattr(self.workspace, "position_encoding", UTF16) or UTF16)
 
-    def apply_settings(self, settings: Any) -> bool:
-        """Accept settings from initializationOptions or workspace/configuration; True if central maps changed."""
-        if not isinstance(settings, dict):
-            return False  # Neovim sends `[]` for empty init_options
-        debounce = settings.get("debounceMs")
-        if isinstance(debounce, int) and 0 <= debounce <= 5000:
-            self.debounce_ms = debounce
-        central = settings.get("centralZones")
-        if (
-            isinstance(central, list)
-            and all(isinstance(c, str) for c in central)
-            and tuple(central) != self.roots.central
-        ):
-            self.roots = Roots(central)
-            return True
-        return False
+    @property
+    def debounce_ms(self) -> int:
+        return self.settings.debounce_ms
+
+    def apply_initialization(self, options: Any) -> None:
+        """Settings from initializationOptions (machine-level: they may set central maps)."""
+        self.settings = settings_module.from_initialization(options)
+        self.roots = Roots(self.settings)
+
+    def apply_client_settings(self, options: Any) -> bool:
+        """Settings from workspace/configuration or didChangeConfiguration: central maps may only
+        be added (see `lsp.settings`). True when central maps were added."""
+        updated = settings_module.with_client_settings(self.settings, options)
+        added = updated.client_central != self.settings.client_central
+        self.settings = updated
+        self.roots.settings = updated
+        return added
 
     # --- documents ------------------------------------------------------------------------------
     def open_document(self, item: types.TextDocumentItem) -> DocumentState:
         path_str = to_fs_path(item.uri)
-        path = Path(path_str).resolve() if path_str else None
+        # The path as the editor presents it: resolving symlinks here would let a symlinked
+        # directory (`src/auth -> ../lib/authimpl`) move a file out of its path zones.
+        path = Path(os.path.abspath(path_str)) if path_str else None
         root = rel = None
         if path is not None:
             root = self.roots.root_for(path)
@@ -98,12 +131,73 @@ class PavedroadServer(LanguageServer):
                 rel = path.name
         doc = DocumentState(item.uri, path, root, rel, item.version, item.text, self.encoding)
         self.documents[item.uri] = doc
+        if root is not None:
+            self.spawn(self._root_ready(root))
         return doc
 
     def root_state(self, doc: DocumentState) -> RootState | None:
-        if doc.path is None:
+        """The loaded state of `doc`'s root (loaded here, synchronously, only if a feature needs
+        it before the background load finished)."""
+        if doc.path is None or doc.root is None:
             return None
-        return self.roots.state_for(doc.path)
+        return self.roots.get(doc.root) or self.roots.state_for(doc.path)
+
+    async def ensure_state(self, doc: DocumentState) -> RootState | None:
+        if doc.path is None or doc.root is None:
+            return None
+        return await self.roots.ensure(doc.root)
+
+    def aliases_of(self, doc: DocumentState, state: RootState) -> tuple[str, ...]:
+        """Every other name of `doc` in its root: its resolved path (it may have been opened
+        through a symlink), the git-top prefix and committed symlinks leading to it."""
+        if doc.rel_path is None or doc.path is None:
+            return ()
+        names = list(state.aliases.of(doc.rel_path))
+        try:
+            real = Path(os.path.realpath(doc.path)).relative_to(os.path.realpath(state.root))
+            real_rel = real.as_posix()
+            if real_rel != doc.rel_path:
+                names.extend([real_rel, *state.aliases.of(real_rel)])
+        except (OSError, ValueError):
+            pass
+        return tuple(dict.fromkeys(n for n in names if n != doc.rel_path))
+
+    async def _root_ready(self, root: Path) -> None:
+        state = await self.roots.ensure(root)
+        self.after_load(state)
+
+    def after_load(self, state: RootState) -> None:
+        """Tell the user what a root's load needs from them: url maps to approve, problems in
+        central maps that have no file to show them on."""
+        for url, digest in state.needs_approval:
+            if (url, digest) not in self.asked_approval:
+                self.asked_approval.add((url, digest))
+                self.spawn(self._ask_approval(state.root, url, digest))
+        for problem in state.problems:
+            if problem.severity == "error" and not Path(problem.where.file).is_file():
+                text = f"pavedroad: {problem.message} [{problem.code}]"
+                if text not in self.shown_problems:
+                    self.shown_problems.add(text)
+                    self.window_show_message(types.ShowMessageParams(
+                        type=types.MessageType.Error, message=text))
+
+    async def _ask_approval(self, root: Path, url: str, digest: str) -> None:
+        fetch = "Fetch it"
+        try:
+            answer = await self.window_show_message_request_async(types.ShowMessageRequestParams(
+                type=types.MessageType.Warning,
+                message=(f"pavedroad: the zone config of {root.name} extends a map from {url} "
+                         f"(pinned sha256 {digest[:12]}…). Fetch it? Only approve hosts you "
+                         "trust; the approval is remembered for this url and digest."),
+                actions=[types.MessageActionItem(title=fetch),
+                         types.MessageActionItem(title="Not now")]))
+        except Exception:
+            log.warning("client cannot ask the user; url map %s stays unfetched", url)
+            return
+        if answer is not None and answer.title == fetch:
+            approve(url, digest)
+            await self.roots.reload_async(root)
+            self.refresh_all()
 
     def is_config_document(self, doc: DocumentState) -> bool:
         return doc.path is not None and doc.path.name == CONFIG_FILE
@@ -112,18 +206,28 @@ class PavedroadServer(LanguageServer):
         state = self.root_state(doc)
         if state is None or doc.rel_path is None:
             return None
-        if doc.zones is None or doc.zones_version != doc.version:
-            tree = doc.tree if doc.parseable else None
-            data = doc.data if doc.parseable else doc.data[:8192]
+        if doc.zones is None or doc.zones_version != doc.version or doc.zones_digest != state.config.digest:
             try:
-                doc.zones = state.classifier.classify(doc.rel_path, data, tree=tree)
+                doc.zones = state.classifier.classify(
+                    doc.rel_path, doc.data, tree=doc.current_tree(), aliases=self.aliases_of(doc, state))
             except Exception:  # a classifier bug must never take the server down
                 log.exception("classification failed for %s", doc.rel_path)
                 doc.zones = FileZones(doc.rel_path, doc.language, skipped="internal error while classifying")
-            if not doc.parseable and doc.zones.skipped is None and doc.language is not None:
-                doc.zones = FileZones(doc.zones.path, doc.zones.language, doc.zones.regions, "too large or binary to parse")
-            doc.zones_version = doc.version
+            doc.zones_version, doc.zones_digest = doc.version, state.config.digest
+            doc.line_shifts = []
         return doc.zones
+
+    def regions_now(self, doc: DocumentState) -> tuple[Region, ...] | None:
+        """The zone regions of `doc` for an interactive request: the last classification shifted
+        by the edits since (no parse on the request path), or a fresh one when there is none."""
+        state = self.roots.get(doc.root) if doc.root is not None else None
+        if (doc.zones is not None and doc.zones_version != doc.version and state is not None
+                and doc.zones_digest == state.config.digest):
+            shifted = shift_regions(doc.zones.regions, doc.line_shifts)
+            if shifted is not None:
+                return shifted
+        zones = self.ensure_zones(doc)
+        return zones.regions if zones is not None else None
 
     def diagnostics_for(self, doc: DocumentState) -> list[types.Diagnostic]:
         if doc.diagnostics is not None and doc.diagnostics_version == doc.version:
@@ -178,6 +282,9 @@ class PavedroadServer(LanguageServer):
             doc = self.documents.get(uri)
             if doc is None or doc.version != version:
                 return  # closed or superseded while we waited
+            await self.ensure_state(doc)
+            if doc.version != version or self.documents.get(uri) is not doc:
+                return
             diagnostics = self.diagnostics_for(doc)
             if not self.pull_diagnostics:
                 self.text_document_publish_diagnostics(
@@ -250,8 +357,18 @@ class PavedroadServer(LanguageServer):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
         self.published_problem_files = set(by_file)
 
-    def reload_root(self, root: Path) -> None:
-        state = self.roots.reload(root)
+    async def reload_roots(self, roots: Sequence[Path]) -> None:
+        """Reload each root in the background, then re-evaluate every open document."""
+        for root in roots:
+            state = await self.roots.reload_async(root)
+            self.after_load(state)
+            self._warn_if_stale(state)
+        self.refresh_all()
+
+    async def reload_all(self) -> None:
+        await self.reload_roots([state.root for state in self.roots])
+
+    def _warn_if_stale(self, state: RootState) -> None:
         if state.stale and state.problems:
             errors = sum(1 for p in state.problems if p.severity == "error")
             self.window_show_message(
@@ -260,7 +377,6 @@ class PavedroadServer(LanguageServer):
                     message=f"pavedroad: {CONFIG_FILE} has {errors} error(s); the last good zone config stays in force.",
                 )
             )
-        self.refresh_all()
 
     async def register_watchers(self) -> None:
         if not get_capability(self.client_capabilities, "workspace.did_change_watched_files.dynamic_registration", False):
