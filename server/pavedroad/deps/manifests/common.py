@@ -115,6 +115,8 @@ class Collector:
                 if not needle:
                     continue
                 pos = self.text.find(needle, origin)
+                if pos >= 0:
+                    pos += len(needle) - len(needle.lstrip("\n"))  # the key's line, not the one before
                 if pos >= 0 and (best < 0 or pos < best):
                     best = pos
             if best >= 0:

@@ -37,9 +37,8 @@ def parse_pom(path: str, text: str) -> Collector:
         return c
     parser = xml.parsers.expat.ParserCreate()
     stack: list[str] = []
-    fields: dict[str, str] = {}
-    field_lines: dict[str, tuple[int, int]] = {}
-    started: list[tuple[str, int]] = []  # (kind, line) of open dependency/plugin elements
+    #: open <dependency>/<plugin>/<parent>/<extension> elements: kind, line, fields, field lines
+    started: list[tuple[str, int, dict[str, str], dict[str, tuple[int, int]]]] = []
     properties: dict[str, str] = {}
     repositories: list[str] = []
     found: list[tuple[str, dict[str, str], dict[str, tuple[int, int]], int]] = []
@@ -53,11 +52,10 @@ def parse_pom(path: str, text: str) -> Collector:
         chars.clear()
         where = "/".join(stack)
         if name in ("dependency", "plugin", "parent", "extension") and where.startswith("project/"):
-            started.append((name, parser.CurrentLineNumber))
-            fields.clear()
-            field_lines.clear()
-        if started and name in ("groupId", "artifactId", "version", "scope", "systemPath", "type"):
-            field_lines[name] = (parser.CurrentLineNumber, parser.CurrentColumnNumber)
+            started.append((name, parser.CurrentLineNumber, {}, {}))
+        elif started and len(stack) >= 2 and stack[-2] == started[-1][0] and name in (
+                "groupId", "artifactId", "version", "scope", "systemPath", "type"):
+            started[-1][3][name] = (parser.CurrentLineNumber, parser.CurrentColumnNumber)
 
     def end(name: str) -> None:
         value = "".join(chars).strip()
@@ -68,11 +66,10 @@ def parse_pom(path: str, text: str) -> Collector:
         if name == "url" and "/repository/url" in where and "pluginRepositor" not in where:
             repositories.append(value)
         if started and len(stack) >= 2 and stack[-2] == started[-1][0]:
-            fields[name] = value
-        if started and name == started[-1][0]:
-            kind, line = started.pop()
-            found.append((kind, dict(fields), dict(field_lines), line))
-            fields.clear()
+            started[-1][2][name] = value
+        if started and name == started[-1][0] and len(stack) >= 1:
+            kind, line, values, lines = started.pop()
+            found.append((kind, values, lines, line))
         stack.pop()
 
     parser.StartDoctypeDeclHandler = refuse
