@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,26 @@ def build_sample(path: Path, *, with_log: bool = True) -> Sample:
 def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sample:
     monkeypatch.setenv("PAVEDROAD_ACTOR", "dev@example.com")
     return build_sample(tmp_path / "acme-payments")
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """postgresql:// URL of a throwaway PostgreSQL 15 (one per test session)."""
+    from .pg import postgres_server
+
+    yield from postgres_server()
+
+
+@pytest.fixture
+def pg_db(pg_url: str) -> Iterator[str]:
+    """A fresh, empty database on that server (for migration tests)."""
+    import uuid
+
+    import psycopg
+
+    name = "t_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield pg_url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
