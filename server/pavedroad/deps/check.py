@@ -212,7 +212,7 @@ def check_manifest_change(rel_path: str, old_text: str | None, new_text: str,
                         "package it appears to be", dep, dep.line,
                         [out.replace_action(dep, match.target if match else look)
                          if (match or look.isascii()) else None, exception],
-                        suggestion=match.target if match else None)
+                        suggestion=match.target if match else look if look.isascii() else None)
             else:
                 match = index_for(dep.ecosystem).closest(dep.name)
                 if match is not None:

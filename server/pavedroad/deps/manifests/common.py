@@ -21,6 +21,8 @@ MAX_MANIFEST_BYTES = 2 << 20
 MAX_LOCKFILE_BYTES = 32 << 20
 #: At most this many dependencies are read from one file; the rest is reported as truncated.
 MAX_ENTRIES = 50_000
+#: Positions that could not be found in the text before the parser stops looking (see `locate`).
+MAX_MISSES = 200
 
 
 class LineIndex:
@@ -67,6 +69,7 @@ class Collector:
 
     def __post_init__(self) -> None:
         self.index = LineIndex(self.text)
+        self.misses = 0
 
     @property
     def full(self) -> bool:
@@ -108,19 +111,26 @@ class Collector:
 
     def locate(self, needles: list[str], start: int = 0) -> tuple[int, int]:
         """(line, offset) of the first needle found at or after `start`, else anywhere, else the
-        line of `start`. Needles are tried in order at each search origin."""
+        line of `start`. After `MAX_MISSES` needles that were nowhere to be found (keys written
+        with escapes, say), later lookups fall back at once: a miss scans the whole text."""
+        if self.misses > MAX_MISSES:
+            return self.index.line_of(start), start
         for origin in (start, 0):
             best = -1
             for needle in needles:
                 if not needle:
                     continue
-                pos = self.text.find(needle, origin)
+                # once one needle matched, the others only need to be looked for before it
+                # (keeps a lockfile's thousands of lookups linear overall)
+                limit = len(self.text) if best < 0 else best + len(needle)
+                pos = self.text.find(needle, origin, limit)
                 if pos >= 0:
                     pos += len(needle) - len(needle.lstrip("\n"))  # the key's line, not the one before
                 if pos >= 0 and (best < 0 or pos < best):
                     best = pos
             if best >= 0:
                 return self.index.line_of(best), best
+        self.misses += 1
         return self.index.line_of(start), start
 
     def too_large(self, limit: int) -> bool:
