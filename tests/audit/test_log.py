@@ -256,11 +256,12 @@ def test_symlinked_local_dir_out_of_the_repo_is_refused(tmp_path: Path) -> None:
     assert args.handler(args) == 2
 
 
-def test_symlink_inside_the_repo_is_fine(tmp_path: Path) -> None:
+def test_symlink_inside_the_repo_is_refused_too(tmp_path: Path) -> None:
     (tmp_path / ".pavedroad" / "state").mkdir(parents=True)
     (tmp_path / ".pavedroad" / ".local").symlink_to(tmp_path / ".pavedroad" / "state")
-    append_event(tmp_path, landed())
-    assert verify(tmp_path).entries == 1
+    with pytest.raises(LogError, match="symlink"):
+        append_event(tmp_path, landed())
+    assert list((tmp_path / ".pavedroad" / "state").iterdir()) == []
 
 
 def test_symlinked_segment_is_not_read(tmp_path: Path) -> None:

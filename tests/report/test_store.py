@@ -10,7 +10,6 @@ import sys
 import threading
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from pavedroad.report import cli as report_cli
@@ -31,6 +30,8 @@ def sqlite_url(tmp_path: Path) -> str:
 def counts(url: str) -> dict[str, int]:
     tables = ("publishes", "findings", "reviews", "exceptions", "ai_commits", "events")
     if store.is_postgres(url):
+        import psycopg
+
         with psycopg.connect(url) as conn:
             return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}  # type: ignore[index]
     conn = sqlite3.connect(store.sqlite_path(url))
@@ -136,6 +137,8 @@ def test_two_repos_publish_concurrently_with_duplicates(pg_db: str) -> None:
     assert not errors, errors
     assert sorted(r.by_table["findings"] for r in results) == [0, 0, 5000, 5000]
     assert counts(pg_db)["findings"] == 10_000 and counts(pg_db)["publishes"] == 2
+    import psycopg
+
     with psycopg.connect(pg_db) as conn:
         assert conn.execute("SELECT count(*) FROM schema_version").fetchone() == (2,)
     facts = store.load(pg_db)

@@ -22,8 +22,8 @@ How an entry is written (`append_event`):
    replaced atomically.
 
 Reading is bounded: only regular files (``O_NOFOLLOW``), at most 64 MiB per segment and 16 KiB per
-entry. A ``.pavedroad``, ``.local`` or ``log`` directory that is a symlink leading out of the
-repository is refused (`LogError`), for reading and writing.
+entry. A ``.pavedroad``, ``.local`` or ``log`` directory that is a symlink (leading out of the
+repository or not) is refused (`LogError`), for reading and writing.
 
 `verify` walks the chain and names the first bad entry: malformed or truncated lines, edited
 entries (hash mismatch), removed entries (a sequence gap with an unknown link), reordered entries
@@ -169,7 +169,7 @@ def _within(path: Path, root: Path) -> bool:
 
 
 def log_dir(root: str | os.PathLike[str], *, create: bool = False) -> Path:
-    """``<root>/.pavedroad/.local/log``; refuses a symlinked part that leads out of `root`."""
+    """``<root>/.pavedroad/.local/log``; refuses a symlinked part (say where it leads)."""
     base = Path(root)
     real_root = Path(os.path.realpath(base))
     cur = base
@@ -178,16 +178,21 @@ def log_dir(root: str | os.PathLike[str], *, create: bool = False) -> Path:
         cur = cur / part
         rel = f"{rel}/{part}" if rel else part
         if cur.is_symlink():
+            # refused even when it points inside the repository (as the provenance store does):
+            # a committed symlink must never steer where local state is read or written
             target = Path(os.path.realpath(cur))
-            if not _within(target, real_root):
-                raise LogError(
-                    f"{rel} is a symlink to {target}, outside the repository: refusing to read "
-                    "or write the decision log there"
-                )
+            where = "outside the repository" if not _within(target, real_root) else "a symlink"
+            raise LogError(
+                f"{rel} is a symlink to {target} ({where}): refusing to read or write the "
+                "decision log there"
+            )
         if cur.exists() and not cur.is_dir():
             raise LogError(f"{rel} is not a directory")
     if create:
-        ensure_local_dir(base)
+        try:
+            ensure_local_dir(base)
+        except OSError as exc:
+            raise LogError(str(exc)) from exc
         (base / LOG_DIR).mkdir(mode=0o700, exist_ok=True)
     return base / LOG_DIR
 
