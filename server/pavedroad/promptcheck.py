@@ -89,6 +89,8 @@ class PromptWorkspace:
         self._lock = threading.Lock()
         #: rel -> ((mtime_ns, size), zones with a context level above allow)
         self._zones: dict[str, tuple[tuple[int, int], Zones]] = {}
+        #: rel -> zones from path rules alone (depends only on the path and this config)
+        self._path_zones: dict[str, Zones] = {}
 
     # --- the index ----------------------------------------------------------------------------
     @property
@@ -104,6 +106,12 @@ class PromptWorkspace:
                     self._index = FileIndex.build(str(self.root))
                 index = self._index
         return index
+
+    def prewarm(self) -> None:
+        """Build the index and the path-rule zones of every indexed file (a background job for
+        a long-lived server, so the first glob in a prompt does not pay for them)."""
+        for rel in list(self.index().files()):
+            self._path_rule_zones(rel)
 
     def files_changed(self, paths: Iterable[str]) -> None:
         """File events (absolute paths or `file:` URIs): refresh the index and the zone cache."""
@@ -164,22 +172,34 @@ class PromptWorkspace:
         self._zones[rel] = (key, levels)
         return levels
 
-    def glob_zones(self, rel: str) -> Zones:
-        """Zones of a file a folder or glob covers: path rules, plus content zones if cached."""
-        ids = set(self.classifier.path_zones(rel))
-        cached = self._zones.get(rel)
-        result = {z for z in cached[1]} if cached is not None else set()
+    def _path_rule_zones(self, rel: str) -> Zones:
+        cached = self._path_zones.get(rel)
+        if cached is not None:
+            return cached
+        ids = self.classifier.path_zones(rel)
+        levels: Zones = ()
         if ids:
             if is_template(rel):
                 levels = self._levels(self.classifier.classify(rel, b"\0"), rel)
             else:
                 levels = tuple(
                     (z.id, int(z.context))
-                    for z in (self.config.zone(i) for i in sorted(ids))
+                    for z in (self.config.zone(i) for i in sorted(set(ids)))
                     if z is not None and z.context > Level.ALLOW
                 )
-            result.update(levels)
-        return tuple(sorted(result))
+        indexed = len(self._index) if self._index is not None else 0
+        if len(self._path_zones) >= MAX_ZONE_CACHE + indexed:
+            self._path_zones.clear()
+        self._path_zones[rel] = levels
+        return levels
+
+    def glob_zones(self, rel: str) -> Zones:
+        """Zones of a file a folder or glob covers: path rules, plus content zones if cached."""
+        levels = self._path_rule_zones(rel)
+        cached = self._zones.get(rel)
+        if cached is None or not cached[1]:
+            return levels
+        return tuple(sorted(set(levels) | set(cached[1])))
 
     # --- the check ----------------------------------------------------------------------------
     def check(self, text: str, references: Sequence[str] = ()) -> PromptReport:

@@ -68,7 +68,7 @@ class PromptFeature:
         """Build the root's index off the event loop, so the first glob does not wait for it."""
         workspace = self.workspace(state)
         if not workspace.index_built:
-            server.spawn(asyncio.to_thread(workspace.index))
+            server.spawn(asyncio.to_thread(workspace.prewarm))
 
     def on_open(self, server: PavedroadServer, doc: DocumentState) -> None:
         if doc.rel_path is None or not doc.rel_path.endswith(PROMPT_FILE_ENDINGS):

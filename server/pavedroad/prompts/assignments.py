@@ -26,12 +26,14 @@ _ASSIGNMENT = re.compile(
     r"(?P<kw>(?i:pass(?:word|wd|phrase)?|pwd|pw|secret|token|key|credentials?))"
     r"(?P<suffix>[A-Za-z0-9_-]{0,24})[\"'\]]{0,2}"
     r"(?P<op>\s{0,4}(?::=|=>|==|=|:)|\s{1,4}(?i:is|was)\b:?"
-    r"|\s(?i:for|of|to)\s[A-Za-z0-9 _.'-]{1,40}?\s(?i:is|was)\b:?|[ \t]{1,3})\s{0,4}"
+    r"|\s(?i:for|of|to)\s[A-Za-z0-9 _.'-]{1,40}?\s(?i:is|was)\b:?|[ \t]{1,3})[ \t]{0,4}"
     r"(?:(?P<q>[\"'`])(?P<qv>[^\"'`\s\\]{1,256})(?P=q)|(?P<uv>(?:[^\s\"'`,;<>(){}\[\]&=]|&(?![A-Za-z_][A-Za-z0-9_]{0,30}=)){1,256}={0,2}))",
     re.ASCII,
 )
 
 _IDENT_RUN = re.compile(r"[A-Za-z0-9_.-]*", re.ASCII)
+#: After an unquoted value: more words on the same line make it prose, not a setting.
+_PROSE_AFTER = re.compile(r"[ \t]{1,3}[A-Za-z]{2}", re.ASCII)
 
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+", re.ASCII)
 _PREV_WORD = re.compile(r"([A-Za-z]{2,14})[ \t]{1,2}\Z", re.ASCII)
@@ -269,6 +271,9 @@ _META = frozenset(
         "template",
         "csrf",
         "xsrf",
+        "public",
+        "publishable",
+        "named",
     ]
 )
 _LITERAL_FILE_EXT = (
@@ -307,6 +312,16 @@ _HASH_PREFIXES = (
 )
 _ATTRIBUTE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+", re.ASCII)
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*", re.ASCII)
+#: `callout:External_API`, `vault:secret/data/db`, `env:DB_PASSWORD`: a named reference.
+_SCHEME_REF = re.compile(r"[a-z][a-z0-9+.-]{1,20}:[A-Za-z_][A-Za-z0-9_./-]*", re.ASCII)
+#: PowerShell cmdlets (`Get-AzKeyVaultSecret`, `ConvertTo-SecureString`): code, not a value.
+_CMDLET = re.compile(r"[A-Z][a-z]{1,11}(?:To)?-[A-Z][A-Za-z0-9]{1,60}", re.ASCII)
+#: A word of an identifier or a title: lower, Capitalized, ALLCAPS, optionally trailing digits.
+_WORDISH = re.compile(r"(?:[a-z]+|[A-Z][a-z]*|[A-Z]+)[0-9]{0,2}", re.ASCII)
+_SEPARATORS = re.compile(r"[-_./ ]")
+#: Words that make a wordy value the *name* of a credential (`github_client_secret`).
+_NAME_WORDS = ("secret", "key", "token", "password", "passwd", "pwd", "client", "api", "id",
+               "name", "user", "cred", "auth", "env", "var")  # fmt: skip
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 _PASSWORD, _TOKEN, _BARE_KEY = "password", "token", "bare-key"
@@ -318,10 +333,12 @@ def _name_class(words: list[str]) -> str | None:
         return None
     found: str | None = None
     for i, w in enumerate(words):
-        if w in ("password", "passwd", "passphrase", "pwd", "pass", "pw") or w.endswith(
-            ("password", "passwd")
-        ):
+        if w in ("password", "passwd", "passphrase") or w.endswith(("password", "passwd")):
             return _PASSWORD
+        if w in ("pwd", "pass", "pw"):
+            if i == len(words) - 1:
+                return _PASSWORD  # `db_pass`, `PWD`; not `passWithNoTests`, `pw_hash_rounds`
+            continue
         if w in _STRONG_EXACT or w.endswith(_STRONG) or w.startswith(("secret", "credential")):
             found = _TOKEN
         elif w == "key" or w.endswith("key"):
@@ -358,6 +375,23 @@ def _value_is_code(value: str, quoted: bool, following: str) -> bool:
         if "_" in value and not (has_lower and has_upper):
             return True  # user_id2, API_KEY_V2
     return False
+
+
+def _wordy(value: str, cls: str) -> bool:
+    """An identifier, a header name or a title made of words (`github_client_secret`,
+    `PINECONE_API_KEY`, `X-Content-Type-Options`, `Desktop/Title/H1`), not a random secret.
+
+    A lower-case diceware passphrase (`correct-horse-battery-staple`) stays a secret unless a
+    credential word or the bare name `key` says it is a name."""
+    parts = [p for p in _SEPARATORS.split(value) if p]
+    if len(parts) < 2 or len(value) > 80 or not all(_WORDISH.fullmatch(p) for p in parts):
+        return False
+    if "/" in value or cls == _BARE_KEY:
+        return True
+    if any(p[0].isupper() for p in parts) and not value.isupper() and "_" not in value:
+        return True  # Title-Case-Words: a header or a label
+    low = value.lower()
+    return any(w in low for w in _NAME_WORDS)
 
 
 def _value_ok(value: str, cls: str, prose: bool) -> bool:
@@ -418,7 +452,25 @@ class AssignmentDetector(Detector):
             if not op and not name.startswith("--"):
                 continue  # `password Xyz` is prose; `--password Xyz` is a CLI flag
             prose = op.startswith(("is", "was", "for", "of", "to"))
-            if _value_is_code(value, quoted, following) or not _value_ok(value, cls, prose):
+            if not quoted:
+                # `... a secret is unavoidable.`: the full stop ends the sentence, not the value.
+                if value[-1] in ".,;:?" and (vend == len(text) or text[vend] in " \t\r\n"):
+                    value, vend = value[:-1], vend - 1
+                if value.startswith("-"):
+                    continue  # `--passWithNoTests --forceExit`: another flag, not a value
+                if (op == ":" or prose) and _PROSE_AFTER.match(text, vend):
+                    continue  # `Pass: Least-privilege scopes, ...`: a label in prose
+                if _CMDLET.fullmatch(value):
+                    continue
+            if len(value) < 8 or value.rstrip("=").lower() == name.lower():
+                continue
+            if _value_is_code(value.rstrip("!"), quoted, following):
+                continue  # `process.env.APIFY_TOKEN!` (TypeScript's non-null assertion)
+            if (
+                _SCHEME_REF.fullmatch(value)
+                or _wordy(value, cls)
+                or not _value_ok(value, cls, prose)
+            ):
                 continue
             seen.add(vstart)
             rule = GENERIC

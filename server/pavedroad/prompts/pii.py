@@ -92,7 +92,50 @@ _ROLE_LOCALS = frozenset(
         "feedback",
         "notifications",
         "alerts",
+        "oss",
+        "opensource",
+        "open-source",
+        "maintainers",
+        "community",
+        "devrel",
+        "engineering",
+        "oncall",
+        "on-call",
+        "ops",
+        "devops",
+        "sre",
+        "it",
+        "helpdesk",
+        "service",
+        "bot",
     ]
+)
+#: Words that make a mailbox a stand-in (`testuser@`, `demo.account@`, `my-agent-user@yourtenant`).
+_STANDIN_PARTS = ("test", "demo", "sample", "example", "dummy", "fake", "your", "placeholder")
+#: Fictitious companies used throughout vendor documentation (Microsoft's docs above all).
+DOC_COMPANY_DOMAINS = (
+    "contoso.com",
+    "contoso.onmicrosoft.com",
+    "fabrikam.com",
+    "northwindtraders.com",
+    "adventure-works.com",
+    "adatum.com",
+    "wingtiptoys.com",
+    "tailspintoys.com",
+    "litwareinc.com",
+    "proseware.com",
+    "woodgrovebank.com",
+    "fourthcoffee.com",
+    "wideworldimporters.com",
+    "test.com",
+    "domain.com",
+    "company.com",
+    "yourcompany.com",
+    "mycompany.com",
+)
+#: "e.g. alex@tesla.com": an address shown as an example.
+_EXAMPLE_CUE = re.compile(
+    r"(?i:e\.g\.|eg\.|for example|for instance|such as|example:)[\s,(:]{0,3}\Z"
 )
 #: "TLDs" that are really file extensions (`icon@2x.png`, `pkg@1.0.js`).
 _FILE_TLDS = frozenset(
@@ -199,7 +242,21 @@ def _email_domain(domain: str) -> str | None:
     tld = labels[-1]
     if not tld.isalpha() or len(tld) < 2 or tld.lower() in _FILE_TLDS:
         return None
+    if not (tld.islower() or tld.isupper() or tld[1:].islower()):
+        return None  # `@OData.Community.Display.V1.FormattedValue`: an annotation, not a domain
     return domain
+
+
+def _stand_in(text: str, start: int, local: str, domain: str) -> bool:
+    """Test, demo and documentation addresses, and addresses introduced as an example."""
+    low_local = local.lower()
+    if any(w in low_local for w in _STANDIN_PARTS) or any(w in domain for w in _STANDIN_PARTS[2:]):
+        return True
+    if domain.endswith(DOC_COMPANY_DOMAINS) and any(
+        domain == d or domain.endswith("." + d) for d in DOC_COMPANY_DOMAINS
+    ):
+        return True
+    return _EXAMPLE_CUE.search(text, max(0, start - 16), start) is not None
 
 
 class EmailDetector(Detector):
@@ -222,7 +279,7 @@ class EmailDetector(Detector):
                     continue
                 if not _personal_looking(text, m.start("local"), local, low_domain):
                     continue
-                if is_reserved_host(low_domain):
+                if is_reserved_host(low_domain) or _stand_in(text, m.start(), local, low_domain):
                     continue
                 start = m.start("local") + (
                     len(m.group("local")) - len(m.group("local").lstrip("."))

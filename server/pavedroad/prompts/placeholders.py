@@ -65,6 +65,15 @@ WEAK_WORDS = (
     "foobar",
     "admin",
     "my",
+    "pass",
+    "wrong",
+    "correct",
+    "invalid",
+    "valid",
+    "user",
+    "guest",
+    "welcome",
+    "hello",
 )
 
 #: Whole values that are never secrets (case-insensitive).
@@ -236,7 +245,7 @@ def is_placeholder(value: str) -> bool:
         return True
     if _STANDIN.search(value) is not None:
         return True
-    if _is_trivial_shape(value):
+    if _is_trivial_shape(value) or is_demo_sequence(value):
         return True
     if _WEAK.search(value) is None:
         return False
@@ -244,6 +253,23 @@ def is_placeholder(value: str) -> bool:
     for word in WEAK_WORDS:
         rest = rest.replace(word, "")
     return len(rest) < 6 or is_trivial(rest)
+
+
+#: Runs of 3+ consecutive characters (`abc`, `xyz`, `123`, `789`, `def`): what people type for demo
+#: values (`abc123xyz789`, `sk_live_abc123def456`). Random strings are never made only of them.
+_ASCENDING3 = re.compile(
+    "|".join(re.escape(seq[i : i + 3]) for seq in (_DIGITS, _LETTERS) for i in range(len(seq) - 2))
+)
+#: A provider-style prefix before a demo body (`sk_live_`, `ghp_`, `key-`).
+_DEMO_PREFIX = re.compile(r"^[a-z]{2,8}[_-](?:(?:live|test|prod|dev)[_-])?")
+
+
+def is_demo_sequence(value: str) -> bool:
+    """`abc123xyz789`, `sk_live_abc123def456`: nothing left once ascending runs are removed."""
+    low = _DEMO_PREFIX.sub("", value.lower())
+    if len(low) < 9:
+        return False
+    return len(_ASCENDING3.sub("", low)) < 4
 
 
 def is_trivial(value: str) -> bool:

@@ -384,6 +384,14 @@ def looks_like_path(token: str) -> bool:
     return False
 
 
+def _bare_path_ok(path: str) -> bool:
+    """An unquoted path in prose needs a file name (`.env`, `a/b.py`) or a path anchor (`./x`,
+    `src/auth/`); `secrets/env` or `read/write` are more often prose alternatives than paths."""
+    if "/" not in path or path.endswith("/") or path.startswith(("./", "../", "~/", "/")):
+        return True
+    return looks_like_path(path.rsplit("/", 1)[1]) or path.count("/") >= 2
+
+
 def _clean(token: str) -> str:
     token = token.strip()
     while token and token[-1] in _TRAILING:
@@ -486,7 +494,7 @@ def _object_paths(text: str, start: int, limit: int = 8) -> list[tuple[str, int,
         path = _clean(token)
         if path.lower() in _CONNECTORS:
             continue
-        if looks_like_path(path) and not _SCHEME.match(path):
+        if looks_like_path(path) and not _SCHEME.match(path) and _bare_path_ok(path):
             found.append((path, m.start(), m.start() + len(path)))
             if token.endswith((".", "!", "?", ":")) and path != token:
                 break  # the sentence ends with this path

@@ -310,7 +310,10 @@ def _check_glob(
     except Exception:
         return None
     index = lazy.get()
-    matched = index.matching(glob_spec) if index is not None else []
+    matched: list[str] = []
+    if index is not None:
+        fast = index.glob_matches(globs)
+        matched = fast if fast is not None else index.matching(glob_spec)
     hits = [f for f in matched if spec.match(f)]
     if hits:
         shown = ", ".join(f"`{h}`" for h in hits[:3]) + (" ..." if len(hits) > 3 else "")
