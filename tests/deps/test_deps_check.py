@@ -12,7 +12,7 @@ from pavedroad.analysis.classify import Classifier
 from pavedroad.config import load_config
 from pavedroad.config.model import DependencyPolicy, EffectiveConfig
 from pavedroad.deps import added_dependencies, check_manifest_change, codes
-from pavedroad.deps.model import DepFinding, DependencyReport
+from pavedroad.deps.model import DependencyReport, DepFinding
 from pavedroad.deps.registry import RegistryClient
 
 from .conftest import Recorded

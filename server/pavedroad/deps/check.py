@@ -21,6 +21,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from pavedroad.config.model import EffectiveConfig
 from pavedroad.deps import codes
@@ -65,10 +66,17 @@ def lockfile_versions(rel_path: str, lockfiles: Mapping[str, str] | None
     for path, text in lockfiles.items():
         if posixpath.dirname(path.replace("\\", "/")) != folder or not is_lockfile(path):
             continue
-        for dep in parse_manifest(path, text).dependencies:
-            if dep.version:
-                out.setdefault((dep.ecosystem, normalize(dep.ecosystem, dep.name)), dep.version)
+        for key, version in _locked(path, text):
+            out.setdefault(key, version)
     return out
+
+
+@lru_cache(maxsize=16)
+def _locked(path: str, text: str) -> tuple[tuple[tuple[str, str], str], ...]:
+    """A lockfile's pinned versions; cached because the editor re-checks on every change while
+    the lockfile beside the manifest stays the same."""
+    return tuple(((dep.ecosystem, normalize(dep.ecosystem, dep.name)), dep.version)
+                 for dep in parse_manifest(path, text).dependencies if dep.version)
 
 
 class _Builder:
@@ -249,7 +257,7 @@ def check_manifest_change(rel_path: str, old_text: str | None, new_text: str,
         lookups_sent = registry.requests_sent - sent_before
     else:
         lookups_sent = 0
-    for position, (change, version) in enumerate(lookups):
+    for position, (change, _version) in enumerate(lookups):
         dep = change.dependency
         verification = results.get(position)
         if verification is None:

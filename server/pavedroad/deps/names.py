@@ -30,8 +30,3 @@ def squash(name: str) -> str:
     """`name` without separators: `python-dateutil`, `python_dateutil` and `pythondateutil` agree."""
     return _SEPARATORS.sub("", name)
 
-
-def short_name(ecosystem: Ecosystem | str, name: str) -> str:
-    """The part of a qualified name a typo is most likely in: the npm name without its scope is NOT
-    used (a scope is part of the identity), but for Go and Maven the whole path is compared."""
-    return name

@@ -31,6 +31,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -94,13 +95,16 @@ def urllib_fetcher(request: HttpRequest, timeout: float) -> HttpResponse:
     """The default fetcher: stdlib HTTP(S), short timeout, bounded body, no other schemes."""
     if not request.url.lower().startswith(("http://", "https://")):
         raise FetchFailed("only http(s) registries can be asked")
-    headers = {"User-Agent": USER_AGENT, **dict(request.headers)}
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip", **dict(request.headers)}
     req = urllib.request.Request(request.url, data=request.body, headers=headers,
                                  method=request.method)
     try:
         with _OPENER.open(req, timeout=timeout) as response:
             body: bytes = response.read(MAX_BODY + 1)
-            return HttpResponse(response.status, body[:MAX_BODY], len(body) > MAX_BODY)
+            truncated = len(body) > MAX_BODY
+            if response.headers.get("Content-Encoding", "").lower() == "gzip":
+                body, truncated = _gunzip(body[:MAX_BODY], truncated)
+            return HttpResponse(response.status, body[:MAX_BODY], truncated or len(body) > MAX_BODY)
     except urllib.error.HTTPError as exc:
         with contextlib.suppress(Exception):
             exc.close()
@@ -110,6 +114,16 @@ def urllib_fetcher(request: HttpRequest, timeout: float) -> HttpResponse:
         raise FetchFailed(f"{type(exc).__name__}: {reason}") from None
     except Exception as exc:  # http.client protocol errors (bad status line, ...)
         raise FetchFailed(f"{type(exc).__name__}") from None
+
+
+def _gunzip(data: bytes, truncated: bool) -> tuple[bytes, bool]:
+    """Decompress at most MAX_BODY bytes (a small gzip bomb stays small)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, MAX_BODY + 1)
+    except zlib.error as exc:
+        raise FetchFailed(f"corrupt gzip body ({exc})") from None
+    return out[:MAX_BODY], truncated or len(out) > MAX_BODY or bool(inflater.unconsumed_tail)
 
 
 def default_cache_dir() -> Path:
