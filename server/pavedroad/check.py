@@ -76,8 +76,8 @@ class RecordIssue:
     @classmethod
     def of(cls, root: Path, problem: ConfigProblem, zone: str | None,
            source: str = "record") -> RecordIssue:
-        try:
-            rel = Path(problem.where.file).resolve().relative_to(root).as_posix()
+        try:  # as the repository presents it: a symlinked record keeps its own name
+            rel = Path(os.path.abspath(problem.where.file)).relative_to(root).as_posix()
         except ValueError:
             rel = problem.where.file
         return cls(rel, problem.where.line, zone, problem.code, problem.severity, problem.message,

@@ -109,6 +109,10 @@ def _silence_stdout() -> None:
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
+    # File names that are not valid UTF-8 are printed as the bytes they are, never a crash.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
     args = build_parser().parse_args(argv)
     if args.command == "lsp":
         from pavedroad.lsp.app import run_stdio
@@ -201,7 +205,8 @@ def _zones(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(zonemap.to_json(root, files), indent=2))
     else:
-        sys.stdout.write(zonemap.to_text(root, files, config))
+        under = path.relative_to(root).as_posix() if path.is_dir() and path != root else ""
+        sys.stdout.write(zonemap.to_text(root, files, config, under))
     return EXIT_OK
 
 

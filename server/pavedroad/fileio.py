@@ -41,7 +41,8 @@ def open_regular(path: str | os.PathLike[str]) -> tuple[int, int]:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise NotRegularFile(path, _kind(info.st_mode))
-        os.set_blocking(fd, True)
+        # O_NONBLOCK stays set: it changes nothing for real files, and a pseudo-file that claims
+        # to be regular but blocks (`/proc/kmsg`) then fails instead of hanging the reader.
         return fd, info.st_size
     except BaseException:
         os.close(fd)
@@ -53,7 +54,13 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> tuple[bytes, int]:
     limit") and its size."""
     fd, size = open_regular(path)
     with os.fdopen(fd, "rb") as handle:
-        return handle.read(limit + 1), size
+        try:
+            data = handle.read(limit + 1)
+        except BlockingIOError:
+            raise NotRegularFile(path, "not readable without blocking") from None
+        if data is None:
+            raise NotRegularFile(path, "not readable without blocking")
+        return data, size
 
 
 def is_regular(path: str | os.PathLike[str]) -> bool:

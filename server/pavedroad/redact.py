@@ -9,6 +9,7 @@ message holds a token long enough to be a secret, so ordinary messages cost noth
 
 from __future__ import annotations
 
+import math
 import re
 
 #: A secret is at least this long; shorter messages' tokens are never scanned.
@@ -27,4 +28,23 @@ def mask_secrets(message: str) -> str:
         return _LONG_TOKEN.sub(lambda m: m.group(0)[:4] + "…", message)
     for finding in sorted(findings, key=lambda f: f.start, reverse=True):
         message = message[: finding.start] + finding.masked + message[finding.end :]
-    return message
+    # A value that is not a known credential format (a token whose checksum does not verify, a
+    # random key) but looks like one is masked too: messages never need to show it whole.
+    return _QUOTED.sub(_mask_if_random, message)
+
+
+_QUOTED = re.compile(r"(['\"`])([^'\"`\s]{20,})\1")
+
+
+def _entropy(text: str) -> float:
+    counts = {c: text.count(c) for c in set(text)}
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def _mask_if_random(match: re.Match[str]) -> str:
+    value = match.group(2)
+    has_digit = any(c.isdigit() for c in value)
+    has_alpha = any(c.isalpha() for c in value)
+    if has_digit and has_alpha and _entropy(value) >= 3.5:
+        return f"{match.group(1)}{value[:4]}…(masked){match.group(1)}"
+    return match.group(0)

@@ -69,7 +69,18 @@ def iter_files(root: str | Path) -> Iterator[str]:
     yield from _walk(root, "", specs)
 
 
+def _matchable(rel: str) -> str:
+    """`rel` as text a matcher can take: a name that is not valid UTF-8 (kept by the walk as
+    surrogate escapes, so the file can still be opened) has its bad bytes as U+FFFD here."""
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool:
+    rel = _matchable(rel)
     for base, spec in specs:
         if base and not rel.startswith(base + "/"):
             continue

@@ -122,17 +122,22 @@ def to_json(root: Path, files: Iterable[FileZones]) -> dict[str, Any]:
     }
 
 
-def to_text(root: Path, files: Sequence[FileZones], config: EffectiveConfig) -> str:
-    """A readable table: one row per region, grouped by file."""
+def to_text(root: Path, files: Sequence[FileZones], config: EffectiveConfig,
+            under: str = "") -> str:
+    """A readable table: one row per region, grouped by file. `under`: the directory the user
+    named, relative to the root; paths are shown relative to it (the JSON keeps root-relative
+    paths)."""
+    where = f"{root}/{under}" if under else str(root)
     if not files:
-        return f"No file under {root} is in a zone ({len(config.zones)} zones configured).\n"
+        return f"No file under {where} is in a zone ({len(config.zones)} zones configured).\n"
+    prefix = f"{under}/" if under else ""
     rows = [("FILE", "LINES", "ZONE", "AI", "SYMBOL", "WHY IT MATCHED")]
     for f in files:
         for r in f.regions:
             zone = config.zone(r.zone)
             rows.append(
                 (
-                    f.path,
+                    f.path[len(prefix):] if prefix and f.path.startswith(prefix) else f.path,
                     f"{r.start_line}-{r.end_line}",
                     r.zone,
                     str(zone.ai) if zone else "?",
@@ -148,4 +153,6 @@ def to_text(root: Path, files: Sequence[FileZones], config: EffectiveConfig) -> 
     zones_used = sorted({z for f in files for z in f.zone_ids})
     lines.append("")
     lines.append(f"{len(files)} file(s) in {len(zones_used)} zone(s): {', '.join(zones_used)}")
+    if under:
+        lines.append(f"(paths relative to {under}/ in the repository at {root})")
     return "\n".join(lines) + "\n"

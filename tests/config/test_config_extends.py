@@ -203,11 +203,17 @@ def test_find_root(tmp_path: Path) -> None:
     (project / ".git").mkdir(parents=True)
     (project / "svc" / "src").mkdir(parents=True)
     (project / "svc" / ".pavedroad.yaml").write_text("version: 1\n")
-    assert find_root(project / "svc" / "src" / "main.py") == project / "svc"
-    assert find_root(project / "svc" / "src") == project / "svc"
+    # in git, the root is always the top level: a nested config never re-roots its files
+    assert find_root(project / "svc" / "src" / "main.py") == project
+    assert find_root(project / "svc" / "src") == project
     (project / "lib").mkdir()
     assert find_root(project / "lib" / "x.py") == project  # git top level
     assert find_root(str(project / "lib" / "new-unsaved.py")) == project
     lonely = tmp_path / "lonely"
     lonely.mkdir()
     assert find_root(lonely / "a.py") in (lonely, *lonely.parents)
+    # outside git: the outermost config wins, so a nested one cannot re-root either
+    (lonely / "a" / "b").mkdir(parents=True)
+    (lonely / ".pavedroad.yaml").write_text("version: 1\n")
+    (lonely / "a" / "b" / ".pavedroad.yaml").write_text("version: 1\n")
+    assert find_root(lonely / "a" / "b" / "c.py") == lonely

@@ -5,10 +5,10 @@ root, a repo could commit `src/auth/.pavedroad.yaml` and files below it would be
 `session.py` instead of `src/auth/session.py`, so a central rule `src/auth/**` would miss them.
 So:
 
-1. The **root** is the *outermost* directory holding a `.pavedroad.yaml`, walking up from a path
-   to the git top level (a directory containing `.git`); with no config, the git top level; with
-   neither, the path's own directory. Outside git the walk stops at the user's home and never
-   looks at world-writable directories (a `/tmp/.pavedroad.yaml` is anybody's).
+1. The **root** is the git top level (the nearest directory containing `.git`), where central
+   maps' paths are anchored. Outside git it is the *outermost* directory holding a
+   `.pavedroad.yaml` (the walk stops at the user's home and never looks at world-writable
+   directories: a `/tmp/.pavedroad.yaml` is anybody's), else the path's own directory.
 2. Configs below the root are **nested** layers of the same root: they add to it (their globs
    rebased onto their directory) and never re-root anything.
 3. Path rules see every name a file has in the repository: its path relative to the root, relative
@@ -68,11 +68,12 @@ def find_root(path: str | os.PathLike[str]) -> Path:
     start = Path(os.path.abspath(os.fspath(path)))
     if not start.is_dir():
         start = start.parent
+    top = git_top(start)
+    if top is not None:
+        return top
     home = Path(os.path.expanduser("~"))
     outermost: Path | None = None
     for directory in (start, *start.parents):
-        if _has(directory, ".git"):
-            return outermost or directory
         if directory == home.parent or (_is_world_writable(directory) and directory != start):
             break  # outside git: never above home, never in a world-writable directory
         if _has(directory, REPO_FILE):

@@ -54,6 +54,9 @@ from pavedroad.config.model import (
 )
 
 DEFAULT_PROVENANCE = ProvenanceSettings()
+#: Caps over all layers of one config (presets and a large central map use a few hundred rules).
+MAX_ZONES = 1000
+MAX_RULES = 20_000
 DEFAULT_EXCEPTIONS = ExceptionPolicy()
 
 
@@ -114,6 +117,7 @@ class _Merger:
         self.tools_unapproved = Level.ALLOW
         self.tools_unapproved_by = ""
         self.central_labels: list[str] = []
+        self.rules = 0
 
     def refuse(self, at: At, message: str) -> None:
         self.problems.append(ConfigProblem(codes.CONFIG_LOCKED, message, at.where, "error",
@@ -123,7 +127,30 @@ class _Merger:
         self.problems.append(ConfigProblem(codes.CONFIG_WARNING, message, at.where, "warning",
                                            at.end_column))
 
+    def _within_caps(self, layer: Layer) -> Layer:
+        """`layer` without the zones that would take the config past `MAX_ZONES` zones or
+        `MAX_RULES` match rules (one PR002 error says so): a config a repo inflates to tens of
+        thousands of zones must not make every hover and scan crawl."""
+        new_ids: set[str] = set()
+        for index, entry in enumerate(layer.zones):
+            rules = _rule_count(entry)
+            is_new = entry.id not in self.zones and entry.id not in new_ids
+            if (is_new and len(self.zones) + len(new_ids) >= MAX_ZONES) or \
+                    self.rules + rules > MAX_RULES:
+                self.problems.append(ConfigProblem(
+                    codes.CONFIG_SCHEMA,
+                    f"too many zones or match rules (limits: {MAX_ZONES} zones and {MAX_RULES} "
+                    f"rules over all layers): zone {entry.id!r} and the "
+                    f"{len(layer.zones) - index - 1} after it in this file are not applied",
+                    entry.where, "error"))
+                return replace(layer, zones=layer.zones[:index])
+            self.rules += rules
+            if is_new:
+                new_ids.add(entry.id)
+        return layer
+
     def apply(self, layer: Layer) -> None:
+        layer = self._within_caps(layer)
         central = layer.trust == "central"
         if central:
             self.central_labels.append(layer.label)
@@ -353,6 +380,12 @@ class _Merger:
             central_layers=tuple(self.central_labels),
         )
         return replace(config, digest=policy_digest(config))
+
+
+def _rule_count(entry: ZoneEntry) -> int:
+    m = entry.match
+    return (len(m.paths) + len(m.imports) + len(m.calls) + len(m.decorators) + len(m.symbols)
+            + len(m.queries))
 
 
 def merge_layers(

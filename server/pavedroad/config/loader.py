@@ -49,6 +49,8 @@ __all__ = ["REPO_FILE", "UrlApproval", "find_root", "load_config", "load_zone_ma
 MAX_EXTENDS_DEPTH = 16
 #: Largest config file read (bytes).
 MAX_FILE_BYTES = 1 << 20
+#: Largest total of all local config files of one load (parsing is the cost: ~3 s per MB).
+MAX_TOTAL_BYTES = 1 << 20
 
 FATAL_CODES = frozenset(
     {codes.CONFIG_SYNTAX, codes.CONFIG_SCHEMA, codes.CONFIG_PATTERN, codes.CONFIG_EXTENDS}
@@ -104,6 +106,7 @@ class _Loader:
         self.nested_error: dict[str, str] = {}
         #: (url, sha256) of repo url maps not fetched for want of the user's approval
         self.needs_approval: list[tuple[str, str]] = []
+        self.total_bytes = 0
 
     # --- sources ------------------------------------------------------------------------------
     def label_for(self, path: str) -> str:
@@ -207,6 +210,11 @@ class _Loader:
                 return None, _read_error(exc, shown)
             if len(data) > MAX_FILE_BYTES:
                 return None, f"{shown} is larger than {MAX_FILE_BYTES} bytes"
+            self.total_bytes += len(data)
+            if self.total_bytes > MAX_TOTAL_BYTES:
+                return None, (f"not loaded: the config files together exceed {MAX_TOTAL_BYTES} "
+                              "bytes (a zone config is a few kilobytes; presets and a central "
+                              "map a few dozen)")
             if source.kind == "file":
                 self.files.append(source.file)
         text, problems = decode_config_bytes(data, source.file)

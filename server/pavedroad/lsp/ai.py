@@ -345,25 +345,39 @@ class AiFeature:
         return None
 
     # --- commands ------------------------------------------------------------------------------------
-    def sign_off(self, uri: str, data: dict[str, Any]) -> dict[str, Any]:
-        state = self._state_for_uri(uri)
-        region_hash = data.get("region_hash") or data.get("lines_hash")
-        if state is None or not region_hash or not data.get("zone") or not data.get("path"):
-            raise ValueError("this diagnostic carries no region to sign off")
+    def current_finding(self, uri: str, data: Any) -> tuple[RootState, Finding]:
+        """The finding of the open document `uri` that `data` (a diagnostic's data, as a client
+        sent it back) names. Commands act only on findings the server itself reported now: a
+        buggy or hostile client cannot make it record an arbitrary zone, path or hash."""
+        if not isinstance(uri, str) or not isinstance(data, dict):
+            raise ValueError("expected the document's uri and the diagnostic's data")
+        doc = self.server.documents.get(uri)
+        state = self.server.root_state(doc) if doc is not None else None
+        if doc is None or state is None:
+            raise ValueError("the document is not open in this workspace")
+        wanted = (data.get("zone"), data.get("path"), data.get("region_hash") or data.get("lines_hash"))
+        for finding in self.findings(doc, state):
+            if (finding.zone, finding.path, finding.data.get("region_hash")) == wanted:
+                return state, finding
+        raise ValueError("no current finding matches this diagnostic (the code changed since, or "
+                         "it was already signed off); nothing recorded")
+
+    def sign_off(self, uri: str, data: Any) -> dict[str, Any]:
+        state, finding = self.current_finding(uri, data)
         record = build_review(
-            state.config, zone=data["zone"], path=data["path"], region_hash=region_hash,
-            symbol=data.get("symbol"), clock=self.now,
+            state.config, zone=finding.zone, path=finding.path,
+            region_hash=finding.data["region_hash"], symbol=finding.data.get("symbol"),
+            clock=self.now,
         )
         path, line = append_review(state.root, record)
         self.records.pop(state.root, None)
         self.server.refresh_all()
         return {"file": path, "line": line, "reviewer": record.reviewer}
 
-    async def request_exception(self, uri: str, data: dict[str, Any]) -> dict[str, Any]:
-        state = self._state_for_uri(uri)
-        if state is None or not data.get("zone") or not data.get("path"):
-            raise ValueError("this diagnostic carries no zone to request an exception for")
-        record = build_exception(state.config, zone=data["zone"], paths=[data["path"]], clock=self.now)
+    async def request_exception(self, uri: str, data: Any) -> dict[str, Any]:
+        state, finding = self.current_finding(uri, data)
+        record = build_exception(state.config, zone=finding.zone, paths=[finding.path],
+                                 clock=self.now)
         path, line = append_exception(state.root, record)
         self.records.pop(state.root, None)
         position = types.Position(line=max(line - 1, 0), character=0)
@@ -374,13 +388,6 @@ class AiFeature:
             log.info("client cannot show documents; exception draft written to %s:%s", path, line)
         self.server.refresh_all()
         return {"file": path, "line": line}
-
-    def _state_for_uri(self, uri: str) -> RootState | None:
-        doc = self.server.documents.get(uri)
-        if doc is not None:
-            return self.server.root_state(doc)
-        path = to_fs_path(uri)
-        return self.server.roots.state_for(Path(path)) if path else None
 
     def persist(self, doc: DocumentState, prov: Provenance, state: RootState | None = None) -> None:
         """Store the live ranges of `doc` (under `.pavedroad/.local/`, hashes and offsets only)."""
@@ -453,17 +460,21 @@ def register(server: PavedroadServer) -> None:
             ls.schedule(document.uri, delay_ms=0)
 
     @server.command(SIGN_OFF_COMMAND)
-    def sign_off(ls: PavedroadServer, uri: str, data: dict[str, Any]) -> dict[str, Any]:
+    def sign_off(ls: PavedroadServer, *args: Any) -> dict[str, Any]:
         try:
-            return feature.sign_off(uri, plain(data))
+            if len(args) != 2:
+                raise ValueError("expected (uri, diagnostic data)")
+            return feature.sign_off(args[0], plain(args[1]))
         except (ValueError, RecordWriteError) as exc:
             ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"pavedroad: {exc}"))
             return {"error": str(exc)}
 
     @server.command(REQUEST_EXCEPTION_COMMAND)
-    async def request_exception(ls: PavedroadServer, uri: str, data: dict[str, Any]) -> dict[str, Any]:
+    async def request_exception(ls: PavedroadServer, *args: Any) -> dict[str, Any]:
         try:
-            return await feature.request_exception(uri, plain(data))
+            if len(args) != 2:
+                raise ValueError("expected (uri, diagnostic data)")
+            return await feature.request_exception(args[0], plain(args[1]))
         except (ValueError, RecordWriteError) as exc:
             ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"pavedroad: {exc}"))
             return {"error": str(exc)}
@@ -474,11 +485,16 @@ def register(server: PavedroadServer) -> None:
         from pavedroad import zonemap
 
         uri = args[0] if args and isinstance(args[0], str) else None
-        folders = list(ls.workspace.folders.values())
-        target = to_fs_path(uri) if uri else (to_fs_path(folders[0].uri) if folders else None)
+        folders = [p for p in (to_fs_path(f.uri) for f in ls.workspace.folders.values()) if p]
+        target = to_fs_path(uri) if uri else (folders[0] if folders else None)
         if not target:
             return {"root": None, "files": []}
-        state = ls.roots.state_for(Path(target))
+        # Only roots of the workspace: `file:///` must not walk the whole filesystem.
+        path = Path(os.path.abspath(target))
+        known = [Path(os.path.abspath(f)) for f in folders] + [s.root for s in ls.roots]
+        if not any(path == k or k in path.parents for k in known):
+            return {"root": None, "files": [], "error": "not inside a workspace folder"}
+        state = await ls.roots.ensure(ls.roots.root_for(path))
         files = await asyncio.to_thread(zonemap.scan, state.root, state.config, jobs=1)
         return zonemap.to_json(state.root, files)
 

@@ -30,6 +30,7 @@ import itertools
 import os
 import re
 import socket
+import stat
 import subprocess
 import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -43,10 +44,14 @@ import yaml
 from pavedroad import codes
 from pavedroad.config.model import ConfigProblem, EffectiveConfig, Level, SourceRef
 from pavedroad.config.validate import check_glob
-from pavedroad.config.yamlpos import YNode, decode_config_bytes, parse_yaml
+from pavedroad.config.yamlpos import YNode, parse_yaml
+from pavedroad.fileio import NotRegularFile, is_within, read_regular
 from pavedroad.provenance.store import LOCAL_DIR, atomic_write, ensure_local_dir
 
 REVIEWS_FILE = ".pavedroad/reviews.yaml"
+#: Largest record file read (a decision log of years fits many times over).
+MAX_RECORD_BYTES = 16 << 20
+MAX_PATH_CHARS = 4096
 EXCEPTIONS_FILE = ".pavedroad/exceptions.yaml"
 
 #: Prefilled by `build_exception`; an exception still carrying a placeholder does not apply.
@@ -206,8 +211,12 @@ def _problem(
 
 
 def _entries(text: str, file: str) -> tuple[list[YNode], list[ConfigProblem]]:
-    """Top-level list items of a record file; salvages item by item when the file is broken."""
+    """Top-level list items of a record file; salvages item by item when the file is broken
+    (a syntax error, or lines that were not valid UTF-8)."""
     root, raw_problems = parse_yaml(text, file)
+    if root is not None and "\ufffd" in text:
+        raw_problems = [*raw_problems, _problem(file, 1, "not valid UTF-8")]
+        root = None
     problems = [dataclasses.replace(p, code=codes.RECORD_INVALID) for p in raw_problems]
     if root is None and not raw_problems:
         return [], []  # empty or comments only
@@ -222,7 +231,7 @@ def _entries(text: str, file: str) -> tuple[list[YNode], list[ConfigProblem]]:
             )
             return [], problems
         return list(root.value), problems
-    # syntax error somewhere: parse each top-level `- ` item on its own (with its line numbers)
+    # broken somewhere: parse each top-level `- ` item on its own (with its line numbers)
     items: list[YNode] = []
     lines = text.split("\n")
     # an item runs from a `-` line to the next line that starts at column 0 (a comment does not
@@ -233,23 +242,49 @@ def _entries(text: str, file: str) -> tuple[list[YNode], list[ConfigProblem]]:
         if not lines[first].startswith("-"):
             continue
         chunk = "\n" * first + "\n".join(lines[first:last])
+        if "\ufffd" in chunk:
+            continue  # an entry holding undecodable bytes is not trusted
         node, chunk_problems = parse_yaml(chunk, file)
         if node is not None and node.kind == "seq" and not chunk_problems:
             items.extend(node.value)
-    return items, problems
+    return items, [p for p in problems if p.message != "not valid UTF-8"]
+
+
+def path_problem(path: str) -> str | None:
+    """Why `path` is not a repository-relative POSIX path a record may name, or None."""
+    if not path or len(path) > MAX_PATH_CHARS or "\0" in path or "\n" in path:
+        return "must be a path relative to the repository root"
+    if path.startswith("/") or "\\" in path or re.match(r"^[A-Za-z]:", path):
+        return "must be relative to the repository root, not absolute"
+    if any(part in ("", ".", "..") for part in path.split("/")):
+        return "must be a normalized relative path (no '.', '..' or empty parts)"
+    return None
 
 
 def _read(root: Path, rel: str) -> tuple[str | None, str, list[ConfigProblem]]:
     path = root / rel
     file = str(path)
     try:
-        data = path.read_bytes()
+        data, _size = read_regular(path, MAX_RECORD_BYTES)
     except FileNotFoundError:
         return None, file, []
     except OSError as exc:
-        return None, file, [_problem(file, 1, f"cannot read {rel}: {exc.strerror}")]
-    text, problems = decode_config_bytes(data, file)
-    return text, file, [dataclasses.replace(p, code=codes.RECORD_INVALID) for p in problems]
+        why = exc.what if isinstance(exc, NotRegularFile) else exc.strerror
+        return None, file, [_problem(file, 1, f"cannot read {rel}: {why}")]
+    if len(data) > MAX_RECORD_BYTES:
+        return None, file, [_problem(file, 1, f"{rel} is larger than {MAX_RECORD_BYTES >> 20} MB")]
+    try:
+        text = data.decode("utf-8-sig")
+        problems: list[ConfigProblem] = []
+    except UnicodeDecodeError:
+        # One stray byte (a latin-1 name in a reviewer field) must not drop every sign-off:
+        # decode what is valid, report each broken line, and let the entry parser salvage the
+        # entries that do not contain one.
+        text = data.decode("utf-8-sig", "replace")
+        problems = [_problem(file, number, f"line {number} is not valid UTF-8; the entry that "
+                                           "holds it is skipped")
+                    for number, line in enumerate(text.split("\n"), 1) if "\ufffd" in line]
+    return text, file, problems
 
 
 class _Entry:
@@ -343,6 +378,8 @@ def load_reviews(root: str | os.PathLike[str]) -> tuple[list[Review], list[Confi
         symbol, policy = e.text("symbol", required=False), e.text("policy", required=False)
         if digest is not None and not re.fullmatch(r"[0-9a-f]{64}", digest):
             e.fail(e.line("hash"), "'hash' must be 64 lowercase hex digits (sha256)")
+        if path is not None and (why := path_problem(path)) is not None:
+            e.fail(e.line("path"), f"'path' {why}")
         problems += e.problems
         if e.ok and zone and path and digest and reviewer and date:
             reviews.append(
@@ -542,7 +579,7 @@ class RecordWriteError(Exception):
 
 @contextlib.contextmanager
 def _locked(root: Path, name: str) -> Iterator[None]:
-    locks = ensure_local_dir(root) / "locks"
+    locks = ensure_local_dir(root) / "locks"  # refuses a `.local` that leads out of the repo
     locks.mkdir(exist_ok=True)
     with open(locks / f"{name}.lock", "a+b") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
@@ -560,11 +597,17 @@ def _append(
     snippet = yaml.safe_dump(
         [dict(entry)], sort_keys=False, default_flow_style=False, allow_unicode=True, width=100
     )
+    if not is_within(path.parent, root_path) or (path.exists() and not is_within(path, root_path)):
+        raise RecordWriteError(f"{rel} leads outside the repository (a symlink?); not written")
     with _locked(root_path, Path(rel).name):
         try:
-            existing = path.read_text("utf-8")
+            data, _size = read_regular(path, MAX_RECORD_BYTES)
+            existing = data.decode("utf-8")
         except FileNotFoundError:
             existing = ""
+        except (OSError, UnicodeDecodeError):
+            raise RecordWriteError(f"{rel} cannot be read as UTF-8 text; fix it before adding "
+                                   "entries") from None
         if existing.strip() == "":
             existing = header
         elif not existing.endswith("\n"):
@@ -572,9 +615,12 @@ def _append(
         try:
             before = yaml.safe_load(existing)
         except yaml.YAMLError as exc:
+            # say where, never what: the file's text is not echoed into messages
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
             raise RecordWriteError(
-                f"{rel} does not parse ({exc}); fix it before adding entries"
-            ) from exc
+                f"{rel} does not parse{where}; fix it before adding entries"
+            ) from None
         if before is not None and not isinstance(before, list):
             raise RecordWriteError(
                 f"{rel} is not a YAML list of entries; fix it before adding entries"
@@ -587,17 +633,53 @@ def _append(
             )
         line = existing.count("\n") + 1
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, combined)
+        atomic_write(path, combined, mode=_mode_of(path))
     return str(path), line
+
+
+def _mode_of(path: Path) -> int:
+    """The permission bits to keep when a record file is replaced (0644 for a new one, as git
+    would check it out), so an append never turns a shared file private."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o644 & ~_umask()
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def review_problem(record: Review) -> str | None:
+    """Why `record` must not be written (the fields a caller handed in are checked, so a buggy
+    or hostile client cannot plant `hash: zz` or a `../` path), or None."""
+    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,63}", record.zone):
+        return "the zone id is not valid"
+    if (why := path_problem(record.path)) is not None:
+        return f"the path {why}"
+    if not re.fullmatch(r"[0-9a-f]{64}", record.hash):
+        return "the region hash is not a sha256"
+    if record.symbol is not None and (len(record.symbol) > 512 or "\n" in record.symbol):
+        return "the symbol name is not valid"
+    return None
 
 
 def append_review(root: str | os.PathLike[str], record: Review) -> tuple[str, int]:
     """Append a sign-off to reviews.yaml; returns (absolute path, 1-based line of the entry)."""
+    if (why := review_problem(record)) is not None:
+        raise RecordWriteError(f"refusing to record this sign-off: {why}")
     return _append(root, REVIEWS_FILE, _REVIEWS_HEADER, record.to_yaml_dict())
 
 
 def append_exception(root: str | os.PathLike[str], record: ExceptionRecord) -> tuple[str, int]:
     """Append an exception to exceptions.yaml; returns (absolute path, 1-based line of the entry)."""
+    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,63}", record.zone):
+        raise RecordWriteError("refusing to record this exception: the zone id is not valid")
+    for glob in record.paths:
+        if check_glob(glob) is not None or ".." in glob.split("/") or glob.startswith("/"):
+            raise RecordWriteError("refusing to record this exception: a path is not valid")
     return _append(root, EXCEPTIONS_FILE, _EXCEPTIONS_HEADER, record.to_yaml_dict())
 
 

@@ -25,9 +25,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from pavedroad.fileio import is_within, read_regular
 from pavedroad.provenance.ranges import AiRange, LineIndex
 
 LOCAL_DIR = Path(".pavedroad") / ".local"
+#: Largest range file read (offsets and hashes only: a few KB in practice).
+MAX_STORE_BYTES = 4 << 20
 RANGES_DIR = LOCAL_DIR / "ranges"
 FORMAT_VERSION = 1
 #: single-line ranges are searched on every column only within this many lines of the hint
@@ -38,9 +41,21 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+class UnsafeLocalDir(OSError):
+    """``.pavedroad/.local`` (or ``.pavedroad``) leads outside the repository: never written."""
+
+
 def ensure_local_dir(root: str | os.PathLike[str]) -> Path:
-    """Create ``.pavedroad/.local`` with a ``.gitignore`` of ``*``; return its path."""
+    """Create ``.pavedroad/.local`` with a ``.gitignore`` of ``*``; return its path.
+
+    A repository can commit ``.pavedroad/.local`` as a symlink to anywhere; the server must not
+    then write its state outside the repository, so such a directory is refused.
+    """
     local = Path(root) / LOCAL_DIR
+    for part in (local.parent, local):
+        if part.is_symlink() or (part.exists() and not is_within(part, root)):
+            raise UnsafeLocalDir(f"{part} is a symlink or leads outside the repository; "
+                                 "pavedroad does not write there")
     local.mkdir(parents=True, exist_ok=True)
     ignore = local / ".gitignore"
     if not ignore.exists():
@@ -48,11 +63,16 @@ def ensure_local_dir(root: str | os.PathLike[str]) -> Path:
     return local
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically (same-directory temporary file, fsync, rename)."""
+def atomic_write(path: Path, text: str, mode: int | None = None) -> None:
+    """Write `text` to `path` atomically (same-directory temporary file, fsync, rename).
+
+    `mode`: permission bits for the result (temporary files are created 0600).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        if mode is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()
@@ -157,7 +177,8 @@ class RangeStore:
 
     def _read_file(self, f: Path) -> dict[str, Any] | None:
         try:
-            doc = json.loads(f.read_text("utf-8"))
+            data, _size = read_regular(f, MAX_STORE_BYTES)
+            doc = json.loads(data[:MAX_STORE_BYTES])
         except (OSError, ValueError):
             return None
         if not isinstance(doc, dict) or doc.get("version") != FORMAT_VERSION:

@@ -1,0 +1,256 @@
+"""Policy bypasses a hostile repository tried (issue 8, "Policy bypasses"), each through the real
+`pavedroad check` CLI on a real git repository, with the central map given as CI gives it
+(`--central`, outside the repository).
+
+The promise under test: a repository can tighten a locked central map but never loosen it, and
+`check` never exits 0 on a bypass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.provenance.gitrepo import CLAUDE, GitRepo
+
+CENTRAL = """\
+version: 1
+locked: true
+exception_approvers: ["@sec/leads"]
+exception_max_days: 60
+zones:
+  - id: auth
+    ai: review
+    reviewers: ["@sec/appsec"]
+    match: {paths: ["src/auth/**"], imports: [jwt]}
+  - id: secrets
+    ai: deny
+    context: deny
+    match: {paths: ["secrets/**"]}
+"""
+
+TODAY = dt.date.today()
+IN_30_DAYS = TODAY + dt.timedelta(days=30)
+AUTH_CODE = "import jwt\n\n\ndef verify(token):\n    return jwt.decode(token, 'k')\n"
+
+
+def run(root: Path, *args: str, central: Path | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "pavedroad", *args]
+    if central is not None:
+        command += ["--central", str(central)]
+    env = {**os.environ, "PAVEDROAD_SYSTEM_CENTRAL": "/nonexistent"}
+    env.pop("PAVEDROAD_CENTRAL", None)
+    return subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120,
+                          env=env, check=False)
+
+
+@pytest.fixture
+def central(tmp_path: Path) -> Path:
+    path = tmp_path / "security" / "central.yaml"
+    path.parent.mkdir()
+    path.write_text(CENTRAL)
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    return GitRepo(tmp_path / "repo")
+
+
+def codes_of(result: subprocess.CompletedProcess[str]) -> list[str]:
+    return sorted({f["code"] for f in json.loads(result.stdout)["findings"]})
+
+
+def test_self_declared_lock_and_approvers_cannot_approve_an_exception(
+    repo: GitRepo, central: Path
+) -> None:
+    """Bypass 1: a repo file declaring `locked: true` and its own `exception_approvers` got its
+    self-approved exception accepted for a locked zone: `check` exited 0."""
+    repo.commit("config", {
+        ".pavedroad.yaml": "version: 1\nlocked: true\nexception_approvers: ['@me']\n",
+        ".pavedroad/exceptions.yaml": (
+            "- zone: secrets\n  paths: ['secrets/**']\n  level: allow\n  reason: needed\n"
+            f"  approver: '@me'\n  created: {TODAY}\n  expires: {IN_30_DAYS}\n"),
+    })
+    repo.commit(f"add key\n\n{CLAUDE}", {"secrets/key.py": "KEY = 1\n"})
+    result = run(repo.path, "check", "--format", "json", central=central)
+    assert result.returncode == 1, result.stderr
+    found = codes_of(result)
+    assert "PR103" in found  # the deny finding stands
+    assert "PR005" in found  # the attempt to name approvers is itself a finding
+    assert "PR203" in found  # the exception is refused
+
+
+def test_nul_byte_does_not_hide_a_file_from_check(repo: GitRepo, central: Path) -> None:
+    """Bypass 2: a file under a locked path with a NUL byte in its first 8 KB was skipped."""
+    repo.commit("config", {".pavedroad.yaml": "version: 1\n"})
+    (repo.path / "secrets").mkdir()
+    (repo.path / "secrets" / "blob.bin").write_bytes(b"\x00\x01binary key material\n")
+    repo.git("add", "secrets/blob.bin")
+    repo.commit(f"add blob\n\n{CLAUDE}")
+    result = run(repo.path, "check", "--format", "json", central=central)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert codes_of(result) == ["PR103"]
+
+
+def test_nul_byte_in_source_keeps_its_content_zone(repo: GitRepo, central: Path) -> None:
+    repo.commit("config", {".pavedroad.yaml": "version: 1\n"})
+    (repo.path / "lib").mkdir()
+    (repo.path / "lib" / "tok.py").write_bytes(b"# \x00\n" + AUTH_CODE.encode())
+    repo.git("add", "lib/tok.py")
+    repo.commit(f"add\n\n{CLAUDE}")
+    result = run(repo.path, "check", "--format", "json", central=central)
+    assert result.returncode == 1
+    assert codes_of(result) == ["PR102"]
+
+
+@pytest.mark.parametrize("setting", ["exception_max_days: 36500",
+                                     "provenance: {min_lines: 500, min_chars: 99999}"])
+def test_a_repo_cannot_raise_protective_settings(repo: GitRepo, setting: str) -> None:
+    """Bypass 4: `exception_max_days: 36500` made a 100-year exception valid; raising
+    `provenance` thresholds switched the heuristic off. Floors hold even with no central map."""
+    repo.commit("config", {".pavedroad.yaml": f"version: 1\n{setting}\n"})
+    result = run(repo.path, "check", "--format", "json")
+    assert result.returncode == 1
+    assert codes_of(result) == ["PR005"]
+
+
+def test_a_hundred_year_exception_is_refused(repo: GitRepo, central: Path) -> None:
+    repo.commit("config", {
+        ".pavedroad.yaml": "version: 1\nexception_max_days: 36500\n",
+        ".pavedroad/exceptions.yaml": (
+            "- zone: auth\n  paths: ['src/auth/**']\n  level: allow\n  reason: needed\n"
+            f"  approver: '@sec/leads'\n  created: {TODAY}\n"
+            f"  expires: {TODAY + dt.timedelta(days=36500)}\n"),
+    })
+    repo.commit(f"auth\n\n{CLAUDE}", {"src/auth/v.py": AUTH_CODE})
+    result = run(repo.path, "check", "--format", "json", central=central)
+    assert result.returncode == 1
+    assert {"PR005", "PR203", "PR102"} <= set(codes_of(result))
+
+
+@pytest.mark.parametrize("target", [".", "src/auth"])
+def test_a_nested_config_does_not_re_root_central_paths(repo: GitRepo, central: Path,
+                                                        target: str) -> None:
+    """Bypass 5: `src/auth/.pavedroad.yaml` re-rooted the files below it, so the central rule
+    `src/auth/**` missed them in the editor and in `check src/auth`."""
+    repo.commit("config", {
+        "src/auth/.pavedroad.yaml": "version: 1\nzones:\n  - id: local\n    ai: warn\n"
+                                    "    match: {paths: ['*.txt']}\n"})
+    repo.commit(f"auth\n\n{CLAUDE}", {"src/auth/session.py": "x = 1\n"})
+    result = run(repo.path, "check", target, "--format", "json", central=central)
+    assert result.returncode == 1, result.stderr
+    rows = json.loads(result.stdout)["findings"]
+    assert [(r["path"], r["zone"], r["code"]) for r in rows] == [
+        ("src/auth/session.py", "auth", "PR102")]
+    zones = run(repo.path, "zones", target, "--format", "json", central=central)
+    assert {f["path"]: f["zones"] for f in json.loads(zones.stdout)["files"]} == {
+        "src/auth/.pavedroad.yaml": ["auth"], "src/auth/session.py": ["auth"]}
+
+
+def test_a_nested_config_s_own_globs_apply_below_it(repo: GitRepo, central: Path) -> None:
+    repo.commit("config", {
+        ".pavedroad.yaml": "version: 1\n",
+        "svc/.pavedroad.yaml": "version: 1\nzones:\n  - id: svc-secrets\n    ai: deny\n"
+                               "    match: {paths: ['keys/**', '*.pem']}\n",
+        "svc/keys/a.txt": "x\n", "svc/deep/b.pem": "y\n", "keys/outside.txt": "z\n"})
+    result = run(repo.path, "zones", "--format", "json", central=central)
+    files = {f["path"]: f["zones"] for f in json.loads(result.stdout)["files"]}
+    assert files == {"svc/keys/a.txt": ["svc-secrets"], "svc/deep/b.pem": ["svc-secrets"]}
+
+
+def test_a_symlinked_directory_keeps_the_zones_of_the_path_the_repo_presents(
+    repo: GitRepo, central: Path
+) -> None:
+    """Bypass 5b: `src/auth -> ../lib/authimpl` made path rules run on the resolved path."""
+    repo.commit("config", {".pavedroad.yaml": "version: 1\n"})
+    (repo.path / "lib" / "authimpl").mkdir(parents=True)
+    (repo.path / "src").mkdir()
+    os.symlink("../lib/authimpl", repo.path / "src" / "auth")
+    repo.git("add", "src/auth")
+    repo.commit("link")
+    repo.commit(f"impl\n\n{CLAUDE}", {"lib/authimpl/session.py": "x = 1\n"})
+    result = run(repo.path, "check", "--format", "json", central=central)
+    assert result.returncode == 1
+    rows = json.loads(result.stdout)["findings"]
+    assert [(r["path"], r["zone"]) for r in rows] == [("lib/authimpl/session.py", "auth")]
+
+
+def test_unreadable_history_fails_closed(repo: GitRepo, central: Path) -> None:
+    """Bypass 6: `check` printed a note and exited 0 when `git log`/`blame` failed."""
+    repo.commit("config", {".pavedroad.yaml": "version: 1\n"})
+    repo.commit(f"auth\n\n{CLAUDE}", {"src/auth/v.py": AUTH_CODE})
+    objects = repo.path / ".git" / "objects"
+    for directory in objects.iterdir():  # lose every loose object: history is unreadable
+        if len(directory.name) == 2:
+            shutil.rmtree(directory)
+    result = run(repo.path, "check", central=central)
+    assert result.returncode == 2
+    assert "could not be read" in result.stderr and "--allow-incomplete-history" in result.stderr
+    accepted = run(repo.path, "check", "--allow-incomplete-history", central=central)
+    assert accepted.returncode == 0
+
+
+def test_a_refused_weakening_fails_check(repo: GitRepo, central: Path) -> None:
+    """CLI polish: trying to weaken a locked zone printed PR005 but exited 0."""
+    repo.commit("config", {".pavedroad.yaml": "version: 1\nzones:\n  - id: secrets\n    ai: allow\n"})
+    result = run(repo.path, "check", central=central)
+    assert result.returncode == 1
+    assert "PR005" in result.stdout and "cannot be lowered" in result.stdout
+    sarif = run(repo.path, "check", "--format", "sarif", central=central)
+    rules = {r["ruleId"] for r in json.loads(sarif.stdout)["runs"][0]["results"]}
+    assert rules == {"PR005"}
+
+
+def test_missing_central_map_is_a_clear_config_error(repo: GitRepo, tmp_path: Path) -> None:
+    """CLI polish: `--central /nope.yaml` said `PR001 no such file: ../../nope.yaml` and blamed
+    the repo's config."""
+    missing = tmp_path / "nope.yaml"
+    result = run(repo.path, "check", central=missing)
+    assert result.returncode == 2
+    assert f"no such file: {missing} [PR004]" in result.stderr
+    assert "a central zone map could not be loaded" in result.stderr
+
+
+def test_secret_shaped_config_values_are_masked(repo: GitRepo) -> None:
+    """Hostile input: a secret-shaped config value was echoed in messages."""
+    token = "ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5"
+    repo.commit("config", {".pavedroad.yaml": f"version: 1\nzones:\n  - id: a\n    ai: {token}\n"})
+    result = run(repo.path, "check")
+    assert result.returncode == 2
+    assert token not in result.stderr and token[4:20] not in result.stderr
+    assert "must be one of allow | warn | review | deny" in result.stderr
+
+
+def test_a_huge_file_fails_closed_in_check(repo: GitRepo, central: Path) -> None:
+    """Hostile input: files over 2 MB lost their content zones, so AI crypto code in a big file
+    passed `check`. Up to 16 MB it is parsed; above, it takes the strictest content zone."""
+    repo.commit("config", {".pavedroad.yaml": "version: 1\n"})
+    big = "x = 0\n" * 3_000_000 + AUTH_CODE  # 18 MB
+    repo.commit(f"big\n\n{CLAUDE}", {"lib/big.py": big})
+    result = run(repo.path, "check", "--format", "json", central=central)
+    assert result.returncode == 1
+    rows = json.loads(result.stdout)["findings"]
+    assert {(r["path"], r["zone"]) for r in rows} == {("lib/big.py", "auth")}
+
+
+def test_device_symlinks_are_never_read(repo: GitRepo, central: Path) -> None:
+    """Hostile input: records or AI-touched files symlinked to /dev/zero exhausted memory."""
+    repo.commit("config", {".pavedroad.yaml": "version: 1\n"})
+    (repo.path / ".pavedroad").mkdir(exist_ok=True)
+    os.symlink("/dev/zero", repo.path / ".pavedroad" / "reviews.yaml")
+    os.symlink("/dev/zero", repo.path / "src_auth_zero.py")
+    repo.git("add", ".pavedroad/reviews.yaml", "src_auth_zero.py")
+    repo.commit(f"links\n\n{CLAUDE}")
+    result = run(repo.path, "check", "--format", "json", central=central)
+    assert result.returncode == 1  # the record file is reported, not read
+    rows = json.loads(result.stdout)["findings"]
+    assert [(r["path"], r["code"]) for r in rows] == [(".pavedroad/reviews.yaml", "PR201")]
+    assert "a device" in rows[0]["message"]
