@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tests.provenance.gitrepo import CLAUDE, GitRepo
 
 CENTRAL = """\
