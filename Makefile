@@ -28,6 +28,7 @@ demo: $(STAMP)
 ## Set up (Python deps, editors, VS Code test harness), lint, type-check and run every test.
 test: $(STAMP)
 	bash scripts/setup-editors.sh
+	bash scripts/setup-postgres.sh install
 	$(BIN)/ruff check server tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -p no:cacheprovider
@@ -51,6 +52,8 @@ bench: $(STAMP) $(SEMGREP)
 	$(BIN)/python benchmarks/bench_zones.py --semgrep $(SEMGREP)
 	$(BIN)/python benchmarks/bench_prompts.py
 	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_deps.py
+	$(BIN)/python benchmarks/bench_report.py --start-postgres
 
 clean:
 	rm -rf $(VENV) build *.egg-info server/*.egg-info .tools vscode-client/node_modules

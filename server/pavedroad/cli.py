@@ -10,14 +10,20 @@ import contextlib
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pavedroad import __version__
-from pavedroad.config.model import ConfigProblem, EffectiveConfig
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from pavedroad.cli_common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    Loaded,
+    add_config_args,
+    existing_path,
+    load_for,
+    positive_int,
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,27 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     # vscode-languageclient and others append --stdio; stdio is the only transport anyway.
     lsp.add_argument("--stdio", action="store_true", help=argparse.SUPPRESS)
 
-    def add_config_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--central",
-            action="append",
-            default=[],
-            metavar="MAP",
-            help="central zone map applied before the repo config (path, preset:NAME or "
-            "URL#sha256=HEX); repeatable. Also read: /etc/pavedroad/central.yaml and "
-            "$PAVEDROAD_CENTRAL",
-        )
-        p.add_argument(
-            "--fetch-repo-maps",
-            action="store_true",
-            help="fetch pinned url maps that the repository's config names (default: only from "
-            "the cache; central url maps are always fetched)",
-        )
-
     zones = sub.add_parser("zones", help="print the zone map: per file its zones and regions")
     zones.add_argument("path", nargs="?", default=".")
     zones.add_argument("--format", choices=["text", "json"], default="text")
-    zones.add_argument("--jobs", type=_positive_int, default=None,
+    zones.add_argument("--jobs", type=positive_int, default=None,
                        help="worker processes, at least 1 (default: up to 4)")
     add_config_args(zones)
 
@@ -78,17 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     prompt.add_argument("--format", choices=["text", "json"], default="text")
     prompt.add_argument("--root", default=None, help="workspace root for file references (default: found from FILE or cwd)")
     add_config_args(prompt)
+
+    from pavedroad.audit import cli as audit_cli
+    from pavedroad.report import cli as report_cli
+
+    audit_cli.add_parser(sub)
+    report_cli.add_parser(sub)
     return parser
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -114,6 +99,9 @@ def _main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
     args = build_parser().parse_args(argv)
+    if hasattr(args, "handler"):  # subcommands registered by their own modules
+        code: int = args.handler(args)
+        return code
     if args.command == "lsp":
         from pavedroad.lsp.app import run_stdio
 
@@ -126,65 +114,12 @@ def _main(argv: Sequence[str] | None = None) -> int:
     return _prompt(args)
 
 
-@dataclass
-class Loaded:
-    """The config in force for a command, and the problems found loading it."""
-
-    root: Path
-    config: EffectiveConfig
-    problems: tuple[ConfigProblem, ...]
-
-
-def _central_specs(raw: Sequence[str]) -> list[str]:
-    """`--central` values: a path is relative to where the user typed it, not to the repo."""
-    from pavedroad.config import machine_central
-
-    given = [c if c.startswith("preset:") or "://" in c else str(Path(c).expanduser().absolute())
-             for c in raw]
-    return list(machine_central(given))
-
-
-def _load(path: Path, args: argparse.Namespace) -> Loaded | None:
-    """Load the config for `path`; print every problem; None (exit 2) when it is unusable."""
-    from pavedroad.config import find_root, load_config
-
-    root = Path(find_root(path)).resolve()
-    fetch_all = getattr(args, "fetch_repo_maps", False)
-    result = load_config(root, central=_central_specs(getattr(args, "central", [])),
-                         url_approved=(lambda _url, _digest: True) if fetch_all else None)
-    for problem in result.problems:
-        print(f"pavedroad: {problem}", file=sys.stderr)
-    if result.config is None:
-        errors = [p for p in result.problems if p.severity == "error"]
-        central_only = all(not _in_dir(p.where.file, root) for p in errors)
-        what = ("a central zone map could not be loaded" if central_only
-                else f"the zone config under {root} has {len(errors)} error(s)")
-        print(f"pavedroad: {what}; fix it and re-run (nothing was checked).", file=sys.stderr)
-        return None
-    return Loaded(root, result.config, result.problems)
-
-
-def _in_dir(file: str, root: Path) -> bool:
-    path = Path(file)
-    if not path.is_absolute():
-        return not file.startswith(("http://", "https://", "preset:"))
-    return root == path or root in path.parents
-
-
-def _existing_path(raw: str) -> Path | None:
-    path = Path(raw)
-    if not path.exists():
-        print(f"pavedroad: error: no such file or directory: {raw}", file=sys.stderr)
-        return None
-    return path.resolve()
-
-
 def _target(args: argparse.Namespace) -> tuple[Path, Loaded] | None:
     """The PATH argument and the config in force under its root; None (exit 2) on an error."""
-    path = _existing_path(args.path)
+    path = existing_path(args.path)
     if path is None:
         return None
-    loaded = _load(path, args)
+    loaded = load_for(path, args)
     return None if loaded is None else (path, loaded)
 
 
@@ -244,7 +179,7 @@ def _prompt(args: argparse.Namespace) -> int:
     if args.file == "-":
         data, label, anchor = sys.stdin.buffer.read(), "<stdin>", Path.cwd()
     else:
-        source = _existing_path(args.file)
+        source = existing_path(args.file)
         if source is None or not source.is_file():
             if source is not None:
                 print(f"pavedroad: error: not a file: {args.file}", file=sys.stderr)
@@ -252,7 +187,7 @@ def _prompt(args: argparse.Namespace) -> int:
         data, label, anchor = source.read_bytes(), args.file, source.parent
     if args.root is not None:
         anchor = Path(args.root)
-    loaded = _load(anchor, args)
+    loaded = load_for(anchor, args)
     if loaded is None:
         return EXIT_USAGE
     root, config = loaded.root, loaded.config

@@ -31,3 +31,15 @@ PROMPT_SENSITIVE_FILE = "PR304"
 
 # --- files the server could not analyse ---
 FILE_SKIPPED = "PR401"  # too large, binary or not UTF-8: zones from path rules only
+
+# --- dependencies added to manifests (preset:dependencies, `pavedroad.deps`) ---
+DEP_DENIED = "PR501"  # on the `dependencies.deny` list
+DEP_NOT_ALLOWED = "PR502"  # a central `dependencies.allow` list exists and does not name it
+DEP_MISSING = "PR503"  # its registry answered "no such package" (an authoritative 404/410)
+DEP_TYPO = "PR504"  # a small edit away from a popular package, and not popular itself
+DEP_CONFUSABLE = "PR505"  # the name has non-ASCII / look-alike characters (homoglyphs)
+DEP_VULNERABLE = "PR506"  # the registry's advisory data lists a vulnerability for this version
+DEP_SOURCE = "PR507"  # resolved from a non-default registry, a URL, a git repository or a path
+DEP_UNVERIFIED = "PR508"  # the registry could not be asked (offline, timeout, 5xx): not verified
+MANIFEST_INVALID = "PR509"  # the manifest does not parse; other manifests are still checked
+

@@ -17,10 +17,10 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pavedroad.cli_common import add_config_args, existing_path, load_for
 from pavedroad.config.model import EffectiveConfig
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -31,28 +31,17 @@ def _err(message: str) -> None:
 
 
 def _central(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--central", action="append", default=[], metavar="MAP",
-                   help="central zone map applied before the repo config (path, or URL#sha256=HEX); repeatable")  # fmt: skip
+    add_config_args(p)
 
 
-def _load(raw_path: str, central: Sequence[str]) -> tuple[Path, EffectiveConfig] | None:
-    """Workspace root and config of PATH; None (exit 2) after printing the problems."""
-    from pavedroad.config import find_root, load_config
-
-    path = Path(raw_path)
-    if not path.exists():
-        _err(f"no such file or directory: {raw_path}")
+def _load(raw_path: str, args: argparse.Namespace) -> tuple[Path, EffectiveConfig] | None:
+    """Workspace root and config of PATH (central maps included); None (exit 2) after printing
+    the problems."""
+    path = existing_path(raw_path)
+    if path is None:
         return None
-    root = Path(find_root(path.resolve())).resolve()
-    central = [c if c.startswith("preset:") or "://" in c else str(Path(c).resolve()) for c in central]
-    result = load_config(root, central=central)
-    for problem in result.problems:
-        print(f"pavedroad: {problem}", file=sys.stderr)
-    if result.config is None:
-        errors = sum(1 for p in result.problems if p.severity == "error")
-        print(f"pavedroad: the zone config under {root} has {errors} error(s); fix them and re-run.", file=sys.stderr)
-        return None
-    return root, result.config
+    loaded = load_for(path, args)
+    return None if loaded is None else (loaded.root, loaded.config)
 
 
 def _write(text: str, output: str | None, what: str) -> int:
@@ -120,7 +109,7 @@ def run_report(args: argparse.Namespace, *, now: dt.datetime | None = None) -> i
             return EXIT_USAGE
         data = report_data(facts, window, now=when, org=True, source=redact_url(args.store))
     else:
-        loaded = _load(args.path, args.central)
+        loaded = _load(args.path, args)
         if loaded is None:
             return EXIT_USAGE
         root, config = loaded
@@ -152,7 +141,7 @@ def run_publish(args: argparse.Namespace, *, now: dt.datetime | None = None) -> 
     from pavedroad.report import CollectError, collect
     from pavedroad.report.store import StoreError, default_store, publish_facts
 
-    loaded = _load(args.path, args.central)
+    loaded = _load(args.path, args)
     if loaded is None:
         return EXIT_USAGE
     root, config = loaded
@@ -194,7 +183,7 @@ def run_attest(args: argparse.Namespace, *, now: dt.datetime | None = None) -> i
     from pavedroad.report.attest import AttestError, attest
     from pavedroad.report.collect import CollectError
 
-    loaded = _load(args.path, args.central)
+    loaded = _load(args.path, args)
     if loaded is None:
         return EXIT_USAGE
     root, config = loaded
