@@ -1,3 +1,3 @@
-from pavedroad.cli import main
+from pavedroad.entry import main
 
 raise SystemExit(main())

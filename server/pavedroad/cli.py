@@ -73,10 +73,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit_cli.add_parser(sub)
     report_cli.add_parser(sub)
+    from pavedroad.hooks import cli as hooks_cli
+
+    hooks_cli.add_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["hook"]:  # hooks run on every agent action: skip building the whole CLI
+        from pavedroad.hooks.client import main as hook_main
+
+        return hook_main(args[1:])
+    if args[:1] == ["hookd"]:
+        from pavedroad.hooks.daemon import main as daemon_main
+
+        return daemon_main(args[1:])
     try:
         return _main(argv)
     except BrokenPipeError:

@@ -260,7 +260,8 @@ class _Loader:
             self.nested_error.setdefault(source.identity, f"{source.label}: not valid UTF-8")
             return "broken"
         try:
-            layer, problems = parse_layer(text, source.file, source.label)
+            layer, problems = parse_layer(text, source.file, source.label,
+                                          check_queries=source.kind != "preset")
         except Exception as exc:  # a bug must not take the editor down: report it in the file
             layer = Layer(source.label, source.file, fatal=True)
             problems = [ConfigProblem(codes.CONFIG_SYNTAX, f"internal error reading this file: "

@@ -81,8 +81,11 @@ def check_glob(pattern: str) -> str | None:
 
 
 class _Validator:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, check_queries: bool = True) -> None:
         self.file = file
+        #: compile tree-sitter queries to report errors (skipped for shipped presets, which their
+        #: tests compile: it is most of the cost of loading a config)
+        self.check_queries = check_queries
         self.problems: list[ConfigProblem] = []
 
     # --- reporting ------------------------------------------------------------------------------
@@ -293,7 +296,8 @@ class _Validator:
                     if source is None:
                         continue
                     try:
-                        compile_query(canonical, source)
+                        if self.check_queries:
+                            compile_query(canonical, source)
                     except PatternError as exc:
                         self.report(source_node, f"zone {zone!r}: {canonical} query: {exc}",
                                     codes.CONFIG_PATTERN)
@@ -533,20 +537,22 @@ def node_key(node: YNode, key: str) -> YNode:
     return node.keys.get(key, node)
 
 
-def validate_layer(root: YNode | None, file: str, label: str) -> tuple[Layer, list[ConfigProblem]]:
+def validate_layer(root: YNode | None, file: str, label: str, *, check_queries: bool = True
+                   ) -> tuple[Layer, list[ConfigProblem]]:
     """Validate a parsed YAML document as one config layer."""
-    v = _Validator(file)
+    v = _Validator(file, check_queries)
     layer = v.layer(root, label)
     return layer, v.problems
 
 
-def parse_layer(text: str, file: str, label: str) -> tuple[Layer, list[ConfigProblem]]:
+def parse_layer(text: str, file: str, label: str, *, check_queries: bool = True
+                ) -> tuple[Layer, list[ConfigProblem]]:
     """Parse and validate one config file's text. Never raises on bad input."""
     root, problems = parse_yaml(text, file)
     syntax_errors = any(p.severity == "error" for p in problems)
     if syntax_errors and root is None:
         return Layer(label, file, fatal=True), problems
-    layer, more = validate_layer(root, file, label)
+    layer, more = validate_layer(root, file, label, check_queries=check_queries)
     if syntax_errors and not layer.fatal:  # e.g. a duplicate key: the rest is still checked
         layer = replace(layer, fatal=True)
     return layer, sorted(problems + more, key=lambda p: (p.where.line, p.where.column))

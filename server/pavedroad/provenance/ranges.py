@@ -53,6 +53,11 @@ class AiRange:
     commit: str | None = None
     #: ISO 8601 time the range was recorded
     created: str = ""
+    #: 16-hex hash of the agent session that wrote it (git-ai's session key; never the raw id)
+    session: str | None = None
+    model: str | None = None
+    #: who recorded it: "editor" (the language server) or "hook" (an agent's hook)
+    recorder: str = "editor"
 
     def __post_init__(self) -> None:
         if self.start < 0 or self.end < self.start:

@@ -17,16 +17,17 @@ Writes are atomic (temporary file, fsync, rename).
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from pavedroad.fileio import is_within, read_regular
-from pavedroad.provenance.ranges import AiRange, LineIndex
+from pavedroad.provenance.ranges import AiRange, LineIndex, add_range
 
 LOCAL_DIR = Path(".pavedroad") / ".local"
 #: Largest range file read (offsets and hashes only: a few KB in practice).
@@ -134,6 +135,9 @@ class RangeStore:
                     "tool": r.tool,
                     "commit": r.commit,
                     "created": r.created,
+                    "session": r.session,
+                    "model": r.model,
+                    "recorder": r.recorder,
                     "length": r.end - r.start,
                     "text_hash": _sha(body),
                     "context_hash": _context_hash(text, index, r.start, r.end),
@@ -151,6 +155,30 @@ class RangeStore:
             "ranges": entries,
         }
         atomic_write(self._file(rel_path), json.dumps(doc, indent=1, sort_keys=True) + "\n")
+
+    def merge(self, rel_path: str, text: str, ranges: Sequence[AiRange], *,
+              keep: Callable[[AiRange], bool] = lambda _r: True) -> list[AiRange]:
+        """Add `ranges` to what is stored for `rel_path` (re-anchored on `text`), under a lock, so
+        several writers (agents' hooks, the editor) lose nothing. Stored ranges that `keep`
+        rejects are replaced by `ranges` (the editor passes "recorded by a hook", keeping hooks'
+        ranges while its own in-memory ones stay authoritative). Returns what was saved."""
+        with self._locked(rel_path):
+            merged = [r for r in self.load(rel_path, text) if keep(r)]
+            for r in ranges:
+                merged = add_range(merged, r)
+            self.save(rel_path, text, merged)
+        return merged
+
+    @contextlib.contextmanager
+    def _locked(self, rel_path: str) -> Iterator[None]:
+        locks = ensure_local_dir(self.root) / "locks"
+        locks.mkdir(exist_ok=True)
+        with open(locks / f"ranges-{_sha(rel_path)[:16]}.lock", "a+b") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def delete(self, rel_path: str) -> None:
         with contextlib.suppress(FileNotFoundError):
@@ -216,10 +244,17 @@ class RangeStore:
                     tool=e.get("tool"),
                     commit=e.get("commit"),
                     created=e.get("created") or "",
+                    session=_opt_str(e.get("session")),
+                    model=_opt_str(e.get("model")),
+                    recorder="hook" if e.get("recorder") == "hook" else "editor",
                 )
             )
         out.sort(key=lambda r: (r.start, r.end))
         return out
+
+
+def _opt_str(value: Any) -> str | None:
+    return value[:200] if isinstance(value, str) and value else None
 
 
 def _valid_entry(e: Any) -> bool:

@@ -1,0 +1,384 @@
+"""The hook engine: what pavedroad answers when an agent reads, edits or prompts.
+
+It decides with the same pieces as the editor and CI, so all three agree:
+
+1. **Read** (a read tool, a glob, a shell command that reads): a file matching a `sensitive`
+   pattern, or holding code of a zone with `context: deny`, is denied; `context: warn` is allowed
+   with a warning the user sees. A directory is judged by what its path rules say of files in it.
+2. **Edit** (Edit/MultiEdit/Write/NotebookEdit, an apply_patch, a shell write): the change is
+   applied to the file in memory (`edits`, `patch`), the old and the new text are classified with
+   the workspace's classifier, and the changed lines become AI-written spans evaluated by
+   `policy.verdicts.evaluate` with the repo's sign-offs and exceptions, exactly as `check` does.
+   A PR103 (`ai: deny`) anywhere the change touches, in the new text or in what it replaces,
+   denies; PR102 (`review`) allows and records the lines as AI-written, so the editor and `check`
+   show PR102 until someone signs off; PR101 (`warn`) allows with a message. A change that cannot
+   be placed (a shell redirect, a patch that does not apply) is judged by the whole file.
+3. **Prompt**: the prompt engine's verdict (`promptcheck`), with masked values only.
+
+Tools that `ai_tools.approved` does not list get `ai_tools.unapproved` on every edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pathspec
+
+from pavedroad import codes
+from pavedroad.analysis.classify import Classifier
+from pavedroad.analysis.model import FileZones
+from pavedroad.config.discover import PathAliases
+from pavedroad.config.model import EffectiveConfig, Level, Zone
+from pavedroad.fileio import read_regular
+from pavedroad.hooks.edits import Applied, EditDoesNotApply, apply_edits, whole_content
+from pavedroad.hooks.model import (
+    Decision,
+    EditAction,
+    HookCall,
+    PromptAction,
+    ReadAction,
+)
+from pavedroad.policy.records import Records, load_records
+from pavedroad.policy.verdicts import Finding, evaluate
+from pavedroad.provenance.ranges import AiSpan
+
+#: Largest file an edit is computed on (larger: judged by the whole file's zones).
+MAX_EDIT_BYTES = 16 << 20
+
+
+@dataclass
+class Workspace:
+    """One root's config in force, with what deciding needs, built once per hook call."""
+
+    root: Path
+    config: EffectiveConfig
+    classifier: Classifier
+    aliases: PathAliases = field(default_factory=PathAliases)
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+
+    @cached_property
+    def records(self) -> Records:
+        return load_records(self.root, self.config, self.now)
+
+    @cached_property
+    def sensitive(self) -> list[tuple[str, pathspec.PathSpec]]:
+        return [(p, pathspec.PathSpec.from_lines("gitignore", [p])) for p in self.config.sensitive]
+
+    def rel(self, path: str, cwd: str) -> str | None:
+        """`path` relative to the root as the agent named it, or None when outside the root."""
+        absolute = os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
+        try:
+            return Path(absolute).relative_to(self.root).as_posix()
+        except ValueError:
+            pass
+        try:  # the agent may see the root through a symlink (macOS /private/tmp, ...)
+            real = Path(os.path.realpath(absolute)).relative_to(os.path.realpath(self.root))
+            return real.as_posix()
+        except ValueError:
+            return None
+
+    def names(self, rel: str) -> tuple[str, ...]:
+        """Other names of `rel`: its real path through symlinks, and the root's aliases."""
+        out = list(self.aliases.of(rel))
+        try:
+            real = Path(os.path.realpath(self.root / rel)).relative_to(os.path.realpath(self.root))
+            if real.as_posix() != rel:
+                out.extend([real.as_posix(), *self.aliases.of(real.as_posix())])
+        except ValueError:
+            pass
+        return tuple(dict.fromkeys(out))
+
+    def sensitive_pattern(self, rel: str) -> str | None:
+        """The `sensitive` glob matching `rel` or one of its other names, if any."""
+        for name in (rel, *self.names(rel)):
+            for pattern, spec in self.sensitive:
+                if spec.match_file(name):
+                    return pattern
+        return None
+
+    def classify(self, rel: str, data: bytes) -> FileZones:
+        return self.classifier.classify(rel, data, aliases=self.names(rel))
+
+    def read_text(self, rel: str) -> tuple[str, bool]:
+        """(the file's text, whether it was read whole); "" for a missing file."""
+        try:
+            data, size = read_regular(self.root / rel, MAX_EDIT_BYTES)
+        except FileNotFoundError:
+            return "", True
+        except OSError:
+            return "", False
+        return data.decode("utf-8", "surrogateescape"), size <= MAX_EDIT_BYTES
+
+
+def decide(call: HookCall, ws: Workspace) -> Decision:
+    """The decision on every action of `call`, combined: any deny denies (its reasons joined),
+    else any warning warns; what to record is merged."""
+    decisions = [_decide_one(action, call, ws) for action in call.actions]
+    if not decisions:
+        return Decision("allow")
+    for verdict in ("deny", "warn"):
+        picked = [d for d in decisions if d.verdict == verdict]
+        if picked:
+            record: dict[str, tuple[tuple[int, int], ...]] = {}
+            for d in decisions:
+                record.update(d.record)
+            return Decision(
+                verdict,
+                " ".join(dict.fromkeys(d.message for d in picked if d.message)),
+                tuple(dict.fromkeys(c for d in picked for c in d.codes)),
+                tuple(dict.fromkeys(z for d in picked for z in d.zones)),
+                record if verdict != "deny" else {},
+            )
+    record = {}
+    for d in decisions:
+        record.update(d.record)
+    return Decision("allow", record=record)
+
+
+def _decide_one(action: object, call: HookCall, ws: Workspace) -> Decision:
+    if isinstance(action, ReadAction):
+        return decide_read(action, call, ws)
+    if isinstance(action, EditAction):
+        guarded = _policy_file(action, call, ws)
+        return guarded if guarded is not None else decide_edit(action, call, ws)
+    if isinstance(action, PromptAction):
+        return decide_prompt(action, ws)
+    return Decision("allow")
+
+
+#: Files that hold the policy itself or the AI tools' controls: an agent that could edit them
+#: could sign off its own code, grant itself an exception or switch its hooks off.
+POLICY_FILES = pathspec.PathSpec.from_lines("gitignore", [
+    ".pavedroad.yaml", ".pavedroad/", ".claude/settings.json", ".claude/settings.local.json",
+    ".cursor/hooks.json", ".cursor/hooks/", ".github/hooks/", ".gemini/settings.json",
+    ".codex/", ".windsurf/hooks.json", "CODEOWNERS",
+])
+
+
+def _policy_file(action: EditAction, call: HookCall, ws: Workspace) -> Decision | None:
+    for path in (action.path, action.move_to):
+        if path is None:
+            continue
+        rel = ws.rel(path, call.cwd)
+        if rel is not None and POLICY_FILES.match_file(rel):
+            return Decision("deny", f"pavedroad: `{rel}` holds the repository's AI policy or an AI "
+                                    "tool's controls (sign-offs, exceptions, zones, hooks): it is "
+                                    "changed by a person, not by an agent.", ("PR103",))
+    return None
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+def _zone_line(zone: Zone) -> str:
+    why = f" {zone.why.strip()}" if zone.why else ""
+    who = f" Reviewers: {', '.join(zone.reviewers)}." if zone.reviewers else ""
+    return f"zone '{zone.display_name}' ({zone.id}){':' if why else '.'}{why}{who}"
+
+
+def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
+    denied: list[str] = []
+    warned: list[str] = []
+    found_codes: list[str] = []
+    zones: list[str] = []
+    for path in action.paths:
+        rel = ws.rel(path, call.cwd)
+        if rel is None or rel in ("", "."):
+            continue
+        pattern = ws.sensitive_pattern(rel)
+        if pattern is None and os.path.isdir(ws.root / rel):
+            pattern = ws.sensitive_pattern(rel.rstrip("/") + "/x")
+        if pattern is not None:
+            denied.append(f"`{rel}` matches the sensitive pattern `{pattern}`: its contents must "
+                          "never reach an AI assistant. Work from a redacted sample (e.g. a "
+                          "`.example` file) or ask a person for the values you need.")
+            found_codes.append(codes.PROMPT_SENSITIVE_FILE)
+            continue
+        for zone in _read_zones(rel, ws):
+            if zone.context >= Level.DENY:
+                denied.append(f"`{rel}` holds code of {_zone_line(zone)} Its code must not be "
+                              "sent to AI tools (context: deny): describe what you need instead, "
+                              "or ask its reviewers.")
+            elif zone.context >= Level.WARN:
+                warned.append(f"`{rel}` holds code of {_zone_line(zone)} Send only what the task "
+                              "needs (context: warn).")
+            else:
+                continue
+            zones.append(zone.id)
+            found_codes.append(codes.PROMPT_SENSITIVE_FILE)
+    if denied:
+        return Decision("deny", "pavedroad: " + " ".join(denied[:5]), tuple(found_codes),
+                        tuple(dict.fromkeys(zones)))
+    if warned:
+        return Decision("warn", "pavedroad: " + " ".join(warned[:5]), tuple(found_codes),
+                        tuple(dict.fromkeys(zones)))
+    return Decision("allow")
+
+
+def _read_zones(rel: str, ws: Workspace) -> list[Zone]:
+    target = ws.root / rel
+    if target.is_dir():
+        ids = ws.classifier.path_zones(rel.rstrip("/") + "/x", ws.names(rel))
+    else:
+        try:
+            data, size = read_regular(target, MAX_EDIT_BYTES)
+        except OSError:
+            return []
+        found = ws.classifier.classify(rel, data if size <= MAX_EDIT_BYTES else data[:8192],
+                                       aliases=ws.names(rel), size=size)
+        ids = found.zone_ids
+    return [z for z in (ws.config.zone(i) for i in ids) if z is not None]
+
+
+# --- edits ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Change:
+    rel: str
+    old_text: str
+    new_text: str
+    applied: Applied | None  # None: cannot be placed (judge the whole file)
+
+
+def _change(action: EditAction, rel: str, ws: Workspace) -> _Change:
+    old_text, whole = ws.read_text(rel)
+    if action.opaque or not whole:
+        return _Change(rel, old_text, old_text, None)
+    if action.delete:
+        return _Change(rel, old_text, "", whole_content(old_text, ""))
+    try:
+        if action.content is not None:
+            applied = whole_content(old_text, action.content)
+        else:
+            applied = apply_edits(old_text, action.edits)
+    except EditDoesNotApply:
+        return _Change(rel, old_text, old_text, None)
+    return _Change(rel, old_text, applied.new_text, applied)
+
+
+def _spans(lines: Sequence[tuple[int, int]], tool: str | None) -> list[AiSpan]:
+    return [AiSpan(first, last, "explicit", tool) for first, last in lines]
+
+
+def _all_lines(text: str) -> tuple[tuple[int, int], ...]:
+    return ((1, max(1, text.count("\n") + (0 if text.endswith("\n") else 1))),)
+
+
+def _findings(rel: str, text: str, lines: Sequence[tuple[int, int]], call: HookCall,
+              ws: Workspace) -> list[Finding]:
+    if not lines:
+        return []
+    zones = ws.classify(rel, text.encode("utf-8", "surrogateescape"))
+    records = ws.records
+    return evaluate(rel, text, zones, _spans(lines, call.tool), ws.config, records.reviews,
+                    records.exceptions, ws.now)
+
+
+def decide_edit(action: EditAction, call: HookCall, ws: Workspace) -> Decision:
+    rel = ws.rel(action.path, call.cwd)
+    if rel is None:
+        return Decision("allow")
+    change = _change(action, rel, ws)
+    if change.applied is None:
+        new_findings: list[Finding] = []
+        old_findings = _findings(rel, change.old_text, _all_lines(change.old_text), call, ws)
+        if not change.old_text:
+            old_findings = _path_findings(rel, call, ws)
+        placed = False
+    else:
+        new_findings = _findings(rel, change.new_text, change.applied.new_lines, call, ws)
+        old_findings = _findings(rel, change.old_text, change.applied.old_lines, call, ws)
+        placed = True
+    if action.move_to:
+        dest = ws.rel(action.move_to, call.cwd)
+        if dest is not None:
+            new_findings += _findings(dest, change.new_text, _all_lines(change.new_text), call, ws)
+    return _edit_decision(rel, new_findings, old_findings, placed, change, call, ws)
+
+
+def _path_findings(rel: str, call: HookCall, ws: Workspace) -> list[Finding]:
+    """A change we cannot see into, on a file that does not exist yet: its path zones."""
+    probe = "\n"
+    return evaluate(rel, probe, ws.classify(rel, b"\n"), _spans(((1, 1),), call.tool), ws.config,
+                    ws.records.reviews, ws.records.exceptions, ws.now)
+
+
+def _edit_decision(rel: str, new: list[Finding], old: list[Finding], placed: bool,
+                   change: _Change, call: HookCall, ws: Workspace) -> Decision:
+    findings = new + [f for f in old if f.code == codes.AI_DENY]
+    tool_level = _tool_level(call.tool, ws.config)
+    deny = [f for f in findings if f.code == codes.AI_DENY]
+    zones = tuple(dict.fromkeys(f.zone for f in findings))
+    found_codes = tuple(dict.fromkeys(f.code for f in findings))
+    where = "" if placed else " (the change could not be placed in the file, so the whole file counts)"
+    if deny:
+        f = deny[0]
+        symbol = f" in `{f.data['symbol']}`" if f.data.get("symbol") else ""
+        return Decision("deny", f"pavedroad: this edit of `{rel}`{symbol} lands in a zone where "
+                                f"AI-written code is not allowed{where}. {f.message} To proceed, "
+                                "a person writes this change, or the zone's approvers grant an "
+                                "exception (`pavedroad exception request "
+                                f"{rel}:{f.start_line}`).", found_codes, zones)
+    if tool_level >= Level.DENY:
+        return Decision("deny", f"pavedroad: {call.tool or 'this tool'} is not on the approved AI "
+                                "tools of this repository (ai_tools.approved); its edits are not "
+                                "allowed here.", found_codes, zones)
+    review = [f for f in new if f.code == codes.AI_REVIEW]
+    record: dict[str, tuple[tuple[int, int], ...]] = {}
+    if change.applied is not None and (review or tool_level >= Level.REVIEW):
+        record[rel] = change.applied.new_lines
+    if review:
+        f = review[0]
+        zone = ws.config.zone(f.zone)
+        who = ", ".join(zone.reviewers) if zone is not None else ""
+        return Decision("warn", f"pavedroad: allowed; lines {f.start_line}-{f.end_line} of `{rel}` "
+                                f"are in zone '{f.zone}' and are recorded as AI-written: they need "
+                                f"a review sign-off{' by ' + who if who else ''} before merge "
+                                f"(`pavedroad signoff {rel}:{f.start_line}`, or the editor's "
+                                "code action).", found_codes, zones, record)
+    warn = [f for f in new if f.code == codes.AI_WARN]
+    if warn or tool_level >= Level.WARN:
+        text = warn[0].message if warn else (f"{call.tool or 'this tool'} is not on the approved "
+                                             "AI tools of this repository.")
+        return Decision("warn", f"pavedroad: {text}", found_codes, zones, record)
+    return Decision("allow", "", found_codes, zones, record)
+
+
+def _tool_level(tool: str | None, config: EffectiveConfig) -> Level:
+    policy = config.ai_tools
+    return Level.ALLOW if policy.is_approved(tool) else policy.unapproved
+
+
+# --- prompts ----------------------------------------------------------------------------------
+
+
+def decide_prompt(action: PromptAction, ws: Workspace) -> Decision:
+    from pavedroad.promptcheck import check_workspace_prompt
+
+    report = check_workspace_prompt(action.text, root=ws.root, config=ws.config,
+                                    classifier=ws.classifier, references=action.attachments)
+    if report.verdict == "allow":
+        return Decision("allow")
+    lines = [f"{f.rule} ({f.masked})" for f in report.findings[:6]]
+    found_codes = tuple(dict.fromkeys(_prompt_code(f.kind) for f in report.findings))
+    if report.verdict == "block":
+        return Decision("deny", "pavedroad: this prompt was not sent: it contains "
+                                + "; ".join(lines) + ". Remove or redact these (nothing of them "
+                                "was logged) and send it again.", found_codes, report=report)
+    return Decision("warn", "pavedroad: this prompt contains " + "; ".join(lines)
+                            + ". Check that the assistant really needs them.", found_codes,
+                    report=report)
+
+
+def _prompt_code(kind: str) -> str:
+    return {"secret": codes.PROMPT_SECRET, "pii": codes.PROMPT_PII,
+            "internal": codes.PROMPT_INTERNAL}.get(kind, codes.PROMPT_SENSITIVE_FILE)
+
+
+__all__ = ["Workspace", "decide", "decide_edit", "decide_prompt", "decide_read"]

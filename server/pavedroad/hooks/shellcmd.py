@@ -1,0 +1,168 @@
+"""Files a shell command reads or writes, for agents' Bash/terminal tools.
+
+Deny rules in the tools themselves are known to miss `cd d && cat f`, `{ cat f; }`, `grep -r`,
+`cp -r` and wrappers (see the vendors' trackers), so this is deliberately broad: the command is
+split into simple commands at `;`, `&&`, `||`, `|`, newlines, braces and subshells; wrappers
+(`sudo`, `env`, `time`, `nice`, `xargs`, `bash -c`) are looked through; every word that names a
+file (after `cd` is followed) counts as read unless the command is one that does not read
+contents (`ls`, `rm`, `git add`, ...); redirections, `tee`, `sed -i`, `cp`/`mv` targets and
+`dd of=` count as writes. Globs are expanded against the files that exist. Anything that cannot
+be parsed is judged by every word that looks like a path. Over-blocking a read of a sensitive file
+is the safe error here; the message tells the agent what to do instead.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shlex
+from dataclasses import dataclass
+
+#: Commands whose file arguments are not read for their contents.
+_NO_READ = frozenset({
+    "ls", "rm", "rmdir", "mkdir", "touch", "chmod", "chown", "stat", "test", "[", "file", "du",
+    "which", "type", "echo", "printf", "true", "false", "pwd", "cd", "export", "unset", "wait",
+})
+_GIT_NO_READ = frozenset({"add", "rm", "mv", "status", "restore", "checkout", "stash", "reset"})
+_WRAPPERS = frozenset({"sudo", "env", "time", "nice", "nohup", "xargs", "command", "exec", "timeout",
+                       "doas", "stdbuf", "ionice", "chroot"})
+_SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "fish"})
+_SPLIT = re.compile(r"\|\||&&|[;|&\n(){}`]|\$\(")
+_REDIRECT = re.compile(r"^(\d*)(>>?|<|&>)(.*)$")
+MAX_GLOB = 200
+
+
+@dataclass(frozen=True)
+class ShellEffects:
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+
+
+def _words(segment: str) -> list[str]:
+    try:
+        return shlex.split(segment, comments=True, posix=True)
+    except ValueError:  # unbalanced quotes: fall back to whitespace words, minus quotes
+        return [w.strip("'\"") for w in segment.split()]
+
+
+def _expand(word: str, cwd: str) -> list[str]:
+    if any(c in word for c in "*?["):
+        base = word if os.path.isabs(word) else os.path.join(cwd, word)
+        hits = glob.glob(base, recursive="**" in word)[:MAX_GLOB]
+        return hits
+    return [word if os.path.isabs(word) else os.path.join(cwd, word)]
+
+
+_PATHISH = re.compile(r"[A-Za-z0-9_@%+=:,./~*?\[\]-]{2,}")
+MAX_TOKENS = 1000
+
+
+def effects(command: str, cwd: str) -> ShellEffects:
+    """Reads and writes of `command` run in `cwd` (absolute paths, deduplicated)."""
+    found = _effects(command, cwd)
+    reads = list(found.reads)
+    if _reads_anything(command):
+        # Interpreters (`python -c "open('.env')"`), command substitutions and anything the word
+        # split missed: every path-like token that names an existing file counts as read.
+        for token in _PATHISH.findall(command)[:MAX_TOKENS]:
+            for path in _expand(token.strip("=:,"), cwd):
+                if os.path.isfile(path):
+                    reads.append(path)
+    return ShellEffects(tuple(dict.fromkeys(reads)), found.writes)
+
+
+def _reads_anything(command: str) -> bool:
+    for segment in _SPLIT.split(command):
+        words = [w for w in _words(segment) if not _REDIRECT.match(w)]
+        while words and (re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0])
+                         or os.path.basename(words[0]) in _WRAPPERS):
+            words.pop(0)
+        if not words:
+            continue
+        name = os.path.basename(words[0])
+        if name in _NO_READ or (name == "git" and len(words) > 1 and words[1] in _GIT_NO_READ):
+            continue
+        return True
+    return False
+
+
+def _effects(command: str, cwd: str) -> ShellEffects:
+    reads: list[str] = []
+    writes: list[str] = []
+    here = cwd
+    for segment in _SPLIT.split(command):
+        words = _words(segment)
+        # redirections first: `> f` / `>f` / `2>>f` / `< f`
+        plain: list[str] = []
+        pending: str | None = None
+        for word in words:
+            if pending is not None:
+                (reads if pending == "<" else writes).extend(_expand(word, here))
+                pending = None
+                continue
+            match = _REDIRECT.match(word)
+            if match and not word.startswith(("<(", ">(")):
+                op, rest = match.group(2), match.group(3)
+                if rest.startswith("&"):
+                    continue  # 2>&1
+                if rest:
+                    (reads if op == "<" else writes).extend(_expand(rest, here))
+                else:
+                    pending = op
+                continue
+            plain.append(word)
+        while plain and ("=" in plain[0] and not plain[0].startswith("=")
+                         and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", plain[0])):
+            plain.pop(0)  # VAR=value prefixes
+        while plain and os.path.basename(plain[0]) in _WRAPPERS:
+            plain.pop(0)
+            while plain and plain[0].startswith("-"):
+                plain.pop(0)
+        if not plain:
+            continue
+        name = os.path.basename(plain[0])
+        args = plain[1:]
+        if name in _SHELLS and "-c" in args:
+            inner = args[args.index("-c") + 1] if args.index("-c") + 1 < len(args) else ""
+            sub = _effects(inner, here)
+            reads.extend(sub.reads)
+            writes.extend(sub.writes)
+            continue
+        if name == "cd":
+            target = args[0] if args else os.path.expanduser("~")
+            here = os.path.normpath(target if os.path.isabs(target) else os.path.join(here, target))
+            continue
+        if name == "git" and args and args[0] in _GIT_NO_READ:
+            continue
+        operands = [a for a in args if not a.startswith("-") or a == "-"]
+        if name in ("tee",):
+            writes.extend(p for a in operands for p in _expand(a, here))
+            continue
+        if name == "sed" and any(a == "-i" or a.startswith(("-i", "--in-place")) for a in args):
+            files = [p for a in operands[1:] for p in _expand(a, here)]
+            writes.extend(files)
+            reads.extend(files)
+            continue
+        if name in ("cp", "mv", "install", "rsync", "ln") and len(operands) >= 2:
+            sources = [p for a in operands[:-1] for p in _expand(a, here)]
+            if name != "ln":
+                reads.extend(sources)
+            if name == "mv":
+                writes.extend(sources)
+            writes.extend(_expand(operands[-1], here))
+            continue
+        if name == "dd":
+            for a in args:
+                if a.startswith("if="):
+                    reads.extend(_expand(a[3:], here))
+                elif a.startswith("of="):
+                    writes.extend(_expand(a[3:], here))
+            continue
+        if name in _NO_READ:
+            continue
+        for a in operands:
+            if "=" in a and not os.path.exists(os.path.join(here, a)):
+                a = a.split("=", 1)[1]  # --file=x / if=x forms
+            reads.extend(_expand(a, here))
+    return ShellEffects(tuple(dict.fromkeys(reads)), tuple(dict.fromkeys(writes)))
