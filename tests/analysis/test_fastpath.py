@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pavedroad.analysis import classify as classify_module
+from pavedroad.analysis import queries as queries_module
 from pavedroad.analysis import syntax as syntax_module
 from pavedroad.analysis.classify import Classifier
 from pavedroad.analysis.model import FileZones
@@ -49,7 +49,7 @@ def test_shortcuts_do_not_change_results(tmp_path: Path, monkeypatch: pytest.Mon
     assert sum(map(len, expected)) > 100
 
     # the reference: every query over the whole file, every definition looked at, every anchor kept
-    monkeypatch.setattr(classify_module, "_query_windows", lambda query, data, memo: None)
+    monkeypatch.setattr(queries_module, "query_windows", lambda query, data, memo: None)
     monkeypatch.setattr(syntax_module.PythonSyntax, "symbol_candidates", lambda self, data: None)
     reference = Classifier(config)
     reference._symbols_any = None

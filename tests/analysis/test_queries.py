@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pavedroad.analysis import classify as classify_module
+from pavedroad.analysis import queries as queries_module
 from pavedroad.analysis.prefilter import query_requirements, regex_literals
 
 from .helpers import classifier, classify, reasons, symbols, zone
@@ -57,10 +57,10 @@ def test_query_language_aliases_and_typescript_on_tsx() -> None:
 def test_prefilter_skips_files_without_the_literals() -> None:
     c = classifier(zone("secrets", queries={"python": ENV_QUERY}))
     query = c._plan("python").queries[0]
-    assert classify_module._query_windows(query, b"x = 1\n", {}) == []
-    assert classify_module._query_windows(query, b"import os\nos.environ['HOME']\n", {}) == []
+    assert queries_module.query_windows(query, b"x = 1\n", {}) == []
+    assert queries_module.query_windows(query, b"import os\nos.environ['HOME']\n", {}) == []
     data = CODE.encode()
-    windows = classify_module._query_windows(query, data, {})
+    windows = queries_module.query_windows(query, data, {})
     assert windows  # the query only runs around these
     for start, end in windows:
         text = data[start:end].lower()

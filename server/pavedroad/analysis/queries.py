@@ -1,0 +1,88 @@
+"""User queries: which byte windows of a file a raw tree-sitter query can match in.
+
+A query's literal requirements (see `prefilter.query_requirements`) become shared RE2 scanners;
+the occurrences of the rarest literal set of each pattern bound where that pattern can match, so
+the query runs over those windows only (or not at all).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pavedroad.analysis import languages
+from pavedroad.analysis.prefilter import literal_scanner, query_requirements
+
+#: Query windows closer than this are run as one range.
+_WINDOW_GAP = 512
+
+
+@dataclass(frozen=True)
+class UserQuery:
+    zone: str
+    index: int
+    language: str  # as configured (canonical id), for the reason text
+    compiled: languages.CompiledQuery
+    #: per pattern, scanners that must all find something; None: always run
+    requirements: tuple[tuple[Any, ...], ...] | None
+
+
+def query_scanners(source: str) -> tuple[tuple[Any, ...], ...] | None:
+    requirements = query_requirements(source)
+    if requirements is None:
+        return None
+    return tuple(
+        tuple(
+            shared_scanner(literals)
+            # few, long literals first: they rule a file out in one scan most often
+            for literals in sorted(pattern, key=lambda lits: (len(lits), -min(map(len, lits))))
+        )
+        for pattern in requirements
+    )
+
+
+@lru_cache(maxsize=1024)
+def shared_scanner(literals: frozenset[str]) -> Any:
+    """One scanner object per literal set, so files can memoize its result across queries."""
+    return literal_scanner(literals)
+
+
+def query_windows(
+    query: UserQuery, data: bytes, memo: dict[int, list[tuple[int, int]]]
+) -> list[tuple[int, int]] | None:
+    """Byte ranges that every match of `query` in `data` must intersect: None = the whole file,
+    [] = the query cannot match. A match of a pattern contains an occurrence of each literal set
+    that pattern requires, so the occurrences of its rarest set bound where it can match."""
+    if query.requirements is None:
+        return None
+
+    def spans(scanner: Any) -> list[tuple[int, int]]:
+        key = id(scanner)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = [m.span() for m in scanner.finditer(data)]
+        return found
+
+    windows: list[tuple[int, int]] = []
+    for pattern in query.requirements:
+        best: list[tuple[int, int]] | None = None
+        for scanner in pattern:  # most selective first: usually the first one rules it out
+            found = spans(scanner)
+            if not found:
+                best = None
+                break
+            if best is None or len(found) < len(best):
+                best = found
+        windows.extend(best or ())
+    if not windows:
+        return []
+    windows.sort()
+    merged = [windows[0]]
+    for start, end in windows[1:]:
+        last_start, last_end = merged[-1]
+        if start <= last_end + _WINDOW_GAP:
+            merged[-1] = (last_start, max(last_end, end))
+        else:
+            merged.append((start, end))
+    return merged

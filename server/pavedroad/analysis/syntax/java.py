@@ -1,0 +1,142 @@
+"""Java: imports (with wildcards and static imports), invocations, annotations, classes and methods."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from tree_sitter import Node
+
+from pavedroad.analysis.syntax.base import (
+    Binding,
+    Syntax,
+    _field_is,
+    node_text,
+)
+
+
+class JavaSyntax(Syntax):
+    chain_links: ClassVar[dict[str, tuple[str, str]]] = {"field_access": ("object", "field"), "method_invocation": ("object", "name")}
+    dotted_leaves = frozenset({"identifier", "type_identifier", "this", "super"})
+    dotted_links: ClassVar[dict[str, tuple[str, str]]] = {"field_access": ("object", "field")}
+    language = "java"
+    name_types = frozenset({"identifier", "type_identifier"})
+    import_types = frozenset({"import_declaration"})
+    import_keyword = rb"\bimport\b"
+    has_decorators = True
+    _class_types = frozenset(
+        {
+            "class_declaration",
+            "interface_declaration",
+            "enum_declaration",
+            "record_declaration",
+            "annotation_type_declaration",
+        }
+    )
+    _method_types = frozenset(
+        {"method_declaration", "constructor_declaration", "compact_constructor_declaration"}
+    )
+    definitions_query = """
+        (class_declaration name: (identifier) @name)
+        (interface_declaration name: (identifier) @name)
+        (enum_declaration name: (identifier) @name)
+        (record_declaration name: (identifier) @name)
+        (annotation_type_declaration name: (identifier) @name)
+        (method_declaration name: (identifier) @name)
+        (constructor_declaration name: (identifier) @name)
+    """
+
+    def import_terms(self, pattern: str) -> tuple[list[str], list[str]]:
+        parts = pattern.split(".")
+        if not all(p.isidentifier() for p in parts):
+            return [], []
+        dot = r"\s*\.\s*"
+        terms = [r"\b" + dot.join(parts) + r"\b"]
+        if len(parts) > 1:  # `import javax.crypto.*;` may import the class `javax.crypto.Cipher`
+            terms.append(r"\b" + dot.join(parts[:-1]) + dot + r"\*")
+        return [], terms
+
+    def import_at(self, node: Node) -> Node | None:
+        current: Node | None = node
+        while current is not None and current.type in ("identifier", "scoped_identifier", "asterisk"):
+            current = current.parent
+        if current is not None and current.type == "import_declaration":
+            return current
+        return None
+
+    def bindings(self, statement: Node, data: bytes) -> list[Binding]:
+        name_node = next((c for c in statement.named_children if c.type in ("scoped_identifier", "identifier")), None)
+        if name_node is None:
+            return []
+        full = "".join(node_text(name_node, data).split())
+        wildcard = any(c.type == "asterisk" for c in statement.named_children)
+        if wildcard:
+            return [Binding(None, full + ".*", full, statement, wildcard=True)]
+        module, _, simple = full.rpartition(".")
+        return [Binding(simple, full, module, statement)]
+
+    def binding_matches(self, binding: Binding, pattern: str) -> str | None:
+        if binding.wildcard and pattern.startswith(binding.module + "."):
+            return "class"  # a class of the wildcard-imported package: follow its simple name
+        return super().binding_matches(binding, pattern)
+
+    def callee_at(self, node: Node) -> Node | None:
+        parent = node.parent
+        if parent is None:
+            return None
+        if parent.type == "method_invocation" and _field_is(parent, "name", node):
+            return parent
+        if parent.type == "object_creation_expression" and _field_is(parent, "type", node):
+            return node
+        return None
+
+    def dotted(self, node: Node, data: bytes) -> str | None:
+        ntype = node.type
+        if ntype == "method_invocation":  # the object is optional: `getInstance()` (static import)
+            name = node.child_by_field_name("name")
+            if name is None:
+                return None
+            obj = node.child_by_field_name("object")
+            if obj is None:
+                return node_text(name, data)
+            head = self.dotted(obj, data)
+            return None if head is None else f"{head}.{node_text(name, data)}"
+        if ntype in ("scoped_identifier", "scoped_type_identifier"):
+            return "".join(node_text(node, data).split())
+        return super().dotted(node, data)
+
+    def decorator_at(self, node: Node, data: bytes) -> tuple[str | None, Node | None] | None:
+        current = node
+        while current.parent is not None and current.parent.type == "scoped_identifier":
+            current = current.parent
+        annotation = current.parent
+        if annotation is None or annotation.type not in ("annotation", "marker_annotation"):
+            return None
+        if not _field_is(annotation, "name", current):
+            return None
+        holder = annotation.parent
+        target: Node | None = None
+        if holder is not None and holder.type == "modifiers" and holder.parent is not None:
+            declaration = holder.parent
+            target = declaration if self.is_definition(declaration) else self.enclosing_definition(declaration)
+        return "".join(node_text(current, data).split()), target
+
+    def is_reference(self, node: Node) -> bool:
+        if node.type not in ("identifier", "type_identifier"):
+            return False
+        parent = node.parent
+        if parent is None:
+            return True
+        ptype = parent.type
+        if ptype in ("scoped_identifier", "import_declaration", "package_declaration"):
+            return self.import_at(node) is None and ptype != "package_declaration"
+        if ptype == "method_invocation" and _field_is(parent, "name", node):
+            return parent.child_by_field_name("object") is None  # `getInstance()` (static import)
+        if ptype == "field_access" and _field_is(parent, "field", node):
+            return False
+        return not (self.is_definition(parent) and _field_is(parent, "name", node))
+
+    def is_definition(self, node: Node) -> bool:
+        return node.type in self._class_types or node.type in self._method_types
+
+    def definition_kind(self, node: Node) -> str:
+        return "class" if node.type in self._class_types else "method"
