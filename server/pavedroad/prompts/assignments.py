@@ -25,11 +25,19 @@ CONNECTION_STRING = secret_rule(
 _ASSIGNMENT = re.compile(
     r"(?P<kw>(?i:pass(?:word|wd|phrase)?|pwd|pw|secret|token|key|credentials?))"
     r"(?P<suffix>[A-Za-z0-9_-]{0,24})[\"'\]]{0,2}"
-    r"(?P<op>\s{0,4}(?::=|=>|==|=|:)|\s{1,4}(?i:is|was)\b:?"
+    # a declared type between name and operator: `var x string = `, `var x: String = `
+    r"(?:[ \t]{1,2}(?:string|String|str)\b|[ \t]{0,2}:[ \t]{0,2}(?:string|String|str)\b(?=[ \t]{0,2}=))?"
+    r"(?P<op>\s{0,4}(?::::=|::=|:=|\?\?=|\.=|\?=|=>|==|=|:)"
+    r"|(?<=[\"'])[ \t]{0,2},"  # `System.setProperty("X_TOKEN", "...")`, `("password", "...")`
+    r"|(?<=[\"'])[ \t]{1,4}value[ \t]{0,2}="  # NuGet: `<add key="ClearTextPassword" value="..."/>`
+    r"|>[ \t]{0,8}(?:\r?\n[ \t]{0,40})?"  # `<token>value</token>`, also over lines
+    r"|\s{1,4}(?i:is|was)\b:?"
     r"|\s(?i:for|of|to)\s[A-Za-z0-9 _.'-]{1,40}?\s(?i:is|was)\b:?|[ \t]{1,3})[ \t]{0,4}"
-    r"(?:(?P<q>[\"'`])(?P<qv>[^\"'`\s\\]{1,256})(?P=q)|(?P<uv>(?:[^\s\"'`,;<>(){}\[\]&=]|&(?![A-Za-z_][A-Za-z0-9_]{0,30}=)){1,256}={0,2}))",
+    r"(?:(?P<q>[\"'`])(?P<qv>(?:[^\"'`\s\\]|\\[^\s\"'`]){1,256})(?P=q)"
+    r"|(?P<uv>(?:[^\s\"'`,;<>(){}\[\]&=\\]|&(?![A-Za-z_][A-Za-z0-9_]{0,30}=)){1,256}={0,2}))",
     re.ASCII,
 )
+_CLOSING_TAG = re.compile(r"\s{0,40}</", re.ASCII)
 
 _IDENT_RUN = re.compile(r"[A-Za-z0-9_.-]*", re.ASCII)
 #: After an unquoted value: more words on the same line make it prose, not a setting.
@@ -274,6 +282,7 @@ _META = frozenset(
         "public",
         "publishable",
         "named",
+        "authenticity",
     ]
 )
 _LITERAL_FILE_EXT = (
@@ -313,7 +322,7 @@ _HASH_PREFIXES = (
 _ATTRIBUTE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+", re.ASCII)
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*", re.ASCII)
 #: `callout:External_API`, `vault:secret/data/db`, `env:DB_PASSWORD`: a named reference.
-_SCHEME_REF = re.compile(r"[a-z][a-z0-9+.-]{1,20}:[A-Za-z_][A-Za-z0-9_./-]*", re.ASCII)
+_SCHEME_REF = re.compile(r"[a-z][a-z0-9+.-]{1,20}:(?P<ref>[A-Za-z_][A-Za-z0-9_./-]*)", re.ASCII)
 #: PowerShell cmdlets (`Get-AzKeyVaultSecret`, `ConvertTo-SecureString`): code, not a value.
 _CMDLET = re.compile(r"[A-Z][a-z]{1,11}(?:To)?-[A-Z][A-Za-z0-9]{1,60}", re.ASCII)
 #: A word of an identifier or a title: lower, Capitalized, ALLCAPS, optionally trailing digits.
@@ -328,25 +337,42 @@ _PASSWORD, _TOKEN, _BARE_KEY = "password", "token", "bare-key"
 
 
 def _name_class(words: list[str]) -> str | None:
-    """Which gate applies to a name split into lower-case words, or None if not a credential."""
-    if not words or any(w in _META for w in words):
+    """Which gate applies to a name split into lower-case words, or None if not a credential.
+
+    A metadata word (`count`, `url`, `name`, `max`, ...) disqualifies the name when it follows the
+    credential word or stands right before it (`token_count`, `max_tokens`, `secret_name`,
+    `next_page_token`); further away it is part of a provider name (`message_bird_token`)."""
+    if not words:
         return None
+    for i in range(len(words) - 1, 0, -1):
+        if words[i] == "text" and words[i - 1] in ("clear", "plain"):
+            words = [*words[: i - 1], words[i - 1] + "text", *words[i + 1 :]]  # ClearTextPassword
     found: str | None = None
+    first = -1
     for i, w in enumerate(words):
+        cls: str | None = None
         if w in ("password", "passwd", "passphrase") or w.endswith(("password", "passwd")):
-            return _PASSWORD
-        if w in ("pwd", "pass", "pw"):
+            cls = _PASSWORD
+        elif w in ("pwd", "pass", "pw"):
             if i == len(words) - 1:
-                return _PASSWORD  # `db_pass`, `PWD`; not `passWithNoTests`, `pw_hash_rounds`
-            continue
-        if w in _STRONG_EXACT or w.endswith(_STRONG) or w.startswith(("secret", "credential")):
-            found = _TOKEN
+                cls = _PASSWORD  # `db_pass`, `PWD`; not `passWithNoTests`, `pw_hash_rounds`
+        elif w in _STRONG_EXACT or w.endswith(_STRONG) or w.startswith(("secret", "credential")):
+            cls = _TOKEN
         elif w == "key" or w.endswith("key"):
             qualifier = words[i - 1] if i > 0 else w[:-3]
             if qualifier in _KEY_QUALIFIERS or w[:-3] in _KEY_QUALIFIERS:
-                found = _TOKEN
+                cls = _TOKEN
             elif found is None and len(words) == 1 and w == "key":
-                found = _BARE_KEY
+                cls = _BARE_KEY
+        if cls is not None:
+            if first < 0:
+                first = i
+            if found != _PASSWORD:
+                found = cls
+    if found is None or any(w in _META for w in words[max(0, first - 1) :]):
+        return None
+    if "public" in words or "publishable" in words:
+        return None  # `PublicKeyToken`, `publishable_key`: public by design
     return found
 
 
@@ -360,8 +386,8 @@ def _value_is_code(value: str, quoted: bool, following: str) -> bool:
         return False
     if following and following in "([":
         return True
-    if _ATTRIBUTE.fullmatch(value):
-        return True
+    if _ATTRIBUTE.fullmatch(value) and not any(_random_part(p) for p in value.split(".")):
+        return True  # `self.token`, `config.db.password`; not `pat.p9xljvtytgn3n2lw8l3yge.gxv5...`
     if _IDENTIFIER.fullmatch(value):
         has_digit = any(c.isdigit() for c in value)
         has_lower = any(c.islower() for c in value)
@@ -369,12 +395,34 @@ def _value_is_code(value: str, quoted: bool, following: str) -> bool:
         if not has_digit:
             # get_password, DEFAULT_KEY, apiKey, str; but not base64 noise like `aXFpanNWakJp`,
             # whose case flips far more often than camelCase words do.
-            upper = sum(c.isupper() for c in value)
-            letters = sum(c.isalpha() for c in value)
-            return not (len(value) >= 16 and "_" not in value and 0.3 <= upper / letters <= 0.7)
+            return not any(_random_part(p) for p in value.split("_"))
         if "_" in value and not (has_lower and has_upper):
-            return True  # user_id2, API_KEY_V2
+            # user_id2, API_KEY_V2; not `ghp_0ei2zhjf7w5mn9sn848u1j5cdg2s1g91tbom`
+            return all(_WORDISH.fullmatch(p) for p in value.split("_") if p)
     return False
+
+
+_LETTER_DIGIT_LETTER = re.compile(r"[A-Za-z][0-9]+(?=[A-Za-z])", re.ASCII)
+
+
+def _random_part(part: str) -> bool:
+    """Random-looking rather than a word: digits inside letters (`p9xljv3n2l`), or a long run
+    whose case flips far more often than camelCase words do (`RKdXEDxHvBoNGRRsRZ`)."""
+    if len(_LETTER_DIGIT_LETTER.findall(part)) >= 2:
+        return True
+    letters = sum(c.isalpha() for c in part)
+    if len(part) < 16 or letters == 0:
+        return False
+    upper = sum(c.isupper() for c in part)
+    return 0.3 <= upper / letters <= 0.7
+
+
+def _scheme_ref(value: str) -> bool:
+    """`callout:External_API`, `env:DB_PASSWORD`, `vault:secret/data/db`: a named reference."""
+    m = _SCHEME_REF.fullmatch(value)
+    if m is None:
+        return False
+    return all(_WORDISH.fullmatch(p) for p in _SEPARATORS.split(m.group("ref")) if p)
 
 
 def _wordy(value: str, cls: str) -> bool:
@@ -394,8 +442,14 @@ def _wordy(value: str, cls: str) -> bool:
     return any(w in low for w in _NAME_WORDS)
 
 
+#: `jjwt-jackson-0.11.2`, `lib:1.2.3`: a package coordinate ending in a version.
+_VERSIONED = re.compile(r".*[-_:@/]v?[0-9]{1,4}(?:\.[0-9]{1,6}){1,3}", re.ASCII)
+
+
 def _value_ok(value: str, cls: str, prose: bool) -> bool:
     n = len(value)
+    if "..." in value or _VERSIONED.fullmatch(value):
+        return False  # truncated in docs (`ops_eyJzaW...`), or a versioned package name
     classes = char_classes(value)
     if is_placeholder(value) or (value.isdigit() and n < 16):
         return False
@@ -431,7 +485,9 @@ class AssignmentDetector(Detector):
                 continue
             quoted = m.group("q") is not None
             vstart, vend = m.span("qv") if quoted else m.span("uv")
-            value_end = vend
+            # Keywords inside an unquoted value are part of it; a quoted one may be a name whose
+            # own value follows (`<add key="ClearTextPassword" value="..."/>`).
+            value_end = vend if not quoted else vstart
             if vstart in seen or vend - vstart < 8:  # every name class needs 8+ characters
                 continue
             value = text[vstart:vend]
@@ -451,7 +507,15 @@ class AssignmentDetector(Detector):
             op = m.group("op").strip().lower()
             if not op and not name.startswith("--"):
                 continue  # `password Xyz` is prose; `--password Xyz` is a CLI flag
+            if (op == "," or op.startswith("value")) and not quoted:
+                continue  # only `"NAME", "value"` pairs (function arguments, tuples)
+            if op == ">" and (
+                i == 0 or text[i - 1] != "<" or _CLOSING_TAG.match(text, vend) is None
+            ):
+                continue  # only `<name>value</name>`
             prose = op.startswith(("is", "was", "for", "of", "to"))
+            if "..." in value or "\u2026" in value:
+                continue  # truncated in docs: `export OP_TOKEN=ops_eyJzaW...`
             if not quoted:
                 # `... a secret is unavoidable.`: the full stop ends the sentence, not the value.
                 if value[-1] in ".,;:?" and (vend == len(text) or text[vend] in " \t\r\n"):

@@ -181,6 +181,8 @@ _CLI_FLAGS = {
     "sshpass": r"-p ?(?P<v>[^\s'\"]{1,128})",
     "redis-cli": r"-a (?P<v>[^\s'\"]{1,128})",
     "mongosh": r"(?:-p|--password) (?P<v>[^\s'\"]{1,128})",
+    # `curl -u user:password`, `--user "user:password"` (a colon, and something on one side)
+    "curl": r"(?:-u|--user)(?:[ =]|(?=[\"']))[ ]{0,3}[\"']?(?P<v>[^\s'\"]{0,64}:[^\s'\"]{0,128})",
 }
 _CLI = {tool: re.compile(r"(?<=\s)(?:" + flag + ")", re.ASCII) for tool, flag in _CLI_FLAGS.items()}
 
@@ -201,5 +203,11 @@ class CliPasswordDetector(Detector):
             for m in _CLI[anchor.literal].finditer(text, pos, line_end):
                 group = "v" if m.group("v") else "v2"
                 value = m.group(group)
-                if len(value) >= 6 and not value.startswith("$") and not is_placeholder(value):
+                secret = value.split(":", 1)[1] or value.split(":", 1)[0] if ":" in value else value
+                if (
+                    len(secret) >= 6
+                    and not secret.startswith("$")
+                    and not value.startswith("$")
+                    and not is_placeholder(secret)
+                ):
                     yield make_finding(CLI_PASSWORD, text, m.start(group), m.end(group))

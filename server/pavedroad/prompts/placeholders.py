@@ -29,6 +29,7 @@ PLACEHOLDER_MARKERS = (
     "redacted",
     "xxxx",
     "****",
+    "####",
     "....",
     "\u2026",
     "fake",
@@ -231,7 +232,7 @@ _STANDIN = _re2(
     + "|"
     + "|".join(sorted(_SEQUENCES6))
     + r")|\$\{|\$\(|\{\{|\}\}|%\(|%s\b|<[A-Za-z_ -]{1,40}>|\bENC\[|^\$[A-Za-z_]"
-    + r"|^@[A-Za-z.]{1,40}\(|^![A-Za-z][A-Za-z0-9_:]{0,30}$"
+    + r"|^@[A-Za-z.]{1,40}\(|^![A-Za-z][A-Za-z0-9_:]{0,30}$|^%[A-Za-z_][A-Za-z0-9_]{0,60}%$"
 )
 _WEAK = _re2("(?i:" + "|".join(re.escape(w) for w in WEAK_WORDS) + ")")
 

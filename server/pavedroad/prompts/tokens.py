@@ -8,6 +8,7 @@ entropy and placeholder checks, plus the built-in checksum where the format has 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from .checksums import base62_crc32_ok, jwt_header
 from .detector import ALNUM, B64, B64URL, WORD, Detector, Hits, bounded
 from .findings import RuleInfo, make_finding, secret_rule
 from .model import PromptFinding
-from .placeholders import token_body_ok
+from .placeholders import shannon_entropy, token_body_ok
 from .prefilter import Anchor, merge_windows
 
 Check = Callable[[str, "re.Match[str]"], bool]
@@ -51,9 +52,20 @@ def _ci(*literals: str) -> tuple[Anchor, ...]:
     return tuple(Anchor(lit.lower()) for lit in literals)
 
 
+#: Tokens printed in GitHub's and npm's documentation.
+_DOCUMENTED_TOKENS = frozenset({"16C7e42F292c6912E7710c838347Ae178B4a"})
+
+
 def _github_crc(_text: str, m: re.Match[str]) -> bool:
+    """The CRC32 checksum verifies, or the body is random enough to be a token anyway (revoked,
+    truncated-and-retyped or generated tokens fail the checksum but leak the same way)."""
     body = m.group("b")
-    return base62_crc32_ok(body[:-6], body[-6:])
+    if base62_crc32_ok(body[:-6], body[-6:]):
+        return True
+    if body in _DOCUMENTED_TOKENS:
+        return False
+    has_digit = any(c.isdigit() for c in body)
+    return has_digit and any(c.isalpha() for c in body) and shannon_entropy(body) >= 4.0
 
 
 #: Signatures of JWTs printed in docs (jwt.io's default token and friends).
@@ -64,6 +76,42 @@ _EXAMPLE_JWT_SIGNATURES = frozenset(
         "XbPfbIHMI6arZ3Y922BhjWgQzWXcXNrz0ogtVhfEd2o",
     }
 )
+
+
+#: sha256 prefixes of Google API keys published as fixtures in firebase/firebase-android-sdk
+#: (hashed so this source does not itself carry key-shaped strings).
+_DOCUMENTED_GOOGLE_KEYS = frozenset(
+    [
+        "2037abcaffb2b777",
+        "3f370c9dd8225c63",
+        "e4a5542bb7fd7b67",
+        "a19f89ab3555eac1",
+        "0b476bdf9acf2123",
+        "eb540d2b6ee2a0a4",
+        "37f8f09bdf12c2f2",
+        "8731261cb72d8626",
+        "49f777db995e8260",
+        "27a9a42931dff7eb",
+        "dc0fcf046c61640c",
+        "4c98242dcadc8b29",
+        "ea9bb1082cf95663",
+        "3a8b61d0f636b007",
+        "a6c814bc555ae62c",
+    ]
+)
+
+
+def _not_documented_google_key(_text: str, m: re.Match[str]) -> bool:
+    return hashlib.sha256(m.group(0).encode()).hexdigest()[:16] not in _DOCUMENTED_GOOGLE_KEYS
+
+
+def _slack_ok(_text: str, m: re.Match[str]) -> bool:
+    """Slack token bodies mix digits and letters (`xoxp-1234-...-####`, `xoxe.xoxp-1-TokenHere`
+    are stand-ins)."""
+    body = _body(m)
+    if m.group("b2"):
+        body = body[2:]  # after the `1-` version
+    return any(c.isdigit() for c in body) and any(c.isalpha() for c in body)
 
 
 def _jwt_ok(_text: str, m: re.Match[str]) -> bool:
@@ -129,7 +177,7 @@ RULES: tuple[TokenRule, ...] = (
     ),
     _rule(
         "secret.github-token",
-        "a GitHub token (checksum verified)",
+        "a GitHub token",
         _cs("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
         r"gh[pousr]_(?P<b>[A-Za-z0-9]{36})",
         right=WORD,
@@ -169,14 +217,18 @@ RULES: tuple[TokenRule, ...] = (
         "secret.slack-token",
         "a Slack token",
         _cs("xoxa-", "xoxb-", "xoxe-", "xoxo-", "xoxp-", "xoxr-", "xoxs-", "xapp-"),
-        r"(?:xox[abeoprs]|xapp)-(?P<b>[0-9]{1,16}-[0-9A-Za-z-]{8,250})",
+        r"(?:xox[abeoprs]|xapp)-(?:(?P<b>[0-9]{8,16}-[0-9A-Za-z-]{8,250})"
+        r"|(?P<b2>[0-9]-[0-9A-Za-z-]{20,250})"  # `xapp-1-A...`, `xoxe.xoxp-1-...`
+        r"|(?P<b3>[0-9A-Za-z]{8,48}))",  # legacy workspace tokens: `xoxa-<random>`
         right=B64URL,
+        check=_slack_ok,
     ),
     _rule(
         "secret.slack-webhook",
         "a Slack incoming-webhook URL",
         _ci("hooks.slack.com/"),
-        r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<b>T[A-Z0-9]{6,12}/[A-Z0-9]{6,12}/[A-Za-z0-9]{20,40})",
+        r"hooks\.slack\.com/(?:services|workflows|triggers)/"
+        r"(?P<b>T[A-Z0-9]{6,12}/[A-Z0-9]{6,12}/[A-Za-z0-9]{20,40}|[A-Za-z0-9+/]{43,60})",
         left=WORD,
     ),
     _rule(
@@ -216,6 +268,7 @@ RULES: tuple[TokenRule, ...] = (
         _cs("AIza"),
         r"AIza(?P<b>[0-9A-Za-z_-]{35})",
         right=B64URL,
+        check=_not_documented_google_key,
     ),
     _rule(
         "secret.google-oauth-secret",
@@ -301,7 +354,7 @@ RULES: tuple[TokenRule, ...] = (
     ),
     _rule(
         "secret.npm-token",
-        "an npm access token (checksum verified)",
+        "an npm access token",
         _cs("npm_"),
         r"npm_(?P<b>[A-Za-z0-9]{36})",
         right=WORD,
@@ -400,7 +453,7 @@ RULES: tuple[TokenRule, ...] = (
         "secret.sentry-token",
         "a Sentry auth token",
         _cs("sntrys_", "sntryu_"),
-        r"sntry(?:s_(?P<b>eyJ[A-Za-z0-9+/=_-]{60,400})|u_(?P<b2>[a-f0-9]{64}))",
+        r"sntry(?:s_(?P<b>eyJ[A-Za-z0-9+/=]{60,400}_[A-Za-z0-9+/]{43})|u_(?P<b2>[a-f0-9]{64}))",
         right=B64URL | {"+", "/", "="},
     ),
     _rule(
@@ -626,6 +679,125 @@ RULES: tuple[TokenRule, ...] = (
         r"xai-(?P<b>[A-Za-z0-9]{80})",
         left=B64URL,
         right=B64URL,
+    ),
+    _rule(
+        "secret.sourcegraph-token",
+        "a Sourcegraph access token",
+        _cs("sgp_"),
+        r"sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?(?P<b>[a-fA-F0-9]{40})",
+        left=WORD,
+        right=WORD,
+    ),
+    _rule(
+        "secret.adobe-client-secret",
+        "an Adobe client secret",
+        _cs("p8e-"),
+        r"p8e-(?P<b>[A-Za-z0-9]{32})",
+        left=B64URL,
+        right=B64URL,
+    ),
+    _rule(
+        "secret.artifactory-reference-token",
+        "a JFrog Artifactory reference token",
+        _cs("cmVmd"),
+        r"cmVmd(?P<b>[A-Za-z0-9]{59})",
+        left=ALNUM,
+        right=ALNUM,
+    ),
+    _rule(
+        "secret.openshift-token",
+        "an OpenShift user token",
+        _cs("sha256~"),
+        r"sha256~(?P<b>[A-Za-z0-9_-]{43})",
+        left=WORD,
+        right=B64URL,
+    ),
+    _rule(
+        "secret.prefect-key",
+        "a Prefect API key",
+        _cs("pnu_"),
+        r"pnu_(?P<b>[A-Za-z0-9]{36})",
+        left=WORD,
+        right=WORD,
+    ),
+    _rule(
+        "secret.readme-key",
+        "a ReadMe API key",
+        _cs("rdme_"),
+        r"rdme_(?P<b>[a-z0-9]{70})",
+        left=WORD,
+        right=WORD,
+    ),
+    _rule(
+        "secret.facebook-app-token",
+        "a Facebook app access token (app id and secret)",
+        _cs("|", "%7C", "%7c"),
+        r"(?<![0-9])[0-9]{15,16}(?:\||%7[Cc])(?P<b>[A-Za-z0-9_-]{27,40})",
+        left=WORD,
+        right=B64URL,
+        before=18,
+        after=44,
+        check=_has_digit_and_letter,
+    ),
+    _rule(
+        "secret.vault-legacy-token",
+        "a HashiCorp Vault service token",
+        _cs("s."),
+        r"s\.(?P<b>[A-Za-z0-9]{24})",
+        left=WORD | {"."},
+        right=B64URL | {"."},
+        min_entropy=3.5,
+        check=_has_digit_and_letter,
+    ),
+    _rule(
+        "secret.huggingface-org-token",
+        "a Hugging Face organization API token",
+        _cs("api_org_"),
+        r"api_org_(?P<b>[A-Za-z]{34})",
+        left=WORD,
+        right=WORD,
+        min_entropy=3.8,
+    ),
+    _rule(
+        "secret.intra42-secret",
+        "a 42 intranet client secret",
+        _cs("s-s4t2"),
+        r"s-s4t2(?:ud|af)-(?P<b>[a-f0-9]{64})",
+        left=B64URL,
+    ),
+    _rule(
+        "secret.sidekiq-credentials",
+        "Sidekiq Enterprise / Pro credentials",
+        _ci("contribsys"),
+        r"(?<![A-Za-z0-9])(?P<b>[a-f0-9]{8}:[a-f0-9]{8})",
+        left=ALNUM,
+        right=ALNUM,
+        before=48,
+        after=96,
+        min_entropy=2.5,
+    ),
+    _rule(
+        "secret.1password-secret-key",
+        "a 1Password secret key",
+        _cs("A3-"),
+        r"A3-(?P<b>[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})",
+        min_entropy=3.0,
+    ),
+    _rule(
+        "secret.1password-service-token",
+        "a 1Password service account token",
+        _cs("ops_eyJ"),
+        r"ops_(?P<b>eyJ[A-Za-z0-9+/]{250,2000}={0,3})",
+        left=WORD,
+        right=B64,
+    ),
+    _rule(
+        "secret.bedrock-key",
+        "an Amazon Bedrock API key",
+        _cs("ABSK"),
+        r"ABSK(?P<b>[A-Za-z0-9+/]{109,269}={0,2})",
+        right=B64,
+        min_entropy=4.0,
     ),
     _rule(
         "secret.langsmith-key",
