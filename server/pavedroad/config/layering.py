@@ -19,6 +19,7 @@ A locked zone may only be tightened by every later layer:
 
 * `ai` / `context` may be raised, never lowered;
 * `scope` may widen from `symbol` to `file`, never narrow back;
+* `propagate` may be switched on, never off; `exclusive` may be switched off, never on;
 * `locked: false` is refused;
 * `title` / `why` may not be replaced (restating the same text is fine);
 * `reviewers` are added to the locked list (the locked reviewers always stay);
@@ -71,6 +72,8 @@ class _ZoneState:
     ai: Level = Level.ALLOW
     context: Level = Level.ALLOW
     scope: Scope = "symbol"
+    propagate: bool = False
+    exclusive: bool = False
     locked: bool = False
     locked_by: str = ""
     match: MatchRules = field(default_factory=MatchRules)
@@ -87,6 +90,8 @@ class _ZoneState:
             scope=self.scope,
             match=self.match,
             locked=self.locked,
+            propagate=self.propagate,
+            exclusive=self.exclusive,
             origin=self.origin,
             defined_at=self.defined_at,
             set_by=tuple(self.set_by.items()),
@@ -270,7 +275,7 @@ class _Merger:
     def _define(self, entry: ZoneEntry, layer: Layer) -> _ZoneState:
         state = _ZoneState(entry.id, layer.label, entry.where)
         f = entry.fields
-        for key in ("title", "why", "reviewers", "ai", "context", "scope"):
+        for key in ("title", "why", "reviewers", "ai", "context", "scope", "propagate", "exclusive"):
             if key in f:
                 setattr(state, key, f[key].value)
                 state.set_by[key] = layer.label
@@ -332,6 +337,18 @@ class _Merger:
             else:
                 state.scope = scope
                 state.set_by["scope"] = label
+        # `propagate` widens a zone (may only be switched on once locked); `exclusive` takes other
+        # zones' matches away (may only be switched off once locked)
+        for key, tighter in (("propagate", True), ("exclusive", False)):
+            if key not in f:
+                continue
+            flag = f[key].value
+            if locked and flag != getattr(state, key) and flag != tighter:
+                self.refuse(f[key], f"zone {zid!r} is locked by {by}: `{key}` cannot be set to "
+                                    f"{str(flag).lower()}; {str(getattr(state, key)).lower()} stays in force")
+                continue
+            setattr(state, key, flag)
+            state.set_by[key] = label
         central = layer.trust == "central"
         if "locked" in f:
             if f["locked"].value:

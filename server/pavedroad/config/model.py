@@ -130,6 +130,12 @@ class Zone:
     scope: Scope = "symbol"
     match: MatchRules = field(default_factory=MatchRules)
     locked: bool = False
+    #: a definition that calls one of this zone's definitions in the same file joins the zone
+    #: (one level: callers of callers do not)
+    propagate: bool = False
+    #: in files this zone matches by path, the content rules of other, unlocked zones do not apply
+    #: (the `tests` preset: test code that imports an auth library is a tests matter)
+    exclusive: bool = False
     origin: str = ""
     defined_at: SourceRef | None = None
     set_by: tuple[tuple[str, str], ...] = ()

@@ -32,7 +32,9 @@ TOP_KEYS = (
     "dependencies",
     "ai_tools",
 )
-ZONE_KEYS = ("id", "title", "why", "reviewers", "ai", "context", "scope", "locked", "match")
+ZONE_KEYS = (
+    "id", "title", "why", "reviewers", "ai", "context", "scope", "locked", "propagate", "exclusive", "match"
+)
 MATCH_KEYS = ("paths", "imports", "calls", "decorators", "symbols", "queries")
 PROMPTS_KEYS = ("internal_domains", "files")
 PROVENANCE_KEYS = ("min_lines", "min_chars")
@@ -359,10 +361,11 @@ class _Validator:
             scope = self.choice(fields["scope"], f"`scope` of zone {name!r}", SCOPES)
             if scope is not None:
                 at("scope", scope)
-        if "locked" in fields:
-            flag = self.boolean(fields["locked"], f"`locked` of zone {name!r}")
-            if flag is not None:
-                at("locked", flag)
+        for key in ("locked", "propagate", "exclusive"):
+            if key in fields:
+                flag = self.boolean(fields[key], f"`{key}` of zone {name!r}")
+                if flag is not None:
+                    at(key, flag)
         rules = MatchRules()
         match_at = None
         if "match" in fields:
