@@ -52,10 +52,12 @@ def test_cells_say_where_a_zone_is_and_is_not_protected(make_repo: Repo) -> None
     assert status("cursor", "crypto", "agent_edit") == "partly"  # no documented new content
     for tool in ("aider", "continue", "cline", "roo", "jetbrains", "gemini-code-assist", "zed"):
         assert status(tool, "crypto", "agent_edit") == "not", tool
-    # path deny zone: ignore files block reads where documented, never the Cursor terminal
+    # path deny zone: ignore files block reads where documented; the Cursor terminal only through
+    # the beforeShellExecution hook (`.cursorignore` does not cover it)
     assert status("cursor", "vault", "agent_read") == "enforced"
-    assert status("cursor", "vault", "terminal") == "not"
-    assert "terminal" in e.cell("cursor", "vault", "terminal").why  # type: ignore[union-attr]
+    assert status("cursor", "vault", "terminal") == "partly"
+    assert "does not cover the terminal" in e.cell("cursor", "vault", "terminal").why  # type: ignore[union-attr]
+    assert status("aider", "vault", "terminal") == "not"
     # Copilot: content exclusion is not agent mode; the CLI cannot block prompts
     assert status("copilot", SENSITIVE, "chat") == "not"
     assert "content exclusion" in e.cell("copilot-vscode", SENSITIVE, "agent_read").why  # type: ignore[union-attr]
@@ -191,9 +193,23 @@ def test_native_entry_present(make_repo: Repo) -> None:
     apply(plan(root, config))
     assert native_entry_present(root, "cursor")
     assert native_entry_present(root, "cursor", "beforeReadFile")
-    assert not native_entry_present(root, "cursor", "beforeShellExecution")
+    assert native_entry_present(root, "cursor", "beforeShellExecution")
+    assert not native_entry_present(root, "cursor", "beforeMCPExecution")
     assert native_entry_present(root, "copilot-vscode", "PreToolUse")  # VS Code renames preToolUse
     assert not native_entry_present(root, "unknown-host")
     (root / ".cursor/hooks.json").write_text('{"version": 1, "hooks": {"beforeReadFile": [{"command": "./x"}]}}',
                                              encoding="utf-8")
     assert not native_entry_present(root, "cursor")
+
+
+def test_docs_tables_are_current() -> None:
+    """docs/agents.md shows the same per-tool tables as `--explain` computes."""
+    from pavedroad.sync.residual import docs_tables
+
+    from .conftest import REPO
+
+    doc = (REPO / "docs" / "agents.md").read_text(encoding="utf-8")
+    begin, end = "<!-- sync-tables:begin -->\n", "<!-- sync-tables:end -->"
+    assert doc[doc.index(begin) + len(begin):doc.index(end)] == docs_tables(), \
+        "regenerate the tables in docs/agents.md from pavedroad.sync.residual.docs_tables()"
+    assert "<!-- hooks: lead -->" in doc

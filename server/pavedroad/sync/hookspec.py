@@ -42,7 +42,8 @@ CODEX_POST_TOOLS = "^apply_patch$"
 #: (tool, event) pairs the generated files invoke, i.e. what `pavedroad hook` must answer.
 EVENTS: dict[str, tuple[str, ...]] = {
     "claude": ("PreToolUse", "PostToolUse", "UserPromptSubmit"),
-    "cursor": ("beforeSubmitPrompt", "beforeReadFile", "beforeTabFileRead", "preToolUse", "afterFileEdit"),
+    "cursor": ("beforeSubmitPrompt", "beforeReadFile", "beforeTabFileRead", "preToolUse",
+               "beforeShellExecution", "afterFileEdit"),
     "copilot": ("preToolUse", "postToolUse", "userPromptSubmitted"),
     "gemini": ("BeforeTool", "AfterTool", "BeforeAgent"),
     "codex": ("PreToolUse", "PostToolUse", "UserPromptSubmit"),
@@ -136,6 +137,8 @@ def cursor_hooks(hc: str) -> dict[str, list[dict[str, Any]]]:
         "beforeReadFile": [entry("beforeReadFile", READ_TIMEOUT, True)],
         "beforeTabFileRead": [entry("beforeTabFileRead", READ_TIMEOUT, True)],
         "preToolUse": [entry("preToolUse", EDIT_TIMEOUT, True, "Write")],
+        # not failClosed: a broken hook must not stop every terminal command
+        "beforeShellExecution": [entry("beforeShellExecution", EDIT_TIMEOUT, False)],
         "afterFileEdit": [entry("afterFileEdit", POST_TIMEOUT, False)],
     }
 

@@ -174,7 +174,8 @@ def assess(profile: ToolProfile, z: ZoneFacts, surface: Surface) -> Cell:
     reasons: list[str] = []
     for need in wanted:
         cover: Cover | None = table.get(need)
-        if cover is None and need == "edit_path" and z.context >= Level.DENY and z.has_paths:
+        if (cover is None and surface == "agent_edit" and need == "edit_path"
+                and z.context >= Level.DENY and z.has_paths):
             cover = profile.read_block_edits
         if cover is None:
             gap = profile.gaps.get(surface, "no generated control covers it")
@@ -329,3 +330,39 @@ def to_json_text(e: Explanation) -> str:
 def copilot_pending(plan: SyncPlan) -> bool:
     """Whether the plan has content-exclusion rules an admin must paste (nothing can check them)."""
     return COPILOT_REPO_KEY in plan.printed
+
+
+# --------------------------------------------------------------------------------------------
+# the per-tool tables in docs/agents.md (generated, so the docs and the report cannot drift)
+
+
+_SYMBOL = {"enforced": "enforced", "partly": "partly", "not": "**not**", "n/a": "–"}
+
+ARCHETYPES: tuple[tuple[str, ZoneFacts], ...] = (
+    ("Files matched by path, `context: deny` (and `sensitive:` files)",
+     ZoneFacts("paths-context-deny", "", Level.ALLOW, Level.DENY, "file", ("secrets/**",), (), ())),
+    ("Files matched by path, `ai: deny`",
+     ZoneFacts("paths-ai-deny", "", Level.DENY, Level.ALLOW, "file", ("infra/prod/**",), (), ())),
+    ("Code found by content rules (a function-level zone), `ai: deny`",
+     ZoneFacts("content-ai-deny", "", Level.DENY, Level.ALLOW, "symbol", (), ("calls",), ())),
+    ("Files matched by path, `ai: review`, `context: warn`",
+     ZoneFacts("paths-review", "", Level.REVIEW, Level.WARN, "symbol", ("src/auth/**",), (), ())),
+)
+
+
+def docs_tables() -> str:
+    """Markdown: per archetypal zone, each tool's status per surface; then each tool's sources."""
+    head = "| tool | " + " | ".join(SURFACE_NAMES[s] for s in SURFACES) + " |"
+    rule = "|---|" + "---|" * len(SURFACES)
+    out: list[str] = []
+    for title, facts in ARCHETYPES:
+        out += [f"**{title}**", "", head, rule]
+        for profile in PROFILES:
+            marks = [_SYMBOL[assess(profile, facts, s).status] for s in SURFACES]
+            out.append(f"| {profile.name} | " + " | ".join(marks) + " |")
+        out.append("")
+    out += ["**What each generator targets**", "", "| tool | files | version / source |", "|---|---|---|"]
+    for profile in PROFILES:
+        files = ", ".join(f"`{c}`" if c.startswith(".") else c for c in profile.controls)
+        out.append(f"| {profile.name} | {files} | {profile.source} |")
+    return "\n".join(out) + "\n"

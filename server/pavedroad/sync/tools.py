@@ -72,7 +72,17 @@ class ToolProfile:
 
 
 _HOOK_TIMEOUT = "hooks time out open (the action proceeds)"
-_NO_SHELL_WRITES = "edits made by shell commands (sed -i, redirection, scripts) are not analysed"
+
+
+def shell(hook: str) -> Table:
+    """What a pre-command hook covers: `pavedroad hook` reads the command line (through `cd`,
+    wrappers, `bash -c`), so recognised reads and writes (redirection, tee, sed -i, cp/mv, rm)
+    are judged; a script or program that opens files itself is not seen."""
+    reads = P(f"{hook}: file-reading commands it recognises, not programs that open files themselves")
+    writes = P(f"{hook}: shell writes it recognises (redirection, tee, sed -i, cp/mv, rm), judged "
+               "by the whole file; scripts are not seen")
+    return {"read_path": reads, "read_content": reads, "read_warn": reads, "edit_path": writes,
+            "edit_content": writes, "edit_record": writes, "edit_warn": writes}
 
 CLAUDE = ToolProfile(
     "claude", "Claude Code", (".claude/settings.json",),
@@ -101,10 +111,10 @@ CLAUDE = ToolProfile(
             "edit_warn": E("PreToolUse hook allows with a warning"),
         },
         "terminal": {
-            "read_path": P("PreToolUse hook on Bash/PowerShell and `Read()` rules catch recognised "
-                           "file commands (cat, head, tail, sed), not arbitrary programs"),
-            "read_content": P("PreToolUse hook on Bash: recognised file-reading commands only"),
-            "read_warn": P("PreToolUse hook on Bash: recognised file-reading commands only"),
+            **shell("PreToolUse hook on Bash/PowerShell"),
+            "read_path": P("`Read()` rules (cat, head, tail, sed) and the PreToolUse hook on "
+                           "Bash/PowerShell: commands they recognise, not programs that open files "
+                           "themselves"),
         },
     },
     caveats=(
@@ -114,7 +124,6 @@ CLAUDE = ToolProfile(
         "`Read()` deny also blocks Edit/Write on the path (v2.1.208+) but not NotebookEdit",
         "deny rules have reported shell bypasses (anthropics/claude-code#70369, #91690)",
     ),
-    gaps={"terminal": _NO_SHELL_WRITES},
 )
 
 CURSOR = ToolProfile(
@@ -147,7 +156,7 @@ CURSOR = ToolProfile(
             "edit_record": E("afterFileEdit hook records the edit as AI-written"),
             "edit_warn": P("preToolUse cannot warn ('ask' is not enforced); afterFileEdit records it"),
         },
-        "terminal": {},
+        "terminal": shell("beforeShellExecution hook (`.cursorignore` does not cover the terminal)"),
     },
     caveats=(
         "project hooks run only in a trusted workspace",
@@ -157,9 +166,8 @@ CURSOR = ToolProfile(
         "on by default); `pavedroad hook claude` answers nothing when it sees a Cursor payload "
         "and `.cursor/hooks.json` has pavedroad's entry, so each check runs once",
         "ignore patterns are case-sensitive: each is repeated in a case-insensitive form",
+        "MCP tools are covered by neither `.cursorignore` nor a generated hook",
     ),
-    gaps={"terminal": "`.cursorignore` does not cover the terminal or MCP tools (documented) and "
-                      "no shell hook is generated"},
 )
 
 COPILOT = ToolProfile(
@@ -183,11 +191,7 @@ COPILOT = ToolProfile(
             "edit_record": P("postToolUse hook records the edit (argument names unverified)"),
             "edit_warn": P("preToolUse hook (argument names unverified)"),
         },
-        "terminal": {
-            "read_path": P("preToolUse hook on bash/powershell: recognised file-reading commands"),
-            "read_content": P("preToolUse hook on bash: recognised file-reading commands"),
-            "read_warn": P("preToolUse hook on bash: recognised file-reading commands"),
-        },
+        "terminal": shell("preToolUse hook on bash/powershell"),
     },
     caveats=(
         "timeouts fail open (also for policy hooks); any other non-zero exit denies",
@@ -199,8 +203,7 @@ COPILOT = ToolProfile(
         "when it sees a Copilot payload and this file has pavedroad's entry",
     ),
     gaps={"chat": "`userPromptSubmitted` output is dropped: Copilot cannot block or warn on a "
-                  "prompt, and content exclusion does not apply here",
-          "terminal": _NO_SHELL_WRITES},
+                  "prompt, and content exclusion does not apply here"},
 )
 
 COPILOT_VSCODE = ToolProfile(
@@ -232,11 +235,7 @@ COPILOT_VSCODE = ToolProfile(
             "edit_record": P("PostToolUse hook (preview)"),
             "edit_warn": P("PreToolUse hook (preview)"),
         },
-        "terminal": {
-            "read_path": P("PreToolUse hook on the terminal tool: recognised file-reading commands"),
-            "read_content": P("PreToolUse hook on the terminal tool"),
-            "read_warn": P("PreToolUse hook on the terminal tool"),
-        },
+        "terminal": shell("PreToolUse hook on the terminal tool (preview)"),
     },
     caveats=(
         "agent hooks are a preview of the 'Local' harness; VS Code's Copilot, Claude and Codex "
@@ -245,8 +244,7 @@ COPILOT_VSCODE = ToolProfile(
         "an organisation policy or `chat.hookFilesLocations` can turn hooks off",
         "content exclusion does not cover agent or edit mode, symlinks or remote file systems",
     ),
-    gaps={"completion": "content exclusion is path-only",
-          "terminal": _NO_SHELL_WRITES},
+    gaps={"completion": "content exclusion is path-only"},
 )
 
 GEMINI = ToolProfile(
@@ -272,11 +270,7 @@ GEMINI = ToolProfile(
             "edit_record": E("AfterTool hook records the edit as AI-written"),
             "edit_warn": E("BeforeTool hook allows with a message"),
         },
-        "terminal": {
-            "read_path": P("BeforeTool hook on run_shell_command: recognised file-reading commands"),
-            "read_content": P("BeforeTool hook on run_shell_command: recognised commands"),
-            "read_warn": P("BeforeTool hook on run_shell_command: recognised commands"),
-        },
+        "terminal": shell("BeforeTool hook on run_shell_command"),
     },
     caveats=(
         "no hook runs in an untrusted folder, system settings included",
@@ -284,7 +278,6 @@ GEMINI = ToolProfile(
         "a changed project hook is warned about before it runs again",
         "`.geminiignore` changes need a CLI restart",
     ),
-    gaps={"terminal": _NO_SHELL_WRITES},
 )
 
 GEMINI_CODE_ASSIST = ToolProfile(
@@ -321,7 +314,7 @@ CODEX = ToolProfile(
         },
         "agent_read": {
             "read_path": P("Codex reads files through shell commands: the PreToolUse hook on Bash "
-                           "recognises common file-reading commands"),
+                           "judges the commands it recognises"),
             "read_content": P("PreToolUse hook on Bash: recognised commands"),
             "read_warn": P("PreToolUse hook on Bash: recognised commands"),
         },
@@ -332,18 +325,13 @@ CODEX = ToolProfile(
             "edit_warn": P("Codex treats 'allow'/'ask' answers as hook failures: a warning is only "
                            "a systemMessage"),
         },
-        "terminal": {
-            "read_path": P("PreToolUse hook on Bash: recognised file-reading commands"),
-            "read_content": P("PreToolUse hook on Bash: recognised commands"),
-            "read_warn": P("PreToolUse hook on Bash: recognised commands"),
-        },
+        "terminal": shell("PreToolUse hook on Bash"),
     },
     caveats=(
         "project hooks run only after the user trusts them (/hooks) and stop again whenever the "
         "entry changes (sync keeps it byte-identical); system hooks (`--managed`) need no trust",
         f"{_HOOK_TIMEOUT}; exit 2 blocks only with a message on stderr",
     ),
-    gaps={"terminal": _NO_SHELL_WRITES},
 )
 
 WINDSURF = ToolProfile(
@@ -374,17 +362,12 @@ WINDSURF = ToolProfile(
             "edit_record": E("post_write_code hook records the edit as AI-written"),
             "edit_warn": P("pre_write_code hook output (show_output)"),
         },
-        "terminal": {
-            "read_path": P("pre_run_command hook: recognised file-reading commands"),
-            "read_content": P("pre_run_command hook: recognised commands"),
-            "read_warn": P("pre_run_command hook output"),
-        },
+        "terminal": shell("pre_run_command hook"),
     },
     caveats=(
         "any exit code other than 2 lets the action proceed (a crash or a missing `pavedroad`)",
         "there is no timeout setting; what happens to a slow hook is undocumented",
     ),
-    gaps={"terminal": _NO_SHELL_WRITES},
 )
 
 ZED = ToolProfile(
