@@ -74,8 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cli.add_parser(sub)
     report_cli.add_parser(sub)
     from pavedroad.hooks import cli as hooks_cli
+    from pavedroad.hooks import install as install_cli
 
     hooks_cli.add_parser(sub)
+    install_cli.add_parser(sub)
     return parser
 
 

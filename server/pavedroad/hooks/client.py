@@ -40,8 +40,12 @@ def _ask_daemon(tool: str, event: str, raw: bytes) -> dict[str, object] | None:
 
 
 def _start_daemon() -> None:
+    from pavedroad.hooks import daemon
+
     if os.environ.get("PAVEDROAD_HOOKD", "1") == "0":
         return
+    if not daemon.safe_dir(daemon.socket_path().parent, create=True):
+        return  # someone else can write there: no daemon (it would refuse to serve anyway)
     with contextlib.suppress(OSError):
         subprocess.Popen([sys.executable, "-m", "pavedroad", "hookd"], stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

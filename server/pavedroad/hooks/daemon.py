@@ -55,8 +55,16 @@ def build_id() -> str:
     return f"{__version__}-{newest:x}"
 
 
+#: A unix socket path must fit in sockaddr_un (108 bytes on Linux).
+MAX_SOCKET_PATH = 100
+
+
 def socket_path() -> Path:
-    return socket_dir() / f"hookd-{build_id()}.sock"
+    name = f"hookd-{build_id()}.sock"
+    path = socket_dir() / name
+    if len(os.fsencode(path)) > MAX_SOCKET_PATH:
+        path = Path(f"/tmp/pavedroad-{os.getuid()}") / name
+    return path
 
 
 def safe_dir(path: Path, create: bool) -> bool:

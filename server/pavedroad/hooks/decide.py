@@ -133,6 +133,7 @@ def decide(call: HookCall, ws: Workspace) -> Decision:
                 tuple(dict.fromkeys(c for d in picked for c in d.codes)),
                 tuple(dict.fromkeys(z for d in picked for z in d.zones)),
                 record if verdict != "deny" else {},
+                report=next((d.report for d in decisions if d.report is not None), None),
             )
     record = {}
     for d in decisions:
@@ -303,10 +304,14 @@ def decide_edit(action: EditAction, call: HookCall, ws: Workspace) -> Decision:
 
 
 def _path_findings(rel: str, call: HookCall, ws: Workspace) -> list[Finding]:
-    """A change we cannot see into, on a file that does not exist yet: its path zones."""
-    probe = "\n"
-    return evaluate(rel, probe, ws.classify(rel, b"\n"), _spans(((1, 1),), call.tool), ws.config,
-                    ws.records.reviews, ws.records.exceptions, ws.now)
+    """A change we cannot see into, on a file that does not exist yet or a directory (`rm -r`):
+    the zones its path rules give it, or any file in it."""
+    names = [rel] + ([rel.rstrip("/") + "/x"] if (ws.root / rel).is_dir() else [])
+    found: list[Finding] = []
+    for name in names:
+        found += evaluate(name, "\n", ws.classify(name, b"\n"), _spans(((1, 1),), call.tool),
+                          ws.config, ws.records.reviews, ws.records.exceptions, ws.now)
+    return found
 
 
 def _edit_decision(rel: str, new: list[Finding], old: list[Finding], placed: bool,

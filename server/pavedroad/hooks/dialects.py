@@ -227,8 +227,9 @@ def sniff(payload: Mapping[str, Any], tool: str) -> str:
         return "windsurf"
     if "conversation_id" in payload or "cursor_version" in payload:
         return "cursor"
-    if "toolName" in payload or ("sessionId" in payload and "toolArgs" in payload):
-        return "copilot"
+    if "toolName" in payload or "toolArgs" in payload or (
+            isinstance(payload.get("timestamp"), int) and "hook_event_name" not in payload):
+        return "copilot"  # camelCase dialect: epoch-millisecond timestamps
     if "sessionId" in payload and "hookEventName" in payload:
         return "copilot-vscode"
     if "turn_id" in payload:
@@ -277,13 +278,26 @@ def parse(tool: str, event: str, raw: str) -> HookCall:
     phase = _phase(event) or _phase(event_name)
     if phase is None:
         raise HookInputError(f"unknown hook event {event!r} for {tool}")
-    cwd = str(payload.get("cwd") or _first_root(payload) or os.getcwd())
+    given_cwd = payload.get("cwd") or _first_root(payload)
+    cwd = str(given_cwd or os.getcwd())
     session = _text(payload.get("session_id") or payload.get("sessionId")
                     or payload.get("conversation_id") or payload.get("trajectory_id"))
     actions = _EXTRACT.get(dialect, _extract_generic)(payload, event_name, phase, cwd)
+    if not given_cwd:  # Windsurf sends no cwd: the files it names locate the workspace
+        first = next((p for a in actions for p in _paths(a) if os.path.isabs(p)), None)
+        if first is not None:
+            cwd = os.path.dirname(first)
     return HookCall(tool=_tool_name(dialect, tool), event=event, phase=phase,  # type: ignore[arg-type]
                     actions=tuple(actions), cwd=cwd, session=session or None,
                     model=_text(payload.get("model")), dialect=dialect)
+
+
+def _paths(action: Action) -> tuple[str, ...]:
+    if isinstance(action, ReadAction):
+        return action.paths
+    if isinstance(action, EditAction):
+        return (action.path,)
+    return ()
 
 
 def _first_root(payload: Mapping[str, Any]) -> str | None:
@@ -388,7 +402,7 @@ def render(call: HookCall, decision: Decision) -> Answer:
         if body is None:
             return Answer(message + "\n", message + "\n", 0)
         return Answer(json.dumps(body) + "\n", message + "\n", 0)
-    return Answer("", "", 0)
+    return Answer("", message + "\n" if message else "", 0)
 
 
 def _deny_json(dialect: str, call: HookCall, message: str) -> dict[str, Any]:

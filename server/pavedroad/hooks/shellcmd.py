@@ -5,8 +5,8 @@ Deny rules in the tools themselves are known to miss `cd d && cat f`, `{ cat f; 
 split into simple commands at `;`, `&&`, `||`, `|`, newlines, braces and subshells; wrappers
 (`sudo`, `env`, `time`, `nice`, `xargs`, `bash -c`) are looked through; every word that names a
 file (after `cd` is followed) counts as read unless the command is one that does not read
-contents (`ls`, `rm`, `git add`, ...); redirections, `tee`, `sed -i`, `cp`/`mv` targets and
-`dd of=` count as writes. Globs are expanded against the files that exist. Anything that cannot
+contents (`ls`, `rm`, `git add`, ...); redirections, `tee`, `sed -i`, `cp`/`mv` targets,
+`dd of=` and deletions (`rm`, `truncate`, `shred`) count as writes. Globs are expanded against the files that exist. Anything that cannot
 be parsed is judged by every word that looks like a path. Over-blocking a read of a sensitive file
 is the safe error here; the message tells the agent what to do instead.
 """
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 #: Commands whose file arguments are not read for their contents.
 _NO_READ = frozenset({
-    "ls", "rm", "rmdir", "mkdir", "touch", "chmod", "chown", "stat", "test", "[", "file", "du",
+    "ls", "rm", "rmdir", "unlink", "shred", "truncate", "mkdir", "touch", "chmod", "chown", "stat", "test", "[", "file", "du",
     "which", "type", "echo", "printf", "true", "false", "pwd", "cd", "export", "unset", "wait",
 })
 _GIT_NO_READ = frozenset({"add", "rm", "mv", "status", "restore", "checkout", "stash", "reset"})
@@ -136,6 +136,9 @@ def _effects(command: str, cwd: str) -> ShellEffects:
         if name == "git" and args and args[0] in _GIT_NO_READ:
             continue
         operands = [a for a in args if not a.startswith("-") or a == "-"]
+        if name in ("rm", "unlink", "shred", "truncate"):
+            writes.extend(p for a in operands for p in _expand(a, here))
+            continue
         if name in ("tee",):
             writes.extend(p for a in operands for p in _expand(a, here))
             continue

@@ -129,6 +129,10 @@ class AiFeature:
 
     def on_change(self, server: PavedroadServer, doc: DocumentState, params: Any, edits: list[AppliedEdit]) -> None:
         prov = self.tracked(doc)
+        if any(edit.start_position is None for edit in edits):
+            # the buffer was replaced (reloaded from disk after an agent wrote the file?): pick
+            # up what its hook recorded, after this change has moved the existing ranges
+            server.spawn(self._merge_after(doc))
         state = server.root_state(doc)
         settings = state.config.provenance if state is not None else None
         for edit in edits:
@@ -153,6 +157,10 @@ class AiFeature:
                             replaced=edit.old_text, created=self.now().isoformat(timespec="seconds")),
                 )
                 prov.dirty = True
+
+    async def _merge_after(self, doc: DocumentState) -> None:
+        if self.merge_stored(doc):
+            self.server.schedule(doc.uri, delay_ms=0)
 
     def place_in_version(self, doc: DocumentState, prov: Provenance, version: int, lsp_range: Any) -> tuple[int, int] | None:
         """Offsets in the current text of a range the client gave for an older `version`.
@@ -396,9 +404,41 @@ class AiFeature:
             return
         prov.dirty = False
         try:
-            self.store(state.root).save(doc.rel_path, doc.text, prov.ranges)
+            # Agents' hooks record into the same store: keep what they recorded, replace what
+            # the editor stored earlier with its current ranges.
+            prov.ranges = self.store(state.root).merge(
+                doc.rel_path, doc.text, prov.ranges, keep=lambda r: r.recorder == "hook")
         except OSError:
             log.warning("could not persist AI ranges for %s", doc.rel_path, exc_info=True)
+
+    def merge_stored(self, doc: DocumentState) -> bool:
+        """Add ranges that agents' hooks stored for `doc` since it was opened (the store changed,
+        or the buffer was reloaded from disk after an agent wrote the file). True if any."""
+        state = self.server.root_state(doc)
+        if state is None or doc.rel_path is None:
+            return False
+        prov = self.tracked(doc)
+        try:
+            stored = [r for r in self.store(state.root).load(doc.rel_path, doc.text)
+                      if r.recorder == "hook"]
+        except Exception:
+            return False
+        before = prov.ranges
+        for r in stored:
+            if not any(o.start <= r.start and r.end <= o.end for o in prov.ranges):
+                prov.ranges = add_range(prov.ranges, r)
+        if prov.ranges != before:
+            doc.invalidate()
+            return True
+        return False
+
+    def stored_ranges_changed(self, server: PavedroadServer, changes: Any) -> None:
+        """Watched-files events: re-read the stored ranges of open documents."""
+        if not any("/.pavedroad/.local/ranges/" in getattr(c, "uri", "") for c in changes or ()):
+            return
+        for doc in list(server.documents.values()):
+            if self.merge_stored(doc):
+                server.schedule(doc.uri, delay_ms=0)
 
     def saved(self, doc: DocumentState) -> None:
         prov = self.provenance.get(doc.uri)
@@ -432,6 +472,7 @@ def register(server: PavedroadServer) -> None:
     server.providers.append(feature.diagnostics)
     server.change_hooks.append(feature.on_change)
     server.record_hooks.append(feature.forget_records)
+    server.record_hooks.append(feature.stored_ranges_changed)
     server.code_action_providers.append(feature.code_actions)
     server.open_hooks.append(lambda ls, doc: ls.spawn(feature.refresh_history(doc)))
     server.save_hooks.append(lambda ls, doc: feature.saved(doc))

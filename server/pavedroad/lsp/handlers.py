@@ -112,12 +112,14 @@ def register(server: PavedroadServer) -> None:
         # known root is reloaded (an extended central map may live outside any root).
         if not params.changes:
             return
+        ls.records_changed(params.changes)
+        if all("/.pavedroad/.local/" in change.uri for change in params.changes):
+            return  # only ranges agents' hooks recorded: merged above, no config to reload
         roots = {state.root for state in ls.roots}
         for change in params.changes:
             path_str = to_fs_path(change.uri)
             if path_str and Path(path_str).name == CONFIG_FILE:
                 roots.add(ls.roots.root_for(Path(path_str)))
-        ls.records_changed(params.changes)
         await ls.reload_roots(sorted(roots))
 
     @server.feature(

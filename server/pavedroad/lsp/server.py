@@ -37,7 +37,8 @@ from pavedroad.lsp.shift import shift_regions
 
 log = logging.getLogger(__name__)
 
-WATCH_GLOBS = ("**/.pavedroad.yaml", "**/.pavedroad/*.yaml", "**/*zones*.yaml")
+WATCH_GLOBS = ("**/.pavedroad.yaml", "**/.pavedroad/*.yaml", "**/*zones*.yaml",
+               "**/.pavedroad/.local/ranges/*.json")
 
 #: Extra diagnostics for a document, contributed by feature modules (AI provenance, prompts).
 DiagnosticProvider = Callable[["PavedroadServer", DocumentState, RootState], list[types.Diagnostic]]

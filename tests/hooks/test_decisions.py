@@ -1,0 +1,386 @@
+"""Hook decisions on a real repository: reads, edits of every shape, prompts, bad input.
+
+The central map is given as the machine gives it (`PAVEDROAD_CENTRAL`), the repo has its own
+config, and every payload goes through `answer_hook` exactly as `pavedroad hook` runs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pavedroad.hooks import cli as hook_cli
+from pavedroad.hooks.cli import answer_hook
+from pavedroad.provenance.store import RangeStore
+
+CENTRAL = """\
+version: 1
+locked: true
+zones:
+  - id: payments
+    title: Payments
+    why: Money moves here.
+    reviewers: ["@acme/payments"]
+    ai: deny
+    context: deny
+    match: {paths: ["pay/**"], symbols: ["^charge_"]}
+  - id: auth
+    ai: review
+    context: warn
+    reviewers: ["@acme/appsec"]
+    match: {imports: [jwt], paths: ["src/auth/**"]}
+sensitive: ["**/.env*", "**/*.pem"]
+"""
+
+SERVICE = '''\
+import jwt
+
+
+def render(x):
+    return str(x)
+
+
+def charge_card(amount):
+    total = amount * 100
+    return total
+
+
+def verify(token):
+    return jwt.decode(token, "k")
+'''
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    (root / "app").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    (root / ".pavedroad.yaml").write_text("version: 1\nzones:\n  - id: docs\n    ai: warn\n"
+                                          "    match: {paths: ['docs/**']}\n")
+    (root / "app" / "service.py").write_text(SERVICE)
+    (root / ".env").write_text("TOKEN=abc\n")
+    (root / "README.md").write_text("hello\n")
+    return root
+
+
+@pytest.fixture(autouse=True)
+def machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    central = tmp_path / "central.yaml"
+    central.write_text(CENTRAL)
+    monkeypatch.setenv("PAVEDROAD_CENTRAL", str(central))
+    monkeypatch.setenv("PAVEDROAD_SYSTEM_CENTRAL", str(tmp_path / "none.yaml"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    hook_cli._LOADED.clear()
+
+
+def claude(root: Path, tool: str, tool_input: dict[str, Any], event: str = "PreToolUse") -> Any:
+    payload = {"session_id": "sess-1", "transcript_path": "/t", "cwd": str(root),
+               "permission_mode": "default", "hook_event_name": event, "tool_name": tool,
+               "tool_input": tool_input, "tool_use_id": "t1"}
+    return answer_hook("claude", event, json.dumps(payload).encode())
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+def test_reading_a_sensitive_file_is_denied_in_every_dialect(repo: Path) -> None:
+    env = str(repo / ".env")
+    answers = [
+        claude(repo, "Read", {"file_path": env}),
+        answer_hook("cursor", "beforeReadFile", json.dumps({
+            "conversation_id": "c", "hook_event_name": "beforeReadFile", "workspace_roots": [str(repo)],
+            "file_path": env, "content": "TOKEN=abc"}).encode()),
+        answer_hook("copilot", "preToolUse", json.dumps({
+            "timestamp": 1, "cwd": str(repo), "toolName": "view",
+            "toolArgs": json.dumps({"path": env})}).encode()),
+        answer_hook("gemini", "BeforeTool", json.dumps({
+            "session_id": "s", "cwd": str(repo), "hook_event_name": "BeforeTool",
+            "tool_name": "read_file", "tool_input": {"file_path": ".env"}}).encode()),
+        answer_hook("codex", "PreToolUse", json.dumps({
+            "session_id": "s", "turn_id": "t", "cwd": str(repo), "hook_event_name": "PreToolUse",
+            "tool_name": "Bash", "tool_input": {"command": "cd app && cat ../.env"}}).encode()),
+        answer_hook("windsurf", "pre_read_code", json.dumps({
+            "agent_action_name": "pre_read_code", "tool_info": {"file_path": env}}).encode()),
+    ]
+    for answer in answers:
+        assert answer.code == 2, answer
+        assert "sensitive pattern" in answer.stderr and "TOKEN=abc" not in answer.stderr + answer.stdout
+
+
+def test_reading_context_deny_code_is_denied_and_warn_warns(repo: Path) -> None:
+    denied = claude(repo, "Read", {"file_path": str(repo / "app" / "service.py")})
+    assert denied.code == 2 and "payments" in denied.stderr and "context: deny" in denied.stderr
+    (repo / "lib").mkdir()
+    (repo / "lib" / "tok.py").write_text("import jwt\n\ndef f(t):\n    return jwt.decode(t)\n")
+    warned = claude(repo, "Read", {"file_path": str(repo / "lib" / "tok.py")})
+    assert warned.code == 0 and "context: warn" in json.loads(warned.stdout)["systemMessage"]
+    plain = claude(repo, "Read", {"file_path": str(repo / "README.md")})
+    assert (plain.code, plain.stdout) == (0, "")
+
+
+# --- edits of every shape -------------------------------------------------------------------
+
+
+def edit_shapes(repo: Path, old: str, new: str) -> dict[str, Any]:
+    """The same change, as each tool would send it."""
+    path = str(repo / "app" / "service.py")
+    full = SERVICE.replace(old, new, 1)
+    patch = "*** Begin Patch\n*** Update File: app/service.py\n" + "".join(
+        f"-{line}\n" for line in old.split("\n")) + "".join(f"+{line}\n" for line in new.split("\n")) + "*** End Patch\n"
+    return {
+        "claude Edit": lambda: claude(repo, "Edit", {"file_path": path, "old_string": old, "new_string": new}),
+        "claude MultiEdit": lambda: claude(repo, "MultiEdit", {"file_path": path, "edits": [
+            {"old_string": "import jwt", "new_string": "import jwt  # auth"},
+            {"old_string": old, "new_string": new}]}),
+        "claude Write": lambda: claude(repo, "Write", {"file_path": path, "content": full}),
+        "codex apply_patch": lambda: answer_hook("codex", "PreToolUse", json.dumps({
+            "session_id": "s", "turn_id": "t", "cwd": str(repo), "hook_event_name": "PreToolUse",
+            "tool_name": "apply_patch", "tool_input": {"command": patch}}).encode()),
+        "copilot edit": lambda: answer_hook("copilot", "preToolUse", json.dumps({
+            "timestamp": 1, "cwd": str(repo), "toolName": "edit",
+            "toolArgs": json.dumps({"path": path, "old_str": old, "new_str": new})}).encode()),
+        "gemini replace": lambda: answer_hook("gemini", "BeforeTool", json.dumps({
+            "session_id": "s", "cwd": str(repo), "hook_event_name": "BeforeTool",
+            "tool_name": "replace", "tool_input": {"file_path": path, "old_string": old,
+                                                   "new_string": new}}).encode()),
+        "cursor preToolUse": lambda: answer_hook("cursor", "preToolUse", json.dumps({
+            "conversation_id": "c", "hook_event_name": "preToolUse", "workspace_roots": [str(repo)],
+            "tool_name": "Write", "tool_input": {"file_path": path, "content": full}}).encode()),
+        "windsurf": lambda: answer_hook("windsurf", "pre_write_code", json.dumps({
+            "agent_action_name": "pre_write_code", "tool_info": {"file_path": path, "edits": [
+                {"old_string": old, "new_string": new}]}}).encode()),
+        "vscode": lambda: answer_hook("copilot-vscode", "PreToolUse", json.dumps({
+            "sessionId": "s", "hookEventName": "PreToolUse", "cwd": str(repo),
+            "tool_name": "replace_string_in_file", "tool_input": {"filePath": path,
+                                                                  "oldString": old, "newString": new}}).encode()),
+    }
+
+
+def test_an_edit_into_a_deny_function_is_denied_whatever_its_shape(repo: Path) -> None:
+    for shape, send in edit_shapes(repo, "    total = amount * 100", "    total = amount * 101").items():
+        answer = send()
+        assert answer.code == 2, shape
+        assert "payments" in answer.stderr and "charge_card" in answer.stderr, shape
+        assert "@acme/payments" in answer.stderr and "exception" in answer.stderr, shape
+
+
+def test_an_edit_into_a_review_function_is_allowed_and_recorded(repo: Path) -> None:
+    for shape, send in edit_shapes(repo, '    return jwt.decode(token, "k")',
+                                   '    return jwt.decode(token, "k", algorithms=["HS256"])').items():
+        for item in (repo / ".pavedroad").rglob("*.json"):
+            item.unlink()
+        answer = send()
+        assert answer.code == 0, shape
+        assert "recorded as AI-written" in answer.stdout + answer.stderr, shape
+        new_text = SERVICE.replace('    return jwt.decode(token, "k")',
+                                   '    return jwt.decode(token, "k", algorithms=["HS256"])')
+        ranges = RangeStore(repo).load("app/service.py", new_text)
+        assert [(r.source, r.recorder) for r in ranges] == [("explicit", "hook")], shape
+        assert new_text[ranges[0].start:ranges[0].end].strip().startswith("return jwt.decode"), shape
+
+
+def test_an_edit_elsewhere_is_allowed_silently(repo: Path) -> None:
+    answer = claude(repo, "Edit", {"file_path": str(repo / "app" / "service.py"),
+                                   "old_string": "    return str(x)", "new_string": "    return repr(x)"})
+    assert (answer.code, answer.stdout) == (0, "")
+
+
+def test_a_new_function_the_edit_puts_into_a_zone_is_caught(repo: Path) -> None:
+    answer = claude(repo, "Write", {"file_path": str(repo / "app" / "new.py"),
+                                    "content": "def charge_refund(x):\n    return -x\n"})
+    assert answer.code == 2 and "charge_refund" in answer.stderr
+
+
+def test_removing_code_from_a_deny_zone_is_an_edit_in_it(repo: Path) -> None:
+    """Rewriting `charge_card` so it no longer matches the zone is still an edit of it."""
+    answer = claude(repo, "Edit", {"file_path": str(repo / "app" / "service.py"),
+                                   "old_string": "def charge_card(amount):", "new_string": "def bill(amount):"})
+    assert answer.code == 2
+
+
+def test_shell_writes_and_deletes_into_a_deny_zone_are_denied(repo: Path) -> None:
+    (repo / "pay").mkdir()
+    (repo / "pay" / "x.py").write_text("x = 1\n")
+    for command in ("echo 'x = 2' > pay/x.py", "sed -i s/1/2/ pay/x.py", "rm -rf pay"):
+        answer = claude(repo, "Bash", {"command": command})
+        assert answer.code == 2, command
+
+
+def test_agents_cannot_edit_the_policy_or_their_own_hooks(repo: Path) -> None:
+    for rel in (".pavedroad/reviews.yaml", ".pavedroad.yaml", "sub/.pavedroad.yaml",
+                ".claude/settings.json", ".cursor/hooks.json", ".github/hooks/pavedroad.json"):
+        answer = claude(repo, "Write", {"file_path": str(repo / rel), "content": "x"})
+        assert answer.code == 2 and "changed by a person" in answer.stderr, rel
+    shell = claude(repo, "Bash", {"command": "echo '- zone: auth' >> .pavedroad/reviews.yaml"})
+    assert shell.code == 2
+
+
+def test_an_approved_exception_relaxes_the_deny(repo: Path) -> None:
+    (repo / ".pavedroad").mkdir()
+    today = dt.date.today()
+    (repo / ".pavedroad" / "exceptions.yaml").write_text(
+        f"- zone: payments\n  paths: ['app/service.py']\n  level: review\n  reason: migration\n"
+        f"  approver: '@sec'\n  created: {today}\n  expires: {today + dt.timedelta(days=10)}\n")
+    # the central payments zone is locked and names no approvers: the exception is refused
+    answer = claude(repo, "Edit", {"file_path": str(repo / "app" / "service.py"),
+                                   "old_string": "    total = amount * 100", "new_string": "    total = 1"})
+    assert answer.code == 2
+
+
+def test_unapproved_tools(repo: Path, tmp_path: Path) -> None:
+    central = tmp_path / "central.yaml"
+    central.write_text(CENTRAL + "ai_tools: {approved: [cursor], unapproved: deny}\n")
+    hook_cli._LOADED.clear()
+    answer = claude(repo, "Edit", {"file_path": str(repo / "app" / "service.py"),
+                                   "old_string": "    return str(x)", "new_string": "    return repr(x)"})
+    assert answer.code == 2 and "approved AI tools" in answer.stderr
+
+
+# --- prompts --------------------------------------------------------------------------------
+
+
+def test_a_prompt_with_a_secret_is_blocked_and_the_secret_never_echoed(repo: Path) -> None:
+    secret = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
+    prompt = f"use my key {secret} to call the API"
+    answer = answer_hook(
+        "claude", "UserPromptSubmit", json.dumps({"session_id": "s", "transcript_path": "/t",
+                                                  "cwd": str(repo), "hook_event_name": "UserPromptSubmit",
+                                                  "prompt": prompt}).encode())
+    assert answer.code == 2
+    assert secret not in answer.stdout + answer.stderr and secret[8:20] not in answer.stderr
+    log = list((repo / ".pavedroad" / ".local" / "log").glob("*"))
+    assert log and all(secret.encode() not in p.read_bytes() for p in log if p.is_file())
+
+
+# --- bad input and failing safe ---------------------------------------------------------------
+
+
+def test_malformed_pre_event_input_denies(repo: Path) -> None:
+    for raw in (b"{", b"", b"[]", b'{"tool_name": "Edit"}'):
+        assert answer_hook("claude", "PreToolUse", raw).code == 2
+        assert answer_hook("claude", "PostToolUse", raw).code == 0
+    assert answer_hook("nope", "PreToolUse", b"{}").code == 1
+
+
+def test_paths_outside_the_workspace_and_relative_paths(repo: Path, tmp_path: Path) -> None:
+    outside = claude(repo, "Write", {"file_path": str(tmp_path / "elsewhere.py"), "content": "x"})
+    assert outside.code == 0
+    relative = answer_hook("gemini", "BeforeTool", json.dumps({
+        "session_id": "s", "cwd": str(repo / "app"), "hook_event_name": "BeforeTool",
+        "tool_name": "write_file", "tool_input": {"file_path": "../pay/new.py", "content": "x = 1\n"}}).encode())
+    assert relative.code == 2
+
+
+def test_a_symlink_into_a_zone_is_judged_by_the_zone(repo: Path) -> None:
+    (repo / "pay").mkdir()
+    (repo / "pay" / "charge.py").write_text("x = 1\n")
+    os.symlink(repo / "pay", repo / "shortcut")
+    answer = claude(repo, "Write", {"file_path": str(repo / "shortcut" / "charge.py"), "content": "x = 2\n"})
+    assert answer.code == 2
+
+
+def test_a_ten_megabyte_write_is_answered(repo: Path) -> None:
+    content = "x = 1\n" * (10 * 1024 * 1024 // 6)
+    answer = claude(repo, "Write", {"file_path": str(repo / "app" / "big.py"), "content": content})
+    assert answer.code == 0
+
+
+def test_a_patch_that_does_not_apply_is_judged_by_the_whole_file(repo: Path) -> None:
+    patch = "*** Begin Patch\n*** Update File: app/service.py\n@@\n-no such line\n+x\n*** End Patch\n"
+    answer = answer_hook("codex", "PreToolUse", json.dumps({
+        "session_id": "s", "turn_id": "t", "cwd": str(repo), "hook_event_name": "PreToolUse",
+        "tool_name": "apply_patch", "tool_input": {"command": patch}}).encode())
+    assert answer.code == 2 and "could not be placed" in answer.stderr
+
+
+def test_a_broken_repo_config_keeps_the_central_deny(repo: Path) -> None:
+    (repo / ".pavedroad.yaml").write_text("version: 1\nzones: [\n")
+    answer = claude(repo, "Write", {"file_path": str(repo / "pay" / "x.py"), "content": "x\n"})
+    assert answer.code == 2 and "zone config has errors" in answer.stderr
+
+
+def test_an_internal_error_denies_where_a_deny_zone_could_apply(repo: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("injected fault")
+
+    monkeypatch.setattr("pavedroad.hooks.decide.decide", broken)
+    denied = claude(repo, "Edit", {"file_path": str(repo / "pay" / "x.py"), "old_string": "a", "new_string": "b"})
+    assert denied.code == 2 and "internal error" in denied.stderr
+    prompt = answer_hook("claude", "UserPromptSubmit", json.dumps({
+        "session_id": "s", "transcript_path": "/t", "cwd": str(repo),
+        "hook_event_name": "UserPromptSubmit", "prompt": "hi"}).encode())
+    assert prompt.code == 0 and "internal error" in prompt.stderr
+
+
+def test_two_agents_recording_at_once_lose_no_range(repo: Path) -> None:
+    lines = ["import jwt", ""] + [f"def f{i}(t):\n    return jwt.decode(t, {i})\n" for i in range(40)]
+    (repo / "app" / "auth.py").write_text("\n".join(lines))
+    text = (repo / "app" / "auth.py").read_text()
+    errors: list[BaseException] = []
+
+    def agent(start: int) -> None:
+        try:
+            for i in range(start, 40, 2):
+                old = f"    return jwt.decode(t, {i})"
+                claude(repo, "Edit", {"file_path": str(repo / "app" / "auth.py"), "old_string": old,
+                                      "new_string": old})  # a no-op edit records nothing
+                hook_cli._record(hook_cli.parse("claude", "PostToolUse", json.dumps({
+                    "session_id": f"a{start}", "transcript_path": "/t", "cwd": str(repo),
+                    "hook_event_name": "PostToolUse", "tool_name": "Edit", "tool_input": {
+                        "file_path": str(repo / "app" / "auth.py"), "old_string": old, "new_string": old}})),
+                    hook_cli._workspace(hook_cli.parse("claude", "PreToolUse", json.dumps({
+                        "session_id": "x", "transcript_path": "/t", "cwd": str(repo),
+                        "hook_event_name": "PreToolUse", "tool_name": "Read",
+                        "tool_input": {"file_path": "x"}})), None)[0],
+                    {"app/auth.py": ((text.split("\n").index(old) + 1,) * 2,)})
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=agent, args=(n,)) for n in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    ranges = RangeStore(repo).load("app/auth.py", text)
+    assert len(ranges) == 40
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_property_no_edit_landing_in_a_deny_region_is_allowed(repo: Path, data: st.DataObject) -> None:
+    """Whatever the edit's shape and content, if it changes a line of `charge_card` it is denied."""
+    lines = SERVICE.split("\n")
+    first = lines.index("def charge_card(amount):")
+    target = data.draw(st.integers(first, first + 2), label="line in charge_card")
+    old = lines[target]
+    new = data.draw(st.text(alphabet="abcxyz_ ()=+0123456789\n", min_size=1, max_size=30), label="new")
+    if new == old:
+        return
+    shape = data.draw(st.sampled_from(sorted(edit_shapes(repo, old, new))), label="shape")
+    answer = edit_shapes(repo, old, new)[shape]()
+    assert answer.code == 2, (shape, old, new, answer.stderr)
+
+
+def test_pavedroad_hook_command_end_to_end(repo: Path) -> None:
+    """Through the real `pavedroad hook` entry point (stdlib client, in-process fallback)."""
+    payload = json.dumps({"session_id": "s", "transcript_path": "/t", "cwd": str(repo),
+                          "hook_event_name": "PreToolUse", "tool_name": "Read",
+                          "tool_input": {"file_path": str(repo / ".env")}, "tool_use_id": "r"})
+    env = {**os.environ, "PAVEDROAD_HOOKD": "0"}
+    done = subprocess.run([sys.executable, "-m", "pavedroad", "hook", "claude", "PreToolUse"],
+                          input=payload.encode(), capture_output=True, env=env, timeout=60, check=False)
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
