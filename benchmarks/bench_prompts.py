@@ -8,7 +8,11 @@
    (`detect_secrets.core.scan.scan_file` under `default_settings()`: all default plugins and
    filters) on temp files written before timing; we run the full `check_prompt` (secrets, PII,
    internal hosts, redaction). Also over a larger set of real files (CPython stdlib modules).
-3. Latency of `check_prompt` on adversarial 10 KB inputs (p50 / p99 / max per 10 KB).
+3. Latency of `check_prompt` on adversarial 10 KB inputs (p50 / p99 / max per 10 KB), including
+   dense `.env` dumps (`API_KEY_n=<random>` on every line).
+4. Latency through the CLI/LSP path (`PromptWorkspace.check`: zones, sensitive files, file index)
+   on this repository with every preset, warm (index built once, as a running server has it), on
+   the same inputs plus reference-heavy ones (files, folders, globs), next to the engine alone.
 
 The machine may be shared, so every figure is given in CPU time of the measuring thread
 (`time.thread_time`, robust to other processes) and in wall-clock time.
@@ -190,6 +194,11 @@ def adversarial_inputs(corpus_text: str) -> dict[str, str]:
         "emails": fit("dana.novak@gmail.com "),
         "slashes": fit("a/"),
         "unicode": fit("é€𝄞İ"),
+        # `.env` dumps: one generic credential per line, ~230 findings per 10 KB (issue 10).
+        "dense-env-lines": "".join(
+            f"API_KEY_{i}=" + "".join(r.choice(b64[:62]) for _ in range(32)) + "\n"
+            for i in range(400)
+        )[:KB10],
         "mixed-prefixes": "".join(
             r.choice(["sk-", "AKIA", "xoxb-", "SG.", "@", "://", "=", ":", " ", "token", "10."])
             for _ in range(KB10)
@@ -227,6 +236,81 @@ def adversarial(
     print(
         f"wall ms/10KB  p50 {pct(wall, 0.5):6.2f}  p99 {pct(wall, 0.99):6.2f}  max {wall[-1]:6.2f}"
     )
+    slowest = ", ".join(f"{n} {t:.2f}" for t, n in sorted(worst)[-4:])
+    print(f"slowest inputs (median CPU ms/10KB): {slowest}")
+    return pct(cpu, 0.99), pct(wall, 0.99)
+
+
+WORKSPACE_CONFIG = "version: 1\nextends:\n" + "".join(
+    f"  - preset: {p}\n"
+    for p in ("auth", "secrets", "crypto", "iac", "pii", "payments", "tests", "docs")
+)
+
+
+def reference_inputs() -> dict[str, str]:
+    """Prompts that attach files, folders and globs of this repository."""
+
+    def fit(s: str) -> str:
+        return (s * (KB10 // len(s) + 1))[:KB10]
+
+    return {
+        "refs-files": fit(
+            "Read #file:server/pavedroad/cli.py and `server/pavedroad/check.py`, then fix "
+            "server/pavedroad/zonemap.py and @tests/conftest.py. "
+        ),
+        "refs-folders": fit("Summarise #folder:server/pavedroad/prompts and #folder:tests/lsp. "),
+        "refs-globs": fit("Review `server/**/*.py`, `tests/**/test_*.py` and `zones/**/*.yaml`. "),
+        "refs-sensitive": fit(
+            "Please read .env.production, `secrets/db.yaml` and #file:certs/x.pem. "
+        ),
+    }
+
+
+def workspace_path(corpus_text: str, runs: int) -> tuple[float, float]:
+    """p99 of `PromptWorkspace.check` (what `pavedroad prompt` and the server run) per 10 KB."""
+    from pavedroad.analysis.classify import Classifier
+    from pavedroad.config import load_config
+    from pavedroad.promptcheck import PromptWorkspace
+
+    config = load_config(REPO, repo_text=WORKSPACE_CONFIG).config
+    assert config is not None
+    t0 = time.perf_counter()
+    ws = PromptWorkspace(REPO, config, Classifier(config))
+    ws.prewarm()
+    print("\n== Latency: CLI/LSP path (PromptWorkspace.check, all presets, this repository) ==")
+    print(f"index of {len(ws.index())} files and path zones built once in "
+          f"{(time.perf_counter() - t0) * 1000:.0f} ms (a server does it in the background)")  # fmt: skip
+    inputs = {**adversarial_inputs(corpus_text), **reference_inputs()}
+    engine: list[float] = []
+    cpu: list[float] = []
+    wall: list[float] = []
+    worst: list[tuple[float, str]] = []
+    for name, text in inputs.items():
+        ws.check(text)  # warm: first classification of referenced files, as a server has done
+        scale = KB10 / len(text)
+        mine: list[float] = []
+        for _ in range(runs):
+            c0 = time.thread_time()
+            check_prompt(text)
+            engine.append((time.thread_time() - c0) * 1000 * scale)
+            c0, w0 = time.thread_time(), time.perf_counter()
+            ws.check(text)
+            cpu.append((time.thread_time() - c0) * 1000 * scale)
+            wall.append((time.perf_counter() - w0) * 1000 * scale)
+            mine.append(cpu[-1])
+        worst.append((statistics.median(mine), name))
+    for xs in (engine, cpu, wall):
+        xs.sort()
+
+    def pct(xs: list[float], q: float) -> float:
+        return xs[min(len(xs) - 1, int(q * len(xs)))]
+
+    print(f"-- {len(inputs)} inputs x {runs} runs --")
+    print(f"engine alone CPU ms/10KB  p50 {pct(engine, 0.5):6.2f}  p99 {pct(engine, 0.99):6.2f}")
+    print(
+        f"CLI/LSP path CPU ms/10KB  p50 {pct(cpu, 0.5):6.2f}  p99 {pct(cpu, 0.99):6.2f}  max {cpu[-1]:6.2f}"
+    )
+    print(f"CLI/LSP path wall ms/10KB p50 {pct(wall, 0.5):6.2f}  p99 {pct(wall, 0.99):6.2f}  max {wall[-1]:6.2f}")  # fmt: skip
     slowest = ", ".join(f"{n} {t:.2f}" for t, n in sorted(worst)[-4:])
     print(f"slowest inputs (median CPU ms/10KB): {slowest}")
     return pct(cpu, 0.99), pct(wall, 0.99)
@@ -319,6 +403,8 @@ def main() -> None:
     )
     gc.unfreeze()
 
+    w99_cpu, w99_wall = workspace_path(corpus_text, args.adversarial_runs)
+
     avg = os.getloadavg()
     print(
         f"\nload average at the end: {avg[0]:.2f} {avg[1]:.2f} {avg[2]:.2f} on {os.cpu_count()} CPUs"
@@ -329,6 +415,8 @@ def main() -> None:
         ("p99 under 10 ms per 10 KB on adversarial input (wall, default GC)", p99_wall < 10.0),
         ("p99 under 10 ms per 10 KB on adversarial input (CPU, gc.freeze())", f99_cpu < 10.0),
         ("p99 under 10 ms per 10 KB on adversarial input (wall, gc.freeze())", f99_wall < 10.0),
+        ("p99 under 10 ms per 10 KB through the CLI/LSP path, warm (CPU)", w99_cpu < 10.0),
+        ("p99 under 10 ms per 10 KB through the CLI/LSP path, warm (wall)", w99_wall < 10.0),
         ("throughput at least 10x detect-secrets (CPU, corpus)", ratio >= 10.0),
         ("secret F1 at least detect-secrets' F1", ours_q.f1 >= ds_q.f1),  # type: ignore[attr-defined]
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from .detector import Detector, Hits
 from .findings import make_finding, secret_rule
@@ -336,6 +337,23 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 _PASSWORD, _TOKEN, _BARE_KEY = "password", "token", "bare-key"
 
 
+_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
+
+
+@lru_cache(maxsize=4096)
+def _classify_cached(shape: str, prev: str) -> tuple[tuple[str, ...], str | None]:
+    words = [w.lower() for w in _WORDS.findall(shape)]
+    if prev and len(words) == 1 and words[0] == "key":
+        words.insert(0, prev)  # prose: "my API key is ..."
+    return tuple(words), _name_class(words)
+
+
+def _classify_name(name: str, prev: str) -> tuple[tuple[str, ...], str | None]:
+    """Words and gate of a name; digits never change the answer, so `API_KEY_17` and `API_KEY_3`
+    share one cache entry (dense `.env` dumps repeat a name shape hundreds of times)."""
+    return _classify_cached(name.translate(_DIGITS_TO_ZERO), prev)
+
+
 def _name_class(words: list[str]) -> str | None:
     """Which gate applies to a name split into lower-case words, or None if not a credential.
 
@@ -450,17 +468,20 @@ def _value_ok(value: str, cls: str, prose: bool) -> bool:
     n = len(value)
     if "..." in value or _VERSIONED.fullmatch(value):
         return False  # truncated in docs (`ops_eyJzaW...`), or a versioned package name
-    classes = char_classes(value)
-    if is_placeholder(value) or (value.isdigit() and n < 16):
+    # Cheap shape tests first; the placeholder test, the dearest, last.
+    if value.isdigit() and n < 16:
         return False
-    if prose and classes < 2:
+    classes = char_classes(value)
+    if classes < 2:
         return False
     entropy = shannon_entropy(value)
     if cls == _PASSWORD:
-        return n >= 8 and classes >= 2 and entropy >= 2.5
-    if cls == _TOKEN:
-        return n >= 12 and classes >= 2 and entropy >= 3.0
-    return n >= 16 and classes >= 2 and entropy >= 3.5 and not _UUID.fullmatch(value)
+        ok = n >= 8 and entropy >= 2.5
+    elif cls == _TOKEN:
+        ok = n >= 12 and entropy >= 3.0
+    else:
+        ok = n >= 16 and entropy >= 3.5 and not _UUID.fullmatch(value)
+    return ok and not is_placeholder(value)
 
 
 class AssignmentDetector(Detector):
@@ -497,11 +518,8 @@ class AssignmentDetector(Detector):
             back = _IDENT_RUN.match(text[floor:pos][::-1])  # reversed: C-speed backward scan
             i = pos - (back.end() if back else 0)
             name = text[i : m.end("suffix")]
-            words = [w.lower() for w in _WORDS.findall(name)]
             prev = _PREV_WORD.search(text, max(0, pos - 16), i)
-            if prev and len(words) == 1 and words[0] == "key":
-                words.insert(0, prev.group(1).lower())  # prose: "my API key is ..."
-            cls = _name_class(words)
+            words, cls = _classify_name(name, prev.group(1).lower() if prev else "")
             if cls is None or value.rstrip("=").lower() == name.lower():
                 continue
             op = m.group("op").strip().lower()
@@ -522,7 +540,7 @@ class AssignmentDetector(Detector):
                     value, vend = value[:-1], vend - 1
                 if value.startswith("-"):
                     continue  # `--passWithNoTests --forceExit`: another flag, not a value
-                if (op == ":" or prose) and _PROSE_AFTER.match(text, vend):
+                if op == ":" and _PROSE_AFTER.match(text, vend):
                     continue  # `Pass: Least-privilege scopes, ...`: a label in prose
                 if _CMDLET.fullmatch(value):
                     continue
@@ -530,11 +548,7 @@ class AssignmentDetector(Detector):
                 continue
             if _value_is_code(value.rstrip("!"), quoted, following):
                 continue  # `process.env.APIFY_TOKEN!` (TypeScript's non-null assertion)
-            if (
-                _SCHEME_REF.fullmatch(value)
-                or _wordy(value, cls)
-                or not _value_ok(value, cls, prose)
-            ):
+            if _scheme_ref(value) or _wordy(value, cls) or not _value_ok(value, cls, prose):
                 continue
             seen.add(vstart)
             rule = GENERIC

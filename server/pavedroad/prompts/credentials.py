@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from .detector import B64, Detector, Hits
 from .findings import make_finding, secret_rule
 from .model import PromptFinding
-from .placeholders import is_placeholder, shannon_entropy, token_body_ok
+from .placeholders import char_classes, is_placeholder, shannon_entropy, token_body_ok
 from .prefilter import Anchor
 from .reserved import is_reserved_host
 
@@ -203,7 +203,10 @@ class CliPasswordDetector(Detector):
             for m in _CLI[anchor.literal].finditer(text, pos, line_end):
                 group = "v" if m.group("v") else "v2"
                 value = m.group(group)
-                secret = value.split(":", 1)[1] or value.split(":", 1)[0] if ":" in value else value
+                secret = value
+                if ":" in value:  # curl's `user:password`; `user:` alone makes curl prompt
+                    user, _, password = value.partition(":")
+                    secret = password or (user if char_classes(user) >= 3 else "")
                 if (
                     len(secret) >= 6
                     and not secret.startswith("$")

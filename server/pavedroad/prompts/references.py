@@ -26,6 +26,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
+
+import re2
 
 from .model import FileReference
 
@@ -335,6 +338,23 @@ _TOOL_CALL = re.compile(
     re.ASCII,
 )
 
+_TOOL_WORDS = ("read_file", "read_text_file", "view_file", "open_file", "get_file_contents",
+               "read_many_files", "Read(", "View(", "file_path", "filePath", "target_file",
+               "absolute_path")  # fmt: skip
+
+
+def _re2(pattern: str) -> re2._Regexp:
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = 16 << 20
+    return re2.compile(pattern, options=options)
+
+
+#: Where a verb or a command may start (RE2: linear, no lookbehind; the Python patterns above
+#: then confirm at each candidate).
+_VERB_SCAN = _re2(rf"(?i)\b(?:{_READ_VERBS}|look|go|refer|contents?)[ \t]")
+_COMMAND_SCAN = _re2(rf"\b(?:{_PLAIN_READERS}|{_WORD_READERS})[ \t]")
+
 GLOB_CHARS = frozenset("*?[")
 
 
@@ -503,9 +523,22 @@ def _object_paths(text: str, start: int, limit: int = 8) -> list[tuple[str, int,
     return found
 
 
+def _candidates(scanner: re2._Regexp, text: str) -> Iterator[int]:
+    """Start offsets of `scanner`'s matches: one linear RE2 pass instead of trying a Python
+    pattern (whose leading lookbehind defeats `re`'s prefix search) at every offset."""
+    try:
+        for m in scanner.finditer(text):
+            yield m.start()
+    except Exception:  # RE2 gave up (memory budget): every offset is a candidate
+        yield from range(len(text))
+
+
 def _read_requests(text: str) -> list[FileReference]:
     refs: list[FileReference] = []
-    for m in _VERB.finditer(text):
+    for pos in _candidates(_VERB_SCAN, text):
+        m = _VERB.match(text, pos)
+        if m is None:
+            continue
         start = m.start()
         if _PASSIVE.search(text, max(0, start - 12), start) is not None or _negated(text, start):
             continue
@@ -516,7 +549,16 @@ def _read_requests(text: str) -> list[FileReference]:
 
 def _commands(text: str) -> list[FileReference]:
     refs: list[FileReference] = []
-    for m in _COMMAND.finditer(text):
+    last_end = -1
+    for pos in _candidates(_COMMAND_SCAN, text):
+        # Back over `$ ` and blanks to where a word command's context (line start, `|`, ...) is.
+        begin = pos
+        while begin > 0 and text[begin - 1] in " \t$":
+            begin -= 1
+        m = _COMMAND.match(text, pos) or _COMMAND.match(text, begin)
+        if m is None or m.start() < last_end:
+            continue
+        last_end = m.end()
         cmd = m.group("plain") or m.group("word") or ""
         cmd_start = m.start("plain") if m.group("plain") else m.start("word")
         if text[max(0, cmd_start - 2) : cmd_start].endswith("$(") or _negated(text, cmd_start):
@@ -534,7 +576,8 @@ def _commands(text: str) -> list[FileReference]:
             if looks_like_path(path) and not _SCHEME.match(path):
                 s = m.start("args") + arg.start() + (1 if quoted else 0)
                 refs.append(FileReference(path, s, s + len(path), is_glob(path), "command"))
-    for m in _TOOL_CALL.finditer(text):
+    tool_calls = _TOOL_CALL.finditer(text) if any(w in text for w in _TOOL_WORDS) else ()
+    for m in tool_calls:
         group = "p" if m.group("p") else "p2"
         path = m.group(group)
         if path.strip() and not _SCHEME.match(path):

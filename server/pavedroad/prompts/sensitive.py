@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pathspec
@@ -253,13 +253,19 @@ def check_references(
     spec = compile_patterns(tuple(sensitive))
     lazy = _LazyIndex(index, root)
     many = glob_zones if glob_zones is not None else zones_for_path
+    # A prompt that repeats a reference (`src/**/*.py` in every paragraph) is answered once.
+    memo: dict[tuple[str, bool, bool], PromptFinding | None] = {}
     for ref in refs:
         if not ref.attaches:
             continue
-        if ref.is_glob:
-            finding = _check_glob(ref, spec, lazy, many)
+        key = (ref.path_or_glob, ref.is_glob, ref.syntax == "hash-folder")
+        if key in memo:
+            known = memo[key]
+            finding = None if known is None else replace(known, start=ref.start, end=ref.end)
+        elif ref.is_glob:
+            finding = memo[key] = _check_glob(ref, spec, lazy, many)
         else:
-            finding = _check_path(ref, spec, lazy, root, zones_for_path, many)
+            finding = memo[key] = _check_path(ref, spec, lazy, root, zones_for_path, many)
         if finding is not None:
             yield finding
 
