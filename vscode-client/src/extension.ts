@@ -1,6 +1,7 @@
 // Pavedroad VS Code extension: starts the pavedroad language server over stdio and tells it which
 // code an AI assistant wrote (accepted inline suggestions, "Mark selection as AI-written") and which
-// insertions were pastes. Shows the zone at the cursor in the status bar.
+// insertions were pastes. Shows the zone at the cursor in the status bar, and which AI tools'
+// generated controls (`pavedroad sync`) are current.
 
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
@@ -18,6 +19,16 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import { type ContentChange, insertedRanges, isPaste, isPasteCandidate, type Rng } from './changes';
+import {
+  attentionKey,
+  attentionMessage,
+  COVERAGE_WATCH_GLOB,
+  coverageItems,
+  formatCoverage,
+  parseCoverage,
+  syncSummary,
+  type ToolCoverage,
+} from './coverage';
 import { describe, notFoundMessage, resolveServerCommand, type ServerCommand } from './serverCommand';
 import {
   flattenZoneMap,
@@ -34,6 +45,9 @@ const AI_EDIT = 'pavedroad/aiEdit';
 const EDIT_ORIGIN = 'pavedroad/editOrigin';
 const ZONES_AT = 'pavedroad/zonesAt';
 const CHECK_PROMPT = 'pavedroad/checkPrompt';
+const TOOL_COVERAGE = 'pavedroad/toolCoverage';
+/** The server's workspace command that runs `pavedroad sync` (the client's own ids differ). */
+const SERVER_SYNC = 'pavedroad.sync';
 
 const LANGUAGES = [
   'python',
@@ -59,6 +73,7 @@ let output: vscode.OutputChannel;
 let extensionUri: vscode.Uri;
 let tracker: ChangeTracker;
 let status: StatusController;
+let toolCoverage: CoverageController;
 
 // ------------------------------------------------------------------ settings
 
@@ -360,6 +375,155 @@ class StatusController implements vscode.Disposable {
   }
 }
 
+// ------------------------------------------------------------------ AI tool coverage (pavedroad sync)
+
+/** The workspace folder coverage and sync are about: the active file's, else the first. */
+function coverageFolder(): vscode.WorkspaceFolder | undefined {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  return (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
+}
+
+/**
+ * Status bar item "AI tools": which AI tools' generated controls are current (request
+ * `pavedroad/toolCoverage`). A tool whose controls went stale, or that is used here without any, is
+ * a warning with a "Sync" action (server command `pavedroad.sync`), shown once per state.
+ */
+class CoverageController implements vscode.Disposable {
+  private item = vscode.window.createStatusBarItem('pavedroad.aiTools', vscode.StatusBarAlignment.Left, 49);
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private seq = 0;
+  private warnedKey = '';
+  private unsupported = false;
+  tools: ToolCoverage[] = [];
+
+  constructor() {
+    this.item.name = 'Pavedroad AI tool coverage';
+    this.item.command = 'pavedroad.showAiToolCoverage';
+  }
+
+  schedule(delay = 500): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), delay);
+  }
+
+  async refresh(): Promise<ToolCoverage[] | undefined> {
+    const seq = ++this.seq;
+    const c = client;
+    const folder = coverageFolder();
+    if (!c || c.state !== State.Running || !folder || this.unsupported) {
+      this.item.hide();
+      return undefined;
+    }
+    let result: unknown;
+    try {
+      result = await c.sendRequest(TOOL_COVERAGE, { uri: folder.uri.toString() });
+    } catch (e) {
+      if (seq !== this.seq) return undefined;
+      this.item.hide();
+      const code = (e as { code?: number }).code;
+      if (code === -32601) this.unsupported = true; // an older server without the request
+      output.appendLine(`toolCoverage: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+    if (seq !== this.seq) return undefined;
+    this.tools = parseCoverage(result);
+    const view = formatCoverage(this.tools);
+    if (!view.show) {
+      this.item.hide();
+    } else {
+      this.item.text = view.text;
+      const md = new vscode.MarkdownString(view.tooltip, true);
+      md.isTrusted = false;
+      this.item.tooltip = md;
+      this.item.backgroundColor = view.background ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      this.item.accessibilityInformation = { label: `Pavedroad: ${view.text.replace(/\$\([^)]*\)\s*/g, '')}` };
+      this.item.show();
+    }
+    const key = attentionKey(this.tools);
+    const message = attentionMessage(this.tools);
+    if (message && key !== this.warnedKey) {
+      this.warnedKey = key;
+      void vscode.window.showWarningMessage(message, 'Sync', 'Show details').then((pick) => {
+        if (pick === 'Sync') void syncAiToolControls();
+        else if (pick === 'Show details') void showAiToolCoverage();
+      });
+    } else if (!message) {
+      this.warnedKey = '';
+    }
+    return this.tools;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.item.dispose();
+  }
+}
+
+async function syncAiToolControls(): Promise<void> {
+  const c = client;
+  const folder = coverageFolder();
+  if (!c || !folder) {
+    void vscode.window.showWarningMessage('Pavedroad: the language server is not running.');
+    return;
+  }
+  let result: unknown;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Pavedroad: syncing AI tool controls' },
+      () => c.sendRequest(ExecuteCommandRequest.type, { command: SERVER_SYNC, arguments: [folder.uri.toString()] }),
+    );
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Pavedroad: sync failed: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  const summary = syncSummary(result);
+  output.appendLine(summary);
+  void vscode.window.showInformationMessage(summary);
+  await toolCoverage.refresh();
+}
+
+async function showAiToolCoverage(): Promise<void> {
+  const tools = (await toolCoverage.refresh()) ?? toolCoverage.tools;
+  if (!client) {
+    void vscode.window.showWarningMessage('Pavedroad: the language server is not running.');
+    return;
+  }
+  type Item = vscode.QuickPickItem & { tool?: ToolCoverage; action?: 'sync' | 'details' };
+  const attention = formatCoverage(tools).attention.length;
+  const items: Item[] = [
+    {
+      label: '$(sync) Sync AI tool controls',
+      description: attention > 0 ? `${attention} tool${attention === 1 ? '' : 's'} need${attention === 1 ? 's' : ''} it` : 'all current',
+      action: 'sync',
+    },
+    { label: '$(output) Show what each tool does not enforce', action: 'details' },
+    ...coverageItems(tools).map((i) => ({ label: i.label, description: i.description, detail: i.detail, tool: i.tool })),
+  ];
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Pavedroad: AI tool coverage',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (!pick) return;
+  if (pick.action === 'sync') {
+    await syncAiToolControls();
+    return;
+  }
+  if (pick.action === 'details') {
+    output.appendLine('AI tool coverage (pavedroad sync --explain has the full report):');
+    for (const t of tools) {
+      output.appendLine(`  ${t.name}: ${t.status}${t.detected ? ' (used here)' : ''}; files: ${t.files.join(', ')}`);
+      for (const e of t.enforced) output.appendLine(`    enforced: ${e}`);
+      for (const n of t.notEnforced) output.appendLine(`    not enforced: ${n}`);
+    }
+    output.show(true);
+    return;
+  }
+  const folder = coverageFolder();
+  const file = pick.tool?.fileStatus.find((f) => f.status !== 'missing' && !f.path.includes(' '));
+  if (folder && file) await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, file.path));
+}
+
 // ------------------------------------------------------------------ client lifecycle
 
 async function startClient(): Promise<void> {
@@ -429,6 +593,7 @@ async function startClient(): Promise<void> {
   }
   await vscode.commands.executeCommand('setContext', 'pavedroad.active', true);
   status.schedule(0);
+  toolCoverage.schedule(1000);
 }
 
 async function stopClient(): Promise<void> {
@@ -671,7 +836,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   output = vscode.window.createOutputChannel('Pavedroad');
   tracker = new ChangeTracker();
   status = new StatusController();
-  context.subscriptions.push(output, status);
+  toolCoverage = new CoverageController();
+  context.subscriptions.push(output, status, toolCoverage);
 
   const setAttributionContext = () =>
     vscode.commands.executeCommand(
@@ -695,6 +861,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   reg('pavedroad.openZoneDefinitionAtCursor', openZoneDefinition);
   reg('pavedroad.restartServer', restartClient);
   reg('pavedroad.showOutput', () => output.show());
+  reg('pavedroad.showAiToolCoverage', showAiToolCoverage);
+  reg('pavedroad.syncAiToolControls', syncAiToolControls);
+
+  const coverageWatcher = vscode.workspace.createFileSystemWatcher(`**/${COVERAGE_WATCH_GLOB}`);
+  const onCoverageFile = () => toolCoverage.schedule(750);
+  context.subscriptions.push(
+    coverageWatcher,
+    coverageWatcher.onDidChange(onCoverageFile),
+    coverageWatcher.onDidCreate(onCoverageFile),
+    coverageWatcher.onDidDelete(onCoverageFile),
+  );
 
   context.subscriptions.push(
     vscode.window.onDidChangeTextEditorSelection((e) => {
