@@ -44,6 +44,8 @@ REAL = [
     (f"{COPILOT} instructions/security-and-owasp.instructions.md:412", "const API_KEY = 'sk_live_abc123def456';"),
     (f"{COPILOT} skills/scoutqa-test/SKILL.md:347", "Use these test credentials: username: testuser@example.com, password: TestPass123"),
     (f"{CURSOR} rules/testrail-test-case-cursorrules-prompt-file.mdc:229", "- Password: WrongPassword123"),
+    (f"{COPILOT} agents/se-gitops-ci-specialist.agent.md:92", "API_KEY=actual_secret_key_12345"),
+    (f"{COPILOT} skills/mcp-security-audit/SKILL.md:100", '      "args": ["server.js", "--api-key", "sk-abc123realkey456"],'),
     # example e-mails
     (f"{COPILOT} instructions/apex.instructions.md:1095", "            Email = 'testuser@test.com',"),
     (f"{COPILOT} instructions/power-bi-security-rls-best-practices.instructions.md:138", "OR USER_NAME() = 'BatchProcess@contoso.com';"),

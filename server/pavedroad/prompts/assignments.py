@@ -416,7 +416,7 @@ def _value_is_code(value: str, quoted: bool, following: str) -> bool:
             return not any(_random_part(p) for p in value.split("_"))
         if "_" in value and not (has_lower and has_upper):
             # user_id2, API_KEY_V2; not `ghp_0ei2zhjf7w5mn9sn848u1j5cdg2s1g91tbom`
-            return all(_WORDISH.fullmatch(p) for p in value.split("_") if p)
+            return all(_WORDISH.fullmatch(p) or p.isdigit() for p in value.split("_") if p)
     return False
 
 
@@ -440,7 +440,7 @@ def _scheme_ref(value: str) -> bool:
     m = _SCHEME_REF.fullmatch(value)
     if m is None:
         return False
-    return all(_WORDISH.fullmatch(p) for p in _SEPARATORS.split(m.group("ref")) if p)
+    return not any(_random_part(p) for p in _SEPARATORS.split(m.group("ref")) if p)
 
 
 def _wordy(value: str, cls: str) -> bool:

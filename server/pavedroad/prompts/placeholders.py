@@ -75,6 +75,9 @@ WEAK_WORDS = (
     "guest",
     "welcome",
     "hello",
+    "real",
+    "actual",
+    "key",
 )
 
 #: Whole values that are never secrets (case-insensitive).
@@ -264,7 +267,10 @@ def is_placeholder(value: str) -> bool:
     rest = low
     for word in WEAK_WORDS:
         rest = rest.replace(word, "")
-    return len(rest) < 6 or is_trivial(rest)
+    if len(rest) < 6 or is_trivial(rest):
+        return True
+    # `sk-abc123realkey456`: a prefix and counting runs around the weak words.
+    return len(_ASCENDING3.sub("", _DEMO_PREFIX.sub("", rest))) < 4
 
 
 #: Runs of 3+ consecutive characters (`abc`, `xyz`, `123`, `789`, `def`): what people type for demo
