@@ -193,6 +193,7 @@ def test_config_change_makes_files_stale(make_repo: Repo) -> None:
     assert kinds[".cursorignore"] == "stale" and kinds[".aiexclude"] == "stale"
     assert ".claude/settings.json" in kinds  # a new Read() rule is missing
     assert ".cursor/hooks.json" not in kinds  # hooks do not depend on the config
+    assert ".codex/hooks.json" not in kinds  # (Codex would ask the user to trust a changed entry)
 
 
 def test_hook_command_change_replaces_our_entries_without_duplicates(make_repo: Repo) -> None:
@@ -204,6 +205,17 @@ def test_hook_command_change_replaces_our_entries_without_duplicates(make_repo: 
     assert sorted(cmds) == sorted(f"python -m pavedroad hook claude {e}" for e in EVENTS["claude"])
     cursor = read_json(root, ".cursor/hooks.json")["hooks"]
     assert all(len(v) == 1 for v in cursor.values())
+
+
+def test_the_hook_command_in_use_is_kept(make_repo: Repo) -> None:
+    """A sync without an explicit hook command (the editor's, say) keeps the one the files use."""
+    root, config = make_repo()
+    apply(plan(root, config, hook_command="uvx --from pavedroad==0.1 pavedroad hook"))
+    assert check(plan(root, config)) == []
+    assert plan(root, config).hook_command == "uvx --from pavedroad==0.1 pavedroad hook"
+    assert apply(plan(root, config)).written == []
+    fresh, config2 = make_repo()
+    assert plan(fresh, config2).hook_command == "pavedroad hook"
 
 
 # --------------------------------------------------------------------------------------------

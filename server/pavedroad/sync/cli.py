@@ -53,8 +53,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                       help="write the machine-level (MDM) variants under DIR, with their install paths "
                            "in DIR/README.txt; the repository is not touched")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--hook-command", default=DEFAULT_HOOK_COMMAND, metavar="CMD",
-                   help=f"command the hooks run, followed by TOOL EVENT (default: {DEFAULT_HOOK_COMMAND!r})")
+    p.add_argument("--hook-command", default=None, metavar="CMD",
+                   help="command the hooks run, followed by TOOL EVENT (default: the one the generated "
+                        f"files already use, else {DEFAULT_HOOK_COMMAND!r})")
     p.add_argument("--only", action="append", default=[], metavar="TOOL", choices=_TOOL_IDS,
                    help="only the files for this tool (repeatable): " + ", ".join(_TOOL_IDS))
     add_config_args(p)
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     from pavedroad.sync.managed import write_managed
     from pavedroad.sync.residual import to_json_text
 
-    problem = check_hook_command(args.hook_command)
+    problem = check_hook_command(args.hook_command) if args.hook_command is not None else None
     if problem:
         _err(problem)
         return EXIT_USAGE
@@ -103,7 +104,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.managed:
         try:
-            written = write_managed(Path(args.managed).absolute(), config, args.hook_command)
+            written = write_managed(Path(args.managed).absolute(), config,
+                                    args.hook_command or DEFAULT_HOOK_COMMAND)
         except (OSError, ValueError) as exc:
             _err(f"cannot write the managed files under {args.managed}: {exc}")
             return EXIT_USAGE

@@ -11,6 +11,8 @@ that host's own file already runs pavedroad. The check is one small file read.
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from pavedroad.sync import jsonc
@@ -60,3 +62,43 @@ def native_entry_present(root: str | os.PathLike[str], host: str, event: str | N
             if key.lower() == event.lower() and _has_our_handler(value):
                 return True
     return False
+
+
+_TAIL = re.compile(r"^(?P<prefix>.*\S)\s+(?:claude|cursor|copilot|copilot-vscode|gemini|codex|windsurf)\s+\S+\s*$")
+
+
+def _our_commands(value: object) -> Iterator[str]:
+    if isinstance(value, dict):
+        if is_our_handler(value):
+            for key in ("command", "bash"):
+                if isinstance(value.get(key), str):
+                    yield value[key]
+        for v in value.values():
+            yield from _our_commands(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _our_commands(v)
+
+
+def existing_hook_command(root: str | os.PathLike[str]) -> str | None:
+    """The hook command the workspace's generated files already use (`uvx pavedroad hook`, an
+    absolute path, ...), so a sync without `--hook-command` (from the editor, say) keeps it."""
+    seen: set[str] = set()
+    for files in NATIVE_FILES.values():
+        for rel in files:
+            if rel in seen:
+                continue
+            seen.add(rel)
+            path = Path(root) / rel
+            try:
+                if path.is_symlink() or path.stat().st_size > _MAX:
+                    continue
+                doc = jsonc.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, jsonc.JsoncError):
+                continue
+            hooks = doc.get("hooks") if isinstance(doc, dict) else None
+            for command in _our_commands(hooks):
+                m = _TAIL.match(command)
+                if m:
+                    return m.group("prefix")
+    return None

@@ -261,13 +261,19 @@ def copilot_yaml(policy: PathPolicy, repo_ref: str | None) -> dict[str, str]:
 
 
 def plan(root: str | os.PathLike[str], config: EffectiveConfig, *,
-         hook_command: str = DEFAULT_HOOK_COMMAND, repo_ref: str | None = None,
+         hook_command: str | None = None, repo_ref: str | None = None,
          tools: Iterable[str] | None = None) -> SyncPlan:
     """Every generated file for `root` under `config`.
 
-    `tools` limits the plan to files that serve at least one of these tool ids (CODEOWNERS is the
-    tool `codeowners`); None means all. Raises ValueError for an unusable hook command.
+    `hook_command` None keeps the command the workspace's hook files already run (see
+    `native.existing_hook_command`), else `pavedroad hook`. `tools` limits the plan to files that
+    serve at least one of these tool ids (CODEOWNERS is the tool `codeowners`); None means all.
+    Raises ValueError for an unusable hook command.
     """
+    if hook_command is None:
+        from pavedroad.sync.native import existing_hook_command
+
+        hook_command = existing_hook_command(root) or DEFAULT_HOOK_COMMAND
     problem = hookspec.check_hook_command(hook_command)
     if problem:
         raise ValueError(problem)

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pavedroad.config.model import EffectiveConfig
-from pavedroad.sync.hookspec import DEFAULT_HOOK_COMMAND
 from pavedroad.sync.planner import SyncPlan, plan
 from pavedroad.sync.residual import Explanation, explain
 from pavedroad.sync.tools import ALL_TOOL_IDS, SURFACE_NAMES, SURFACES, profile
@@ -92,7 +91,7 @@ def _summaries(explanation: Explanation, tool: str) -> tuple[tuple[str, ...], tu
 
 
 def coverage(root: str | os.PathLike[str], config: EffectiveConfig, *,
-             hook_command: str = DEFAULT_HOOK_COMMAND, sync_plan: SyncPlan | None = None,
+             hook_command: str | None = None, sync_plan: SyncPlan | None = None,
              tools: Iterable[str] | None = None) -> list[ToolCoverage]:
     """Coverage of every tool (or `tools`) under `config` for the workspace at `root`."""
     the_plan = sync_plan or plan(root, config, hook_command=hook_command)
