@@ -371,18 +371,18 @@ RULES: dict[str, tuple[str, str, str]] = {
         "AiCodeNeedsReview",
         "AI-written code in an `ai: review` zone without a sign-off",
         "AI-written code landed in a zone that needs a review (`ai: review`). After one of the "
-        "zone's reviewers has reviewed it, record a sign-off in .pavedroad/reviews.yaml (the "
-        "editor's 'Sign off' code action does it). The sign-off covers the region's normalized "
-        "text: changing the code re-opens the review. Or request a time-limited exception in "
-        ".pavedroad/exceptions.yaml.",
+        "zone's reviewers has reviewed it, record a sign-off in .pavedroad/reviews.yaml "
+        "(`pavedroad signoff PATH:LINE`, or the editor's 'Sign off' code action). The sign-off "
+        "covers the region's normalized text: changing the code re-opens the review. Or request "
+        "a time-limited exception (`pavedroad exception request PATH:LINE`).",
     ),
     codes.AI_DENY: (
         "AiCodeInDenyZone",
         "AI-written code in an `ai: deny` zone",
         "AI-written code landed in a zone where the policy does not allow it (`ai: deny`). "
         "Rewrite it without AI assistance or move it out of the zone; if that is not possible, "
-        "request a time-limited exception in .pavedroad/exceptions.yaml, approved as the policy "
-        "requires.",
+        "request a time-limited exception (`pavedroad exception request PATH:LINE`), approved "
+        "as the policy requires (`pavedroad exception approve`).",
     ),
     codes.RECORD_INVALID: (
         "RecordInvalid",

@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     hooks_cli.add_parser(sub)
     install_cli.add_parser(sub)
+    from pavedroad import decisions
+
+    decisions.add_parser(sub)
     return parser
 
 

@@ -76,7 +76,9 @@ def test_review_zone_finding_and_message() -> None:
     assert "Authentication and sessions" in f.message
     assert "top breach path" in f.message
     assert (
-        "Sign off after review by @acme/appsec (code action), or request an exception" in f.message
+        "Sign off after review by @acme/appsec (`pavedroad signoff src/auth/session.py:4` or the "
+        "editor's code action), or request an exception (`pavedroad exception request "
+        "src/auth/session.py:4`)" in f.message
     )
     assert "commit 01234567" in f.message
     region_text = "\n".join(TEXT.split("\n")[2:6])

@@ -666,6 +666,44 @@ def review_problem(record: Review) -> str | None:
     return None
 
 
+def replace_entry_fields(root: str | os.PathLike[str], line: int, **fields: str | None) -> None:
+    """Set `fields` (e.g. approver, reason) of the exceptions.yaml entry starting at `line`, in
+    place: every other byte of the file stays as it was (an approval is a one-line diff)."""
+    root_path = Path(root)
+    path = root_path / EXCEPTIONS_FILE
+    with _locked(root_path, path.name):
+        try:
+            data, _size = read_regular(path, MAX_RECORD_BYTES)
+            lines = data.decode("utf-8").split("\n")
+        except (OSError, UnicodeDecodeError):
+            raise RecordWriteError(f"{EXCEPTIONS_FILE} cannot be read as UTF-8 text") from None
+        if not 1 <= line <= len(lines) or not lines[line - 1].startswith("-"):
+            raise RecordWriteError(f"no entry starts at line {line} of {EXCEPTIONS_FILE}")
+        end = line
+        while end < len(lines) and (not lines[end] or lines[end][:1] in (" ", "\t", "#")):
+            end += 1
+        before = yaml.safe_load("\n".join(lines))
+        for key, value in fields.items():
+            if value is None:
+                continue
+            scalar = yaml.safe_dump(value, default_flow_style=True, width=10_000).strip()
+            scalar = scalar.removesuffix("\n...").removesuffix("...").strip()
+            pattern = re.compile(rf"^(-?\s*){re.escape(key)}:\s.*$|^(-?\s*){re.escape(key)}:$")
+            for i in range(line - 1, end):
+                match = pattern.match(lines[i])
+                if match:
+                    indent = match.group(1) if match.group(1) is not None else match.group(2)
+                    lines[i] = f"{indent}{key}: {scalar}"
+                    break
+            else:
+                raise RecordWriteError(f"the entry at line {line} has no `{key}` to fill in")
+        text = "\n".join(lines)
+        after = yaml.safe_load(text)
+        if not isinstance(after, list) or len(after) != len(before or []):
+            raise RecordWriteError("the edit would change the file's entries; left unchanged")
+        atomic_write(path, text, mode=_mode_of(path))
+
+
 def append_review(root: str | os.PathLike[str], record: Review) -> tuple[str, int]:
     """Append a sign-off to reviews.yaml; returns (absolute path, 1-based line of the entry)."""
     if (why := review_problem(record)) is not None:
@@ -791,4 +829,5 @@ __all__ = [
     "load_records",
     "load_reviews",
     "normalize_code",
+    "replace_entry_fields",
 ]

@@ -94,6 +94,7 @@ def _message(
     origin: str,
     exception: ExceptionRecord | None,
     approvers: Sequence[str],
+    where: str = "",
 ) -> str:
     parts = [f"{origin} in zone {_zone_name(zone)}"]
     if level == Level.DENY:
@@ -113,12 +114,15 @@ def _message(
         )
     if level == Level.REVIEW:
         who = f"by {reviewers} " if reviewers else ""
-        parts.append(f"Sign off after review {who}(code action), or request an exception.")
+        parts.append(
+            f"Sign off after review {who}(`pavedroad signoff {where}` or the editor's code "
+            f"action), or request an exception (`pavedroad exception request {where}`)."
+        )
     elif level == Level.DENY:
         by = f" approved by {', '.join(approvers)}" if zone.locked and approvers else ""
         parts.append(
             "Rewrite it without AI assistance, move it out of the zone, or request an "
-            f"exception{by}."
+            f"exception{by} (`pavedroad exception request {where}`)."
         )
         if reviewers:
             parts.append(f"Zone reviewers: {reviewers}.")
@@ -241,6 +245,7 @@ def evaluate(
                         _describe_origin(best.source, best.tool, best.commit),
                         applied,
                         config.exceptions.approvers,
+                        f"{rel_path}:{start}",
                     ),
                     provenance=best.source,
                     tool=best.tool,
