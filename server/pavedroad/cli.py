@@ -79,8 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     hooks_cli.add_parser(sub)
     install_cli.add_parser(sub)
     from pavedroad import decisions
+    from pavedroad.sync import cli as sync_cli
 
     decisions.add_parser(sub)
+    sync_cli.add_parser(sub)
     return parser
 
 

@@ -72,12 +72,31 @@ def answer_hook(tool: str, event: str, raw: bytes, *, now: dt.datetime | None = 
         call = parse(tool, event, raw.decode("utf-8", "replace"))
     except HookInputError as exc:
         return _refuse_input(pre, str(exc))
+    if _runs_natively(tool, call):
+        return Answer("", "", 0)
     try:
         decision = _decide_and_record(call, now, environ)
     except Exception as exc:  # never let a bug open the gate silently
         log.debug("hook failed", exc_info=True)
         decision = _fail_safe(call, exc)
     return render(call, decision)
+
+
+def _runs_natively(tool: str, call: HookCall) -> bool:
+    """Cursor, Copilot and VS Code also run `.claude/settings.json` hooks. When the host's own
+    hook file already runs pavedroad for this event, the imported Claude entry steps aside, so
+    each action is checked (and recorded) once."""
+    if tool != "claude" or call.dialect not in ("cursor", "copilot", "copilot-pascal",
+                                                "copilot-vscode"):
+        return False
+    try:
+        from pavedroad.config import find_root
+        from pavedroad.sync import native_entry_present
+
+        host = "copilot" if call.dialect == "copilot-pascal" else call.dialect
+        return native_entry_present(find_root(call.cwd), host, call.host_event or None)
+    except Exception:
+        return False  # when in doubt, answer
 
 
 def _refuse_input(pre: bool, why: str) -> Answer:

@@ -300,7 +300,35 @@ def decide_edit(action: EditAction, call: HookCall, ws: Workspace) -> Decision:
         dest = ws.rel(action.move_to, call.cwd)
         if dest is not None:
             new_findings += _findings(dest, change.new_text, _all_lines(change.new_text), call, ws)
-    return _edit_decision(rel, new_findings, old_findings, placed, change, call, ws)
+    decision = _edit_decision(rel, new_findings, old_findings, placed, change, call, ws)
+    if decision.verdict != "deny" and change.applied is not None:
+        return _with_dependencies(decision, rel, change, ws)
+    return decision
+
+
+def _with_dependencies(decision: Decision, rel: str, change: _Change, ws: Workspace) -> Decision:
+    """A manifest edit: the packages it adds, checked as `check` and the editor check them.
+    Denied when one is deny-listed, not on the central allow list, missing from its registry or
+    a look-alike name; warned for a likely typo, a vulnerable version or a non-default source."""
+    from pavedroad.deps.ai_change import BLOCKING, check_ai_change, default_registry, is_manifest
+    from pavedroad.deps.check import ZONE_ID
+
+    if not is_manifest(rel) or ws.config.zone(ZONE_ID) is None:
+        return decision
+    report = check_ai_change(ws.root, rel, change.old_text, change.new_text, ws.config, None,
+                             registry=default_registry(), budget=2.0)
+    blocking = [f for f in report.findings if f.code in BLOCKING]
+    if blocking:
+        text = " ".join(f.message for f in blocking[:3])
+        return Decision("deny", f"pavedroad: {text}", tuple(dict.fromkeys(f.code for f in blocking)),
+                        (ZONE_ID,))
+    warnings = [f for f in report.findings if f.severity in ("warning", "error")]
+    if not warnings:
+        return decision
+    text = " ".join(f.message for f in warnings[:3])
+    message = f"{decision.message} {text}".strip() if decision.message else f"pavedroad: {text}"
+    return Decision("warn", message, decision.codes + tuple(f.code for f in warnings),
+                    decision.zones, decision.record)
 
 
 def _path_findings(rel: str, call: HookCall, ws: Workspace) -> list[Finding]:

@@ -289,7 +289,7 @@ def parse(tool: str, event: str, raw: str) -> HookCall:
             cwd = os.path.dirname(first)
     return HookCall(tool=_tool_name(dialect, tool), event=event, phase=phase,  # type: ignore[arg-type]
                     actions=tuple(actions), cwd=cwd, session=session or None,
-                    model=_text(payload.get("model")), dialect=dialect)
+                    model=_text(payload.get("model")), dialect=dialect, host_event=event_name)
 
 
 def _paths(action: Action) -> tuple[str, ...]:

@@ -103,3 +103,5 @@ class HookCall:
     #: the dialect actually detected from the payload (it can differ from the argv tool: Cursor
     #: and Copilot also run Claude's hooks)
     dialect: str = ""
+    #: the event name the payload itself gives (the host's name for it)
+    host_event: str = ""
