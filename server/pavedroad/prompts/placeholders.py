@@ -141,8 +141,7 @@ def shannon_entropy(value: str) -> float:
     if not value:
         return 0.0
     n = len(value)
-    # `str.count` per distinct character runs in C; Counter's per-character loop does not.
-    counts = [value.count(c) for c in set(value)] if n <= 512 else Counter(value).values()
+    counts = Counter(value).values()
     if n <= 4096:
         total = sum(map(_CLOG.__getitem__, counts))
     else:
@@ -221,10 +220,14 @@ def is_periodic(value: str, max_period: int = 8) -> bool:
     )
 
 
-def _re2(pattern: str) -> Any:
+def _options() -> Any:
     options = re2.Options()
     options.log_errors = False
-    return re2.compile(pattern, options=options)
+    return options
+
+
+def _re2(pattern: str) -> Any:
+    return re2.compile(pattern, options=_options())
 
 
 #: One RE2 pass (a DFA: linear, and one call instead of dozens of substring tests) over the
@@ -242,13 +245,22 @@ _WEAK_SOURCE = "(?i:" + "|".join(re.escape(w) for w in WEAK_WORDS) + ")"
 _STANDIN = _re2(_STANDIN_SOURCE)
 _WEAK = _re2(_WEAK_SOURCE)
 
+#: Both tests in one RE2 call (a `Set` match returns which patterns occur; the per-call wrapper
+#: cost, not the scan, dominates on the short values of dense inputs).
+_BOTH = re2.Set.SearchSet(_options())
+_BOTH.Add(_STANDIN_SOURCE)
+_BOTH.Add(_WEAK_SOURCE)
+_BOTH.Compile()
 
-def _standin(value: str) -> bool:
-    return _STANDIN.search(value) is not None
 
-
-def _weak(value: str) -> bool:
-    return _WEAK.search(value) is not None
+def _standin_weak(value: str) -> tuple[bool, bool]:
+    try:
+        found = _BOTH.Match(value)
+    except Exception:
+        return _STANDIN.search(value) is not None, _WEAK.search(value) is not None
+    if not found:  # no match (RE2 gives up only past its memory budget: then, flag as usual)
+        return False, False
+    return 0 in found, 1 in found
 
 
 def is_placeholder(value: str) -> bool:
@@ -258,11 +270,12 @@ def is_placeholder(value: str) -> bool:
     low = value.lower()
     if low in _NON_VALUES or set(low) <= _MASK_CHARS:
         return True
-    if _standin(value):
+    standin, weak = _standin_weak(value)
+    if standin:
         return True
     if _is_trivial_shape(value) or is_demo_sequence(value):
         return True
-    if not _weak(value):
+    if not weak:
         return False
     rest = low
     for word in WEAK_WORDS:
