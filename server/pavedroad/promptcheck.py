@@ -97,6 +97,11 @@ class PromptWorkspace:
     def index_built(self) -> bool:
         return self._index is not None
 
+    @property
+    def built_index(self) -> FileIndex | None:
+        """The index if built (it does not depend on the config, so a new workspace may reuse it)."""
+        return self._index
+
     def index(self) -> FileIndex:
         """The root's file index, built on first call (thread-safe: a prewarm thread may race)."""
         index = self._index

@@ -52,7 +52,7 @@ class PromptFeature:
         if current is not None and current.config is state.config and current.classifier is state.classifier:
             return current
         # A new config keeps the file index (it does not depend on the config), not the zone cache.
-        index = current._index if current is not None else None
+        index = current.built_index if current is not None else None
         fresh = PromptWorkspace(state.root, state.config, state.classifier, index=index)
         self.workspaces[state.root] = fresh
         return fresh
