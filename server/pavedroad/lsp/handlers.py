@@ -112,15 +112,30 @@ def register(server: PavedroadServer) -> None:
         # known root is reloaded (an extended central map may live outside any root).
         if not params.changes:
             return
+        ls.files_changed([change.uri for change in params.changes])
         ls.records_changed(params.changes)
-        if all("/.pavedroad/.local/" in change.uri for change in params.changes):
-            return  # only ranges agents' hooks recorded: merged above, no config to reload
+        paths = [Path(p) for p in (to_fs_path(change.uri) for change in params.changes) if p]
+        policy = [p for p in paths if _is_config_path(p) or ls.roots.is_layer_file(p)]
+        if not policy:
+            return  # ranges agents recorded, or ordinary files: handled above, nothing to reload
         roots = {state.root for state in ls.roots}
-        for change in params.changes:
-            path_str = to_fs_path(change.uri)
-            if path_str and Path(path_str).name == CONFIG_FILE:
-                roots.add(ls.roots.root_for(Path(path_str)))
+        roots.update(ls.roots.root_for(p) for p in policy if p.name == CONFIG_FILE)
         await ls.reload_roots(sorted(roots))
+
+    file_operations = types.FileOperationRegistrationOptions(
+        filters=[types.FileOperationFilter(pattern=types.FileOperationPattern(glob="**/*"))])
+
+    @server.feature(types.WORKSPACE_DID_CREATE_FILES, file_operations)
+    def did_create_files(ls: PavedroadServer, params: types.CreateFilesParams) -> None:
+        ls.files_changed([f.uri for f in params.files])
+
+    @server.feature(types.WORKSPACE_DID_DELETE_FILES, file_operations)
+    def did_delete_files(ls: PavedroadServer, params: types.DeleteFilesParams) -> None:
+        ls.files_changed([f.uri for f in params.files])
+
+    @server.feature(types.WORKSPACE_DID_RENAME_FILES, file_operations)
+    def did_rename_files(ls: PavedroadServer, params: types.RenameFilesParams) -> None:
+        ls.files_changed([u for f in params.files for u in (f.old_uri, f.new_uri)])
 
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,

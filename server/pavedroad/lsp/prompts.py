@@ -3,8 +3,8 @@
 The feature keeps one `PromptWorkspace` per root (file index + zone cache), so a warm server answers
 a prompt without walking the tree: the index is built in a background thread when the first prompt
 file opens (or on the first check that needs it) and refreshed from file events: saves, watched-file
-changes (`record_hooks`) and `workspace/didCreateFiles|didDeleteFiles|didRenameFiles` when the server
-forwards them to `PromptFeature.files_changed`.
+changes (`record_hooks`) and created, deleted and renamed files (`file_hooks`: watched files and
+`workspace/didCreateFiles|didDeleteFiles|didRenameFiles`).
 """
 
 from __future__ import annotations
@@ -76,15 +76,6 @@ class PromptFeature:
         state = server.root_state(doc)
         if state is not None and _is_prompt(doc, state):
             self.prewarm(server, state)
-
-    def on_records(self, _server: PavedroadServer, changes: Any) -> None:
-        paths = []
-        for change in changes or ():
-            uri = getattr(change, "uri", None)
-            path = to_fs_path(uri) if isinstance(uri, str) else None
-            if path:
-                paths.append(path)
-        self.files_changed(paths)
 
     def on_save(self, _server: PavedroadServer, doc: DocumentState) -> None:
         if doc.path is not None:
@@ -187,7 +178,7 @@ def register(server: PavedroadServer) -> None:
     server.code_action_providers.append(code_actions)
     server.open_hooks.append(FEATURE.on_open)
     server.save_hooks.append(FEATURE.on_save)
-    server.record_hooks.append(FEATURE.on_records)
+    server.file_hooks.append(lambda _ls, uris: FEATURE.files_changed(uris))
 
     @server.feature("pavedroad/checkPrompt")
     def check(ls: PavedroadServer, params: Any) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from pavedroad.lsp import render, transport
 from pavedroad.lsp import settings as settings_module
 from pavedroad.lsp.documents import DocumentState
 from pavedroad.lsp.positions import UTF16, LineIndex
+from pavedroad.lsp.protocol import PavedroadProtocol
 from pavedroad.lsp.roots import CONFIG_FILE, Roots, RootState
 from pavedroad.lsp.settings import Settings
 from pavedroad.lsp.shift import shift_regions
@@ -46,7 +47,8 @@ DiagnosticProvider = Callable[["PavedroadServer", DocumentState, RootState], lis
 
 class PavedroadServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("pavedroad", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__("pavedroad", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+                         protocol_cls=PavedroadProtocol)
         self.settings = Settings()
         self.roots = Roots(self.settings)
         self.documents: dict[str, DocumentState] = {}
@@ -61,6 +63,9 @@ class PavedroadServer(LanguageServer):
         self.change_hooks: list[Callable[..., None]] = []
         #: called when record files (.pavedroad/*.yaml) may have changed
         self.record_hooks: list[Callable[..., None]] = []
+        #: called with the URIs of files created, deleted or renamed outside the editor's buffers
+        #: (watched files, workspace/did*Files): file indexes stay current without a walk
+        self.file_hooks: list[Callable[[PavedroadServer, list[str]], None]] = []
         #: called after a document is opened / saved (with the DocumentState) and before one is closed (with the URI)
         self.open_hooks: list[Callable[..., Any]] = []
         self.save_hooks: list[Callable[..., Any]] = []
@@ -320,6 +325,13 @@ class PavedroadServer(LanguageServer):
         for hook in self.record_hooks:
             hook(self, changes)
 
+    def files_changed(self, uris: list[str]) -> None:
+        for hook in self.file_hooks:
+            try:
+                hook(self, uris)
+            except Exception:
+                log.exception("file-change hook failed")
+
     def refresh_all(self) -> None:
         """Re-evaluate every open document after a config or record change."""
         self.generation += 1
@@ -391,6 +403,9 @@ class PavedroadServer(LanguageServer):
                             method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                             register_options=types.DidChangeWatchedFilesRegistrationOptions(
                                 watchers=[types.FileSystemWatcher(glob_pattern=g) for g in WATCH_GLOBS]
+                                + [types.FileSystemWatcher(
+                                    glob_pattern="**/*",
+                                    kind=types.WatchKind.Create | types.WatchKind.Delete)]
                             ),
                         )
                     ]

@@ -23,13 +23,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pavedroad.check import (
+from pavedroad.check.candidates import (
     ClassifierFactory,
-    _default_classifier,
-    _follow_renames,
-    _in_paths,
-    _merge_line_ranges,
-    _tracked,
+    default_classifier,
+    follow_renames,
+    in_paths,
+    merge_line_ranges,
+    tracked_files,
 )
 from pavedroad.config.model import EffectiveConfig, Level
 from pavedroad.policy.records import Records, exception_status, load_records
@@ -228,8 +228,8 @@ def collect(
                 scan = history.scan(since)
             except UnknownRevision as exc:
                 raise CollectError(f"--since {exc.reason}") from exc
-            tracked = _tracked(history)
-            touched = _follow_renames(history, scan.touched, tracked, since)
+            tracked = tracked_files(history)
+            touched = follow_renames(history, scan.touched, tracked, since)
     except GitError as exc:
         facts.notes.append(f"{exc.reason}: git history not read")
 
@@ -237,9 +237,9 @@ def collect(
     live_paths = set(store.paths())
     candidates = sorted(
         p for p in touched | live_paths
-        if _in_paths(p, paths) and (tracked is None or p in tracked or p in live_paths)
+        if in_paths(p, paths) and (tracked is None or p in tracked or p in live_paths)
     )  # fmt: skip
-    classifier = (classifier_factory or _default_classifier)(config)
+    classifier = (classifier_factory or default_classifier)(config)
     todo: list[_File] = []
     for rel in candidates:
         try:
@@ -253,7 +253,7 @@ def collect(
             continue
         text = data.decode("utf-8", "replace")
         line_count = text.count("\n") + (0 if text.endswith("\n") else 1)
-        line_ranges = _merge_line_ranges(zones, config, line_count)
+        line_ranges = merge_line_ranges(zones, config, line_count)
         if not line_ranges:
             continue
         live = to_spans(store.load(rel, text), text) if rel in live_paths else []
