@@ -72,6 +72,21 @@ RULES: dict[str, tuple[str, str, str]] = {
     ),
 }
 
+def _dependency_rules() -> dict[str, tuple[str, str, str]]:
+    from pavedroad.deps.codes import ALL
+
+    names = {codes.DEP_DENIED: "DependencyDenied", codes.DEP_NOT_ALLOWED: "DependencyNotAllowed",
+             codes.DEP_MISSING: "DependencyMissing", codes.DEP_TYPO: "DependencyTypo",
+             codes.DEP_CONFUSABLE: "DependencyConfusable",
+             codes.DEP_VULNERABLE: "DependencyVulnerable", codes.DEP_SOURCE: "DependencySource",
+             codes.DEP_UNVERIFIED: "DependencyUnverified", codes.MANIFEST_INVALID: "ManifestInvalid"}
+    return {code: (names[code], text[0].upper() + text[1:],
+                   f"{text[0].upper() + text[1:]} (added by AI-written lines of a manifest). "
+                   "See docs/dependencies.md for the check and what to do.")
+            for code, text in ALL.items()}
+
+
+RULES.update(_dependency_rules())
 _RULE_IDS = list(RULES)
 
 
@@ -101,6 +116,19 @@ def _rows(result: CheckResult) -> list[dict[str, Any]]:
             "provenance": None,
         }
         for p in result.problems
+    ]
+    rows += [
+        {
+            "path": d.path,
+            "start_line": d.line,
+            "end_line": d.line,
+            "zone": "dependencies",
+            "level": None,
+            "code": d.code,
+            "message": d.message,
+            "provenance": "history",
+        }
+        for d in result.dependencies
     ]
     return rows
 
@@ -181,6 +209,19 @@ def render_sarif(result: CheckResult) -> str:
                 },
             }
         )
+    for d in result.dependencies:
+        results.append(
+            {
+                "ruleId": d.code,
+                "ruleIndex": _RULE_IDS.index(d.code),
+                "level": level_of.get(d.severity, "note"),
+                "message": {"text": d.message},
+                "locations": [location(d.path, d.line, d.line)],
+                "partialFingerprints": {
+                    "pavedroadFinding/v1": _fingerprint(d.path, "dependencies", d.code, d.message)
+                },
+            }
+        )
     doc = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -213,6 +254,9 @@ def render_text(result: CheckResult) -> str:
         rows.append((where, f.code, f.severity, f.zone, f.provenance, f.message))
     for p in result.problems:
         rows.append((f"{p.path}:{p.line}", p.code, p.severity, p.zone or "-", p.source, p.message))
+    for d in result.dependencies:
+        severity = "info" if d.severity in ("info", "information") else d.severity
+        rows.append((f"{d.path}:{d.line}", d.code, severity, "dependencies", "history", d.message))
     out: list[str] = []
     if rows:
         headers = ("LOCATION", "CODE", "SEVERITY", "ZONE", "SOURCE")
@@ -222,7 +266,7 @@ def render_text(result: CheckResult) -> str:
             out.append("  ".join(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)).rstrip())
             out.append(f"    {r[5]}")
     errors = sum(1 for r in rows if r[2] == "error")
-    warnings = len(rows) - errors
+    warnings = sum(1 for r in rows if r[2] == "warning")
     scope = f" since {result.since}" if result.since else ""
     if rows:
         out.append("")

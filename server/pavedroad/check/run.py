@@ -23,6 +23,9 @@ from pavedroad.check.candidates import (
 )
 from pavedroad.config.discover import path_aliases
 from pavedroad.config.model import ConfigProblem, EffectiveConfig
+from pavedroad.deps.ai_change import is_manifest
+from pavedroad.deps.check import ZONE_ID as DEPENDENCIES_ZONE
+from pavedroad.deps.model import DepFinding
 from pavedroad.fileio import read_regular
 from pavedroad.policy.records import load_records
 from pavedroad.policy.verdicts import Finding, evaluate
@@ -84,16 +87,8 @@ class CheckResult:
     incomplete: list[str] = field(default_factory=list)
     #: AI-written regions in restricted zones that sign-offs or exceptions cleared
     cleared: int = 0
-
-
-# --------------------------------------------------------------------------------------------
-# running
-
-
-
-
-
-
+    #: packages AI-written lines added to manifests, and what is wrong with them (PR501-PR509)
+    dependencies: list[DepFinding] = field(default_factory=list)
 
 
 @dataclass
@@ -236,8 +231,41 @@ def run_check(
             )
         )
         result.cleared += len(cleared)
+        if config.zone(DEPENDENCIES_ZONE) is not None and is_manifest(c.rel):
+            result.dependencies.extend(_dependency_findings(root_path, history, c, spans, since,
+                                                            config))
     result.findings.sort(key=lambda f: (f.path, f.start_line, f.severity != "error", f.zone))
     return result
+
+
+def _base_text(history: GitHistory, rel: str, since: str | None, spans: list[AiSpan]) -> str | None:
+    """The manifest before the AI-written changes: at `since`, else before the oldest AI commit
+    that touched it (HEAD for uncommitted lines); None when it did not exist then."""
+    commits = [s.commit for s in spans if s.commit]
+    if since:
+        base = since
+    elif commits:
+        order = run_git(["rev-list", "--topo-order", "--reverse", "HEAD", "--", rel],
+                        history.root, timeout=history.timeout).decode().split()
+        oldest = min(commits, key=lambda sha: order.index(sha) if sha in order else len(order))
+        base = f"{oldest}^"
+    else:
+        base = "HEAD"
+    try:
+        return run_git(["show", f"{base}:{rel}"], history.root,
+                       timeout=history.timeout).decode("utf-8", "replace")
+    except GitError:
+        return None
+
+
+def _dependency_findings(root: Path, history: GitHistory, c: _Candidate, spans: list[AiSpan],
+                         since: str | None, config: EffectiveConfig) -> list[DepFinding]:
+    from pavedroad.deps.ai_change import check_ai_change, default_registry
+
+    report = check_ai_change(root, c.rel, _base_text(history, c.rel, since, spans), c.text,
+                             config, [(s.start_line, s.end_line) for s in spans],
+                             registry=default_registry())
+    return list(report.findings)
 
 
 def _has_any_commit(history: GitHistory) -> bool:
@@ -252,6 +280,8 @@ def exit_code(result: CheckResult) -> int:
     """1 when a finding is at error level, an unreviewed `review` finding remains, or a record
     file has an error; otherwise 0."""
     if any(f.severity == "error" or f.code == codes.AI_REVIEW for f in result.findings):
+        return 1
+    if any(f.severity == "error" for f in result.dependencies):
         return 1
     if any(p.severity == "error" for p in result.problems):
         return 1
