@@ -87,6 +87,15 @@ async def test_ai_edit_sign_off_and_reopen_cycle(client: LanguageClient, example
     insert(client, uri, 3, line + 1, 0, "    claims['checked'] = True\n")
     await pushed(client, uri, lambda ds: "PR102" in codes_of(ds), "the warning to come back after an edit")
 
+    # every decision is in the tamper-evident decision log, which still verifies
+    from pavedroad import audit
+
+    def kinds() -> set[str]:
+        return {e.kind for e in audit.read_events(example_workspace)}
+
+    await wait_for(lambda: {"policy_change", "ai_code_landed", "signoff"} <= kinds(), what="log events")
+    assert audit.verify(example_workspace).ok
+
 
 async def test_heuristic_block_is_probable_but_a_reported_paste_is_not(client: LanguageClient, example_workspace: Path):
     path = example_workspace / "app" / "handlers.py"

@@ -268,7 +268,12 @@ class AiFeature:
             return []
         records = self.records_for(state)
         spans = to_spans(prov.ranges, doc.text)
-        return evaluate(doc.rel_path, doc.text, zones, spans, state.config, records.reviews, records.active_exceptions, self.now())
+        findings = evaluate(doc.rel_path, doc.text, zones, spans, state.config, records.reviews,
+                            records.active_exceptions, self.now())
+        audit = getattr(self.server, "audit", None)
+        if audit is not None and findings:
+            audit.findings(state.root, findings, state.config.digest)
+        return findings
 
     def diagnostics(self, server: PavedroadServer, doc: DocumentState, state: RootState) -> list[types.Diagnostic]:
         if doc.path is not None and doc.path.parent.name == ".pavedroad" and doc.path.name in (
@@ -378,6 +383,10 @@ class AiFeature:
             clock=self.now,
         )
         path, line = append_review(state.root, record)
+        audit = getattr(self.server, "audit", None)
+        if audit is not None:
+            audit.log(state.root, ("signoff", record.path, record.hash),
+                      lambda a: a.signoff_from_review(record, source="editor"))
         self.records.pop(state.root, None)
         self.server.refresh_all()
         return {"file": path, "line": line, "reviewer": record.reviewer}
@@ -387,6 +396,10 @@ class AiFeature:
         record = build_exception(state.config, zone=finding.zone, paths=[finding.path],
                                  clock=self.now)
         path, line = append_exception(state.root, record)
+        audit = getattr(self.server, "audit", None)
+        if audit is not None:
+            audit.log(state.root, ("exception", path, line), lambda a: a.exception_event(
+                a.EXCEPTION_REQUESTED, record, source="editor"))
         self.records.pop(state.root, None)
         position = types.Position(line=max(line - 1, 0), character=0)
         try:

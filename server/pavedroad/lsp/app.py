@@ -20,11 +20,11 @@ def create_server() -> PavedroadServer:
 
 
 def _feature_modules() -> list[ModuleType]:
-    """Optional features (AI provenance, prompt hygiene, AI tool coverage, dependencies) register
-    themselves when present."""
+    """Optional features (decision log, AI provenance, prompt hygiene, AI tool coverage,
+    dependencies) register themselves when present."""
     modules = []
-    for name in ("pavedroad.lsp.ai", "pavedroad.lsp.prompts", "pavedroad.lsp.tools",
-                 "pavedroad.lsp.deps"):
+    for name in ("pavedroad.lsp.audit", "pavedroad.lsp.ai", "pavedroad.lsp.prompts",
+                 "pavedroad.lsp.tools", "pavedroad.lsp.deps"):
         try:
             modules.append(__import__(name, fromlist=["register"]))
         except ModuleNotFoundError as exc:

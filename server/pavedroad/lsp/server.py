@@ -63,6 +63,8 @@ class PavedroadServer(LanguageServer):
         self.change_hooks: list[Callable[..., None]] = []
         #: called when record files (.pavedroad/*.yaml) may have changed
         self.record_hooks: list[Callable[..., None]] = []
+        #: called after a root's config was (re)loaded, with its RootState
+        self.load_hooks: list[Callable[[PavedroadServer, RootState], None]] = []
         #: called with the URIs of files created, deleted or renamed outside the editor's buffers
         #: (watched files, workspace/did*Files): file indexes stay current without a walk
         self.file_hooks: list[Callable[[PavedroadServer, list[str]], None]] = []
@@ -174,7 +176,12 @@ class PavedroadServer(LanguageServer):
 
     def after_load(self, state: RootState) -> None:
         """Tell the user what a root's load needs from them: url maps to approve, problems in
-        central maps that have no file to show them on."""
+        central maps that have no file to show them on; let features know (`load_hooks`)."""
+        for hook in self.load_hooks:
+            try:
+                hook(self, state)
+            except Exception:
+                log.exception("load hook failed")
         for url, digest in state.needs_approval:
             if (url, digest) not in self.asked_approval:
                 self.asked_approval.add((url, digest))
