@@ -192,7 +192,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _prompt(args: argparse.Namespace) -> int:
     from pavedroad.analysis.classify import Classifier
-    from pavedroad.promptcheck import check_workspace_prompt
+    from pavedroad.promptcheck import check_workspace_prompt, reference_bases
     from pavedroad.prompts import decode_prompt_bytes
 
     if args.file == "-":
@@ -211,7 +211,9 @@ def _prompt(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     root, config = loaded.root, loaded.config
     text = decode_prompt_bytes(data)
-    report = check_workspace_prompt(text, root=root, config=config, classifier=Classifier(config))
+    bases = reference_bases(root, Path(args.file)) if args.file != "-" else []
+    report = check_workspace_prompt(text, root=root, config=config, classifier=Classifier(config),
+                                    bases=bases)
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2))
     else:

@@ -44,6 +44,23 @@ MAX_ZONE_CACHE = 4096
 Zones = tuple[tuple[str, int], ...]
 
 
+def reference_bases(root: Path, prompt_file: Path) -> list[str]:
+    """Where relative references in `prompt_file` may be written from (relative to `root`): its
+    own directory and each enclosing project directory (one holding a `.pavedroad.yaml`)."""
+    out: list[str] = []
+    try:
+        here = prompt_file.resolve().parent.relative_to(root.resolve())
+    except (ValueError, OSError):
+        return out
+    for directory in (here, *here.parents):
+        rel = directory.as_posix()
+        if rel in ("", "."):
+            break
+        if directory == here or (root / directory / ".pavedroad.yaml").is_file():
+            out.append(rel)
+    return out[1:] + out[:1]  # projects first, then the file's own directory
+
+
 def prompt_file_patterns(config: EffectiveConfig) -> tuple[str, ...]:
     return (*DEFAULT_PROMPT_FILE_PATTERNS, *config.prompt_files)
 
@@ -81,8 +98,12 @@ class PromptWorkspace:
         classifier: Classifier,
         *,
         index: FileIndex | None = None,
+        bases: Sequence[str] = (),
     ) -> None:
         self.root = root.resolve() if fs_safe(str(root)) else root
+        #: directories (relative to the root) that relative references may be written from: a
+        #: prompt file in a nested project names files relative to that project
+        self.bases = tuple(b for b in bases if b and b != ".")
         self.config = config
         self.classifier = classifier
         self._index = index
@@ -154,10 +175,18 @@ class PromptWorkspace:
                     return True
         return False
 
-    def zones_for_path(self, rel: str) -> Zones:
-        """Zones (context above allow) of one referenced file, classified with content rules."""
+    def zones_for_path(self, rel: str, bases: Sequence[str] | None = None) -> Zones:
+        """Zones (context above allow) of one referenced file, classified with content rules; a
+        path that is not a file at the root is also tried below each of `bases`."""
         if not fs_safe(rel):
             return ()
+        bases = self.bases if bases is None else bases
+        if bases and not os.path.isfile(os.path.join(self.root, rel)):
+            for base in bases:
+                candidate = f"{base}/{rel}"
+                if os.path.isfile(os.path.join(self.root, candidate)):
+                    rel = candidate
+                    break
         target = os.path.normpath(os.path.join(self.root, rel))
         try:
             st = os.stat(target)
@@ -207,13 +236,14 @@ class PromptWorkspace:
         return tuple(sorted(set(levels) | set(cached[1])))
 
     # --- the check ----------------------------------------------------------------------------
-    def check(self, text: str, references: Sequence[str] = ()) -> PromptReport:
+    def check(self, text: str, references: Sequence[str] = (),
+              bases: Sequence[str] | None = None) -> PromptReport:
         return check_prompt(
             text,
             root=str(self.root),
             sensitive=self.config.sensitive,
             internal_domains=self.config.internal_domains,
-            zones_for_path=self.zones_for_path,
+            zones_for_path=lambda rel: self.zones_for_path(rel, bases),
             glob_zones=self.glob_zones,
             index=self.index,
             references=[reference_path(r, self.root) for r in references],
@@ -228,6 +258,7 @@ def check_workspace_prompt(
     classifier: Classifier,
     references: Sequence[str] = (),
     workspace: PromptWorkspace | None = None,
+    bases: Sequence[str] = (),
 ) -> PromptReport:
     """Check `text` (and attached `references`) against the workspace's zones and sensitive files.
 
@@ -235,5 +266,5 @@ def check_workspace_prompt(
     serves this call only (the index is still built at most once, and only if needed).
     """
     if workspace is None or workspace.config is not config:
-        workspace = PromptWorkspace(root, config, classifier)
+        workspace = PromptWorkspace(root, config, classifier, bases=bases)
     return workspace.check(text, references)
