@@ -30,4 +30,17 @@ def compile_regex(pattern: str) -> Any:
         reason = exc.args[0] if exc.args else exc
         if isinstance(reason, bytes):
             reason = reason.decode("utf-8", "replace")
-        raise PatternError(f"invalid regular expression {pattern!r}: {reason}") from None
+        raise PatternError(f"invalid regular expression {pattern!r}: {_explain(str(reason), pattern)}") from None
+
+
+def _explain(reason: str, pattern: str) -> str:
+    """RE2's terse reasons, said in words (and what to write instead)."""
+    if reason.startswith("invalid perl operator: (?=") or reason.startswith(
+            "invalid perl operator: (?!"):
+        return "lookahead is not supported (patterns run on RE2, which cannot backtrack)"
+    if reason.startswith("invalid perl operator: (?<"):
+        return "lookbehind is not supported (patterns run on RE2, which cannot backtrack)"
+    if "(?P=" in pattern or (reason.startswith("invalid escape sequence: \\")
+                             and reason[-1:].isdigit()):
+        return "backreferences are not supported (patterns run on RE2, which cannot backtrack)"
+    return reason

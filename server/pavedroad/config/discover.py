@@ -59,11 +59,14 @@ def git_top(path: str | os.PathLike[str]) -> Path | None:
     return None
 
 
-def find_root(path: str | os.PathLike[str]) -> Path:
+def find_root(path: str | os.PathLike[str],
+              folders: Sequence[str | os.PathLike[str]] = ()) -> Path:
     """The workspace root for a file or directory (see the module docstring, point 1).
 
     Works on the path as given (symlinks are not resolved, so a file reached through a symlinked
-    directory keeps the root the repository presents).
+    directory keeps the root the repository presents). `folders`: the editor's workspace
+    folders; with neither git nor a config above `path`, the folder holding it is the root (not
+    the file's own directory, where root-relative path rules would miss it).
     """
     start = Path(os.path.abspath(os.fspath(path)))
     if not start.is_dir():
@@ -78,7 +81,13 @@ def find_root(path: str | os.PathLike[str]) -> Path:
             break  # outside git: never above home, never in a world-writable directory
         if _has(directory, REPO_FILE):
             outermost = directory
-    return outermost or start
+    if outermost is not None:
+        return outermost
+    for folder in folders:
+        base = Path(os.path.abspath(os.fspath(folder)))
+        if start == base or base in start.parents:
+            return base
+    return start
 
 
 def _git_lines(args: Sequence[str], cwd: Path) -> list[str] | None:

@@ -25,9 +25,10 @@ def register(server: PavedroadServer) -> None:
     @server.feature(types.INITIALIZE)
     def on_initialize(ls: PavedroadServer, params: types.InitializeParams) -> None:
         ls.apply_initialization(params.initialization_options)
+        ls.roots.folders = _folder_paths(params)
         # Load the folders' configs now, in the background, so the first diagnostic is not
         # kept waiting for YAML, git and (central) url maps.
-        for folder in _folder_paths(params):
+        for folder in ls.roots.folders:
             ls.spawn(ls.roots.ensure(ls.roots.root_for(folder)))
 
     @server.feature(types.INITIALIZED)

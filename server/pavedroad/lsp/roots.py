@@ -61,6 +61,8 @@ class Roots:
         self.settings = settings or Settings()
         self.url_approved = url_approved
         self._roots: dict[Path, RootState] = {}
+        #: the editor's workspace folders (roots for files with neither git nor a config above)
+        self.folders: list[Path] = []
         self._loading: dict[Path, asyncio.Future[RootState]] = {}
         self._reloading: dict[Path, asyncio.Future[RootState]] = {}
 
@@ -73,7 +75,7 @@ class Roots:
 
     def root_for(self, path: Path) -> Path:
         """The root of `path` as the path is presented (symlinks are not resolved)."""
-        return Path(os.path.abspath(find_root(path)))
+        return Path(os.path.abspath(find_root(path, self.folders)))
 
     def get(self, root: Path) -> RootState | None:
         return self._roots.get(root)

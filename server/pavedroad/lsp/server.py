@@ -187,7 +187,8 @@ class PavedroadServer(LanguageServer):
                 self.asked_approval.add((url, digest))
                 self.spawn(self._ask_approval(state.root, url, digest))
         for problem in state.problems:
-            if problem.severity == "error" and not Path(problem.where.file).is_file():
+            central = problem.message.startswith("central map")
+            if problem.severity == "error" and (central or not Path(problem.where.file).is_file()):
                 text = f"pavedroad: {problem.message} [{problem.code}]"
                 if text not in self.shown_problems:
                     self.shown_problems.add(text)
