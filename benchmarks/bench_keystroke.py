@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from lspclient import StdioClient, percentile
-
 from pavedroad.analysis.languages import parser
 
 PRESETS = ["auth", "secrets", "crypto", "iac", "pii", "payments", "tests", "docs"]

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.provenance.gitrepo import CLAUDE, GitRepo
 
 from pavedroad.policy.records import code_hash, load_exceptions, load_reviews
-from tests.provenance.gitrepo import CLAUDE, GitRepo
 
 CENTRAL = """\
 version: 1
