@@ -107,3 +107,20 @@ def test_bad_targets(setup: tuple[GitRepo, Path]) -> None:
     assert run(repo.path, "signoff", "nope.py:3", central=central).returncode == 2
     bad = run(repo.path, "exception", "approve", ".pavedroad/exceptions.yaml", central=central)
     assert bad.returncode == 2 and "FILE:LINE" in bad.stderr
+
+
+def test_code_from_an_unapproved_tool_needs_review_anywhere(tmp_path: Path) -> None:
+    """`ai_tools` (issue 11): the central map approves tools; code from others gets its level."""
+    central = tmp_path / "central.yaml"
+    central.write_text("version: 1\nai_tools: {approved: [cursor], unapproved: review}\n")
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("config", {".pavedroad.yaml": "version: 1\n"})
+    repo.commit(f"docs\n\n{CLAUDE}", {"notes/todo.py": "x = 1\n"})
+    result = run(repo.path, "check", "--format", "json", central=central)
+    rows = json.loads(result.stdout)["findings"]
+    assert result.returncode == 1
+    assert [(r["path"], r["zone"], r["code"]) for r in rows] == [("notes/todo.py", "ai-tools", "PR102")]
+    assert "approves only cursor" in rows[0]["message"]
+    repo.commit("docs 2\n\nCo-authored-by: Cursor <cursoragent@cursor.com>", {"notes/more.py": "y = 1\n"})
+    again = json.loads(run(repo.path, "check", "--format", "json", central=central).stdout)["findings"]
+    assert [r["path"] for r in again] == ["notes/todo.py"]  # cursor is approved

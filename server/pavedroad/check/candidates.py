@@ -77,7 +77,11 @@ def follow_renames(
 def merge_line_ranges(
     zones: FileZones, config: EffectiveConfig, line_count: int
 ) -> list[tuple[int, int]]:
-    """Line ranges of regions whose zone is stricter than `allow`, merged, clipped to the file."""
+    """Line ranges of regions whose zone is stricter than `allow`, merged, clipped to the file;
+    the whole file when the central map restricts which AI tools may write code anywhere."""
+    policy = config.ai_tools
+    if policy.approved and policy.unapproved > Level.ALLOW and line_count > 0:
+        return [(1, line_count)]
     ranges = []
     for r in zones.regions:
         zone = config.zone(r.zone)

@@ -22,7 +22,7 @@ from pavedroad.check.candidates import (
     tracked_files,
 )
 from pavedroad.config.discover import path_aliases
-from pavedroad.config.model import ConfigProblem, EffectiveConfig
+from pavedroad.config.model import ConfigProblem, EffectiveConfig, Level
 from pavedroad.deps.ai_change import is_manifest
 from pavedroad.deps.check import ZONE_ID as DEPENDENCIES_ZONE
 from pavedroad.deps.model import DepFinding
@@ -182,7 +182,8 @@ def run_check(
             continue
         zones = classifier.classify(rel, data, aliases=aliases.of(rel))
         result.files_classified += 1
-        if not zones.regions:
+        if not zones.regions and not (config.ai_tools.approved
+                                      and config.ai_tools.unapproved > Level.ALLOW):
             continue
         text = data.decode("utf-8", "replace")
         line_count = text.count("\n") + (0 if text.endswith("\n") else 1)

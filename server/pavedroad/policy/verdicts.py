@@ -153,6 +153,26 @@ def _clusters(region: Region, spans: Sequence[AiSpan]) -> list[tuple[int, int, A
     return out
 
 
+#: The zone findings about unapproved AI tools are reported in (`ai_tools` in the config).
+AI_TOOLS_ZONE = "ai-tools"
+
+
+def _unapproved_tools_zone(config: EffectiveConfig, spans: Sequence[AiSpan]
+                           ) -> tuple[Zone, list[AiSpan]] | None:
+    """A synthetic file-wide zone for code written by tools the central map does not approve
+    (`ai_tools.unapproved` level), with the spans those tools wrote; None when none apply."""
+    policy = config.ai_tools
+    if not policy.approved or policy.unapproved == Level.ALLOW:
+        return None
+    chosen = [s for s in spans if s.tool and not policy.is_approved(s.tool)]
+    if not chosen:
+        return None
+    zone = Zone(id=AI_TOOLS_ZONE, title="AI tools not approved here",
+                why=f"This repository's central policy approves only {', '.join(policy.approved)} "
+                    "for writing code.", ai=policy.unapproved, locked=True)
+    return zone, chosen
+
+
 def evaluate(
     rel_path: str,
     text: str,
@@ -174,7 +194,8 @@ def evaluate(
     zone id of every AI-written cluster a sign-off or an exception cleared.
     """
     spans = [s for s in ai_spans if s.end_line >= s.start_line]
-    if not spans or not file_zones.regions:
+    unapproved = _unapproved_tools_zone(config, spans)
+    if not spans or not (file_zones.regions or unapproved):
         return []
     when = now if now is not None else dt.datetime.now(dt.timezone.utc)
     relaxing = [
@@ -189,11 +210,17 @@ def evaluate(
         return code_hash("\n".join(lines[max(0, first - 1) : last]))
 
     findings: list[Finding] = []
-    for region in file_zones.regions:
-        zone = config.zone(region.zone)
+    pairs: list[tuple[Region, Zone | None, Sequence[AiSpan]]] = [
+        (region, config.zone(region.zone), spans) for region in file_zones.regions]
+    if unapproved is not None:
+        zone_of_tools, tool_spans = unapproved
+        last = max(1, text.count("\n") + 1)
+        pairs.append((Region(zone_of_tools.id, 1, last, 0, len(text), None,
+                             ("tool not approved",), "file"), zone_of_tools, tool_spans))
+    for region, zone, region_spans in pairs:
         if zone is None or zone.ai == Level.ALLOW:
             continue
-        clusters = _clusters(region, spans)
+        clusters = _clusters(region, region_spans)
         if not clusters:
             continue
         level: Level = zone.ai
