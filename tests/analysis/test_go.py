@@ -52,7 +52,7 @@ func Normalize(s string) string {
 
 def test_imports_by_path_prefix_and_package_name() -> None:
     result = classify(zone("crypto", imports=["crypto/aes", "crypto/cipher", "golang.org/x/crypto"]), "v.go", GO)
-    assert symbols(result) == {"Sealer.Seal", "Sealer.AEAD", "Hash"}
+    assert symbols(result) == {"Sealer.Seal", "Hash"}  # `AEAD() (c.AEAD, error)`: a type is no use
     r = region(result, "crypto", "Sealer.Seal")
     assert (r.kind, r.start_line) == ("method", 16)
     assert reasons(result, "crypto", "Sealer.Seal") == ("import crypto/aes", "import crypto/cipher")
@@ -67,7 +67,7 @@ def test_versioned_module_path_binds_its_package_name() -> None:
 
 def test_std_prefix_does_not_match_other_paths() -> None:
     result = classify(zone("crypto", imports=["crypto"]), "v.go", GO)
-    assert symbols(result) == {"Sealer.Seal", "Sealer.AEAD"}  # not golang.org/x/crypto/bcrypt
+    assert symbols(result) == {"Sealer.Seal"}  # not golang.org/x/crypto/bcrypt
 
 
 def test_calls_resolved_through_aliases() -> None:
@@ -78,11 +78,13 @@ def test_calls_resolved_through_aliases() -> None:
     assert reasons(result, "crypto", "Sealer.Seal") == ("call aes.NewCipher", "call crypto/cipher.NewGCM")
 
 
-def test_dot_and_blank_imports_mark_the_file() -> None:
+def test_dot_imports_mark_the_file_and_blank_imports_the_import() -> None:
     code = 'package p\n\nimport (\n\t_ "crypto/sha256"\n\t. "crypto/aes"\n)\n\nfunc F() {}\n'
     result = classify(zone("crypto", imports=["crypto/sha256", "crypto/aes"]), "p.go", code)
-    assert symbols(result) == {None}
-    assert reasons(result, "crypto", None) == ("import crypto/sha256", "import crypto/aes")
+    # `.` brings unknown names into scope: the file; `_` only runs the package's init: the import
+    assert symbols(result) == {None, "import ("}
+    assert reasons(result, "crypto", None) == ("import crypto/aes",)
+    assert reasons(result, "crypto", "import (") == ("import crypto/sha256",)
 
 
 def test_symbols_on_functions_methods_and_types() -> None:

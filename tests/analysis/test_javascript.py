@@ -62,9 +62,12 @@ def test_require_forms() -> None:
 
 
 def test_module_level_use_and_side_effect_import() -> None:
-    assert symbols(classify(AUTH, "a.js", 'const jwt = require("jsonwebtoken");\nexport default jwt;\n')) == {None}
-    assert symbols(classify(AUTH, "a.js", 'import "crypto";\nfunction f() {}\n')) == {None}
-    assert symbols(classify(AUTH, "a.js", 'export { sign } from "jsonwebtoken";\nfunction f() {}\n')) == {None}
+    # the top-level statement that uses the name / the import itself, never the whole file
+    result = classify(AUTH, "a.js", 'const jwt = require("jsonwebtoken");\nexport default jwt;\n')
+    assert [(r.kind, r.start_line) for r in result.regions] == [("statement", 2)]
+    assert symbols(classify(AUTH, "a.js", 'import "crypto";\nfunction f() {}\n')) == {'import "crypto";'}
+    result = classify(AUTH, "a.js", 'export { sign } from "jsonwebtoken";\nfunction f() {}\n')
+    assert [(r.kind, r.start_line) for r in result.regions] == [("statement", 1)]
 
 
 def test_module_boundaries() -> None:
@@ -165,7 +168,8 @@ def test_symbols_and_imports_in_type_positions() -> None:
         }
         """,
     )
-    assert symbols(result) == {"login", "issueToken", "Api.parse"}
+    # `parse(p: JwtPayload)` only names the type: no use of the library
+    assert symbols(result) == {"login", "issueToken"}
 
 
 def test_tsx_component() -> None:
@@ -227,9 +231,15 @@ def test_commonjs_and_default_exports_are_definitions() -> None:
     assert symbols(named) == {"login", "check"}
 
 
-def test_anonymous_callbacks_at_module_level_mark_the_file() -> None:
-    code = 'import jwt from "jsonwebtoken";\napp.get("/", (req, res) => res.send(jwt.sign({}, "k")));\n'
-    assert symbols(classify(AUTH, "routes.js", code)) == {None}
+def test_anonymous_route_handlers_are_their_own_regions() -> None:
+    code = (
+        'import jwt from "jsonwebtoken";\n'
+        'app.get("/", (req, res) => res.send(jwt.sign({}, "k")));\n'
+        'app.get("/health", (req, res) => res.send("ok"));\n'
+    )
+    result = classify(AUTH, "routes.js", code)
+    assert symbols(result) == {"GET /"}
+    assert [(r.kind, r.start_line, r.end_line) for r in result.regions] == [("statement", 2, 2)]
 
 
 def test_package_names_with_dots_are_not_subpaths() -> None:

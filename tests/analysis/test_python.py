@@ -27,7 +27,7 @@ def test_import_marks_only_the_functions_that_use_it() -> None:
     assert (r.start_line, r.end_line, r.kind) == (3, 4, "function")
 
 
-def test_module_level_use_marks_the_file() -> None:
+def test_module_level_use_marks_the_statement_and_the_users_of_its_name() -> None:
     result = classify(
         AUTH,
         "app.py",
@@ -38,11 +38,15 @@ def test_module_level_use_marks_the_file() -> None:
 
         def harmless():
             return 1
+
+        def verify(token):
+            return DECODE(token)
         """,
     )
-    assert symbols(result) == {None}
-    r = region(result, "auth", None)
-    assert (r.kind, r.start_line, r.end_line, r.start_byte) == ("file", 1, 6, 0)
+    assert symbols(result) == {"DECODE", "verify"}
+    r = region(result, "auth", "DECODE")
+    assert (r.kind, r.start_line, r.end_line) == ("statement", 3, 3)
+    assert reasons(result, "auth", "verify") == ("uses DECODE (import jwt)",)
 
 
 def test_scope_file_marks_the_file_for_a_use_in_a_function() -> None:
@@ -59,8 +63,8 @@ def test_scope_file_marks_the_file_for_a_use_in_a_function() -> None:
     assert symbols(result) == {None}
 
 
-def test_unused_import_marks_its_scope() -> None:
-    assert symbols(classify(AUTH, "a.py", "import jwt\n\ndef f():\n    return 1\n")) == {None}
+def test_unused_import_marks_the_import() -> None:
+    assert symbols(classify(AUTH, "a.py", "import jwt\n\ndef f():\n    return 1\n")) == {"import jwt"}
     result = classify(AUTH, "a.py", "def f():\n    import jwt\n    return 1\n\ndef g():\n    pass\n")
     assert symbols(result) == {"f"}
 
@@ -140,7 +144,7 @@ def test_import_in_a_string_or_comment_is_not_an_import() -> None:
     assert classify(AUTH, "m.py", code).regions == ()
 
 
-def test_class_body_use_marks_the_class_and_methods_are_qualified() -> None:
+def test_class_body_use_marks_the_member_and_methods_are_qualified() -> None:
     result = classify(
         AUTH,
         "m.py",
@@ -159,8 +163,9 @@ def test_class_body_use_marks_the_class_and_methods_are_qualified() -> None:
                 return "tokens"
         """,
     )
-    assert symbols(result) == {"Tokens", "Tokens.issue.inner"}
-    assert region(result, "auth", "Tokens").kind == "class"
+    # the class attribute, not the class (`name` has nothing to do with jwt)
+    assert symbols(result) == {"Tokens.ALGORITHMS", "Tokens.issue.inner"}
+    assert region(result, "auth", "Tokens.ALGORITHMS").kind == "statement"
     assert region(result, "auth", "Tokens.issue.inner").kind == "function"
 
 

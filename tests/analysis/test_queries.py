@@ -7,7 +7,7 @@ import pytest
 from pavedroad.analysis import queries as queries_module
 from pavedroad.analysis.prefilter import query_requirements, regex_literals
 
-from .helpers import classifier, classify, reasons, symbols, zone
+from .helpers import classifier, classify, reasons, region, symbols, zone
 
 ENV_QUERY = """
 (subscript
@@ -40,7 +40,9 @@ def test_match_predicate_and_enclosing_symbols() -> None:
 
 def test_module_level_capture_and_scope_file() -> None:
     query = '((identifier) @x (#eq? @x "DEBUG"))'
-    assert symbols(classify(zone("z", queries={"python": query}), "s.py", CODE)) == {None}
+    result = classify(zone("z", queries={"python": query}), "s.py", CODE)
+    assert symbols(result) == {"DEBUG"}  # the top-level statement, not the file
+    assert region(result, "z", "DEBUG").kind == "statement"
     result = classify(zone("z", scope="file", queries={"python": ENV_QUERY}), "s.py", CODE)
     assert symbols(result) == {None}
 

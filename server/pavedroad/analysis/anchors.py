@@ -17,7 +17,8 @@ from pavedroad.analysis import languages
 from pavedroad.analysis.plan import CALL, DECORATOR, Plan, last_segment
 from pavedroad.analysis.queries import UserQuery
 from pavedroad.analysis.regions import Regions
-from pavedroad.analysis.syntax import Binding, Definition, node_text
+from pavedroad.analysis.syntax import Binding, Definition, end_line_of, node_text
+from pavedroad.analysis.syntax.base import _field_is
 
 if TYPE_CHECKING:
     from pavedroad.analysis.classify import Classifier
@@ -38,11 +39,20 @@ def dotted_match(pattern: str, names: Iterable[str]) -> bool:
     return any(name == pattern or name.endswith(dotted) or name.endswith(slashed) for name in names)
 
 
+#: zero-argument accessor calls on a typed parameter read it rather than use it
+_GETTER = re.compile(r"^(?:(?:get|is|has)[A-Z_]|to(?:String|Map|Json)$|hashCode$|equals$)")
+
+
 class FileContext:
     """Interprets anchors of one parsed file."""
 
-    def __init__(self, owner: Classifier, plan: Plan, data: bytes, root: Node, result: Regions) -> None:
+    def __init__(
+        self, owner: Classifier, plan: Plan, data: bytes, root: Node, result: Regions,
+        own_packages: frozenset[str] = frozenset(),
+    ) -> None:
         self.owner = owner
+        #: Python: the packages this file belongs to (imports of them are the project's own code)
+        self._own = own_packages if plan.syntax.language == "python" else frozenset()
         self.plan = plan
         self.syntax = plan.syntax
         self.data = data
@@ -55,6 +65,10 @@ class FileContext:
         self._definitions: dict[tuple[int, int, str], Definition] = {}
         self._aliases: dict[str, int] = {}
         self._seen_names: set[tuple[int, int]] = set()
+        #: names a matched statement or field binds: (zones, kind, name, scope node, reason)
+        self._bound: list[tuple[tuple[str, ...], str, str, Node, str]] = []
+        #: per zone, the functions and methods in it by direct evidence (propagation sources)
+        self.direct: dict[str, dict[tuple[int, int], Definition]] = {}
 
     # --- helpers ---------------------------------------------------------------------------------
     def _name_node(self, start: int, end: int) -> Node | None:
@@ -70,12 +84,40 @@ class FileContext:
             found = self._statements[key] = self.syntax.bindings(statement, self.data)
         return found
 
-    def definition(self, node: Node | None) -> Definition | None:
-        """The Definition for the innermost definition containing `node` (None: module level)."""
+    def definition(self, node: Node | None, *, members: bool = True, statements: bool = True) -> Definition | None:
+        """Where a match at `node` belongs: the innermost function/method containing it; in a
+        class but outside its methods, the class member (field, class-level statement) holding
+        it (`members`); outside any definition, the top-level statement holding it
+        (`statements`). None: the whole file."""
+        if node is None:
+            return None
         definition_node = self.syntax.enclosing_definition(node)
         if definition_node is None:
-            return None
+            statement = self.syntax.top_level_statement(node) if statements else None
+            return self._statement(statement, None) if statement is not None else None
+        if members and self.syntax.definition_kind(definition_node) == "class":
+            member = self.syntax.class_member(node, definition_node)
+            if member is not None:
+                return self._statement(member, self._definition(definition_node))
         return self._definition(definition_node)
+
+    def _statement(self, node: Node, cls: Definition | None) -> Definition:
+        key = (node.start_byte, node.end_byte, node.type)
+        found = self._definitions.get(key)
+        if found is None:
+            name = self.syntax.statement_name(node, self.data)
+            start, end = node.start_point, node.end_point
+            found = self._definitions[key] = Definition(
+                node=node,
+                name=name,
+                qualified=f"{cls.qualified}.{name}" if cls is not None else name,
+                kind="statement",
+                start_byte=node.start_byte,
+                end_byte=node.end_byte,
+                start_line=start.row + 1,
+                end_line=end_line_of(start.row, end.row, end.column),
+            )
+        return found
 
     def _definition(self, node: Node) -> Definition:
         key = (node.start_byte, node.end_byte, node.type)
@@ -84,10 +126,132 @@ class FileContext:
             found = self._definitions[key] = self.syntax.make_definition(node, self.data)
         return found
 
-    def add(self, zones: Iterable[str], node: Node | None, reason: str) -> None:
-        definition = self.definition(node) if node is not None else None
+    def add(
+        self, zones: Iterable[str], node: Node | None, reason: str, *, follow: bool = True, members: bool = True,
+        statements: bool = True,
+    ) -> None:
+        definition = self.definition(node, members=members, statements=statements)
+        zones = tuple(zones)
         for zone in zones:
             self.result.add_definition(zone, definition, reason)
+            self.evidence(zone, definition)
+        if follow and node is not None:
+            target = self.syntax.bound_target(node, self.data)
+            if target is not None:
+                self._bound.append((zones, target[0], target[1], target[2], reason))
+
+    def add_to(self, zones: Iterable[str], definition: Definition, reason: str) -> None:
+        """Matches that name their definition (a decorated function, a symbol)."""
+        for zone in zones:
+            self.result.add_definition(zone, definition, reason)
+            self.evidence(zone, definition)
+
+    def evidence(self, zone: str, definition: Definition | None) -> None:
+        if definition is not None and definition.kind in ("function", "method"):
+            self.direct.setdefault(zone, {})[(definition.start_byte, definition.end_byte)] = definition
+
+    # --- names bound by matched statements and fields ----------------------------------------------
+    def finish_bound(self) -> None:
+        """`oauth2_scheme = OAuth2PasswordBearer(...)` at module level, `self.hasher = Hasher()`,
+        a `PasswordEncoder` field: the definitions that use the bound name join the zones."""
+        seen: set[tuple[str, str, int]] = set()
+        for zones, kind, name, scope, reason in self._bound:
+            key = (kind, name, scope.start_byte)
+            if key in seen:
+                continue
+            seen.add(key)
+            via = f"uses {name} ({reason})"
+            for ref in self.occurrences(name):
+                if not scope.start_byte <= ref.start_byte < scope.end_byte:
+                    continue
+                if kind == "field":
+                    if not self.syntax.field_reference(ref, self.data):
+                        continue
+                elif kind == "param":
+                    call = self.syntax.member_call(ref, self.data)
+                    if call is None or (call[1] == 0 and _GETTER.match(call[0])):
+                        continue  # reading a typed value (`p.name`, `user.getUid()`) is no use
+                elif not self.syntax.is_reference(ref) or self.syntax.is_type_only(ref):
+                    continue
+                where = self.definition(ref)
+                if where is None or where.kind in ("class",):
+                    continue
+                for zone in zones:
+                    self.result.add_definition(zone, where, via)
+                    self.evidence(zone, where)
+
+    # --- calls of functions named like a zone's functions ---------------------------------------------
+    def named_like(self, anchors: list[tuple[int, int, tuple[str, ...]]]) -> None:
+        """A call of (or through) a name a propagating zone's symbol rules match, defined
+        elsewhere (an imported helper, a method of an injected service): the caller joins the
+        zone, one level, as if the callee were in the same file."""
+        imported = None
+        for start, end, zones in anchors:
+            node = self._name_node(start, end)
+            if node is None:
+                continue
+            parent = node.parent
+            if parent is not None and self.syntax.is_definition(parent) and _field_is(parent, "name", node):
+                continue  # the definition itself: `symbols` handles it
+            name = node_text(node, self.data)
+            if self.syntax.callee_at(node) is not None:
+                reason = f"calls {name}"
+            elif self.syntax.member_call(
+                node.parent if node.parent is not None and self.syntax.field_reference(node, self.data) else node,
+                self.data,
+            ) is not None:  # `service.get(...)`, `self.password_helper.hash(...)`
+                reason = f"calls {name}.*"
+            else:
+                if imported is None:
+                    imported = self.import_table()
+                if (
+                    name not in imported or self.syntax.import_at(node) is not None
+                    or not self.syntax.is_reference(node) or self.syntax.is_type_only(node)
+                ):
+                    continue
+                reason = f"uses {name}"
+            where = self.definition(node)
+            if where is None or where.kind == "class" or where.name == name:
+                continue
+            for zone in zones:
+                self.result.add_definition(zone, where, reason)
+
+    # --- one-level propagation to callers in the same file -----------------------------------------
+    def propagate(self, zones: Iterable[str]) -> None:
+        for zone in zones:
+            for definition in list(self.direct.get(zone, {}).values()):
+                self._callers(zone, definition)
+
+    def _callers(self, zone: str, target: Definition) -> None:
+        name = target.name
+        if not name or not (name.replace("$", "_")).isidentifier():
+            return
+        owner = target.qualified.rsplit(".", 1)[0] if "." in target.qualified else None
+        receivers = set(self.syntax.self_names)
+        if owner is not None:
+            receivers.add(owner.rsplit(".", 1)[-1])
+        for ref in self.occurrences(name):
+            callee = self.syntax.callee_at(ref)
+            if callee is None:
+                # handed over rather than called: `Depends(get_current_user)`, `app.use(requireAuth)`
+                parent = ref.parent
+                if parent is None or parent.type not in ("argument_list", "arguments"):
+                    continue
+                callee = ref
+            dotted = self.syntax.dotted(callee, self.data)
+            if dotted is None:
+                continue
+            head = dotted.split(".", 1)[0]
+            if dotted != name and not (dotted.count(".") == 1 and head in receivers):
+                continue  # `other.get(...)` is some other object's `get`
+            if dotted == name and owner is not None and self.syntax.language != "go":
+                continue  # a bare call never reaches a method (Go methods are called on values)
+            where = self.definition(ref)
+            if where is None or where.kind == "class":
+                continue
+            if target.start_byte <= where.start_byte and where.end_byte <= target.end_byte:
+                continue  # inside the target itself
+            self.result.add_definition(zone, where, f"calls {target.qualified}")
 
     def occurrences(self, name: str) -> list[Node]:
         """Name nodes spelled `name` (whole tokens) anywhere in the file."""
@@ -118,6 +282,8 @@ class FileContext:
             return
         self._matched_statements.add(key)
         for binding in self._bindings(statement):
+            if self._own and binding.module.split(".", 1)[0] in self._own:
+                continue
             for pattern, zones in self.plan.imports:
                 how = self.syntax.binding_matches(binding, pattern)
                 if how is not None:
@@ -127,7 +293,11 @@ class FileContext:
         for binding, pattern, how, zones in self._import_hits:
             reason = f"import {pattern}"
             if how == "scope":
-                self.add(zones, binding.statement, reason)
+                if binding.wildcard and self.syntax.enclosing_definition(binding.statement) is None:
+                    for zone in zones:  # `from jwt import *`: the names it binds are unknown
+                        self.result.add_definition(zone, None, reason)
+                else:  # a side-effect import or a re-export: the import itself
+                    self.add(zones, binding.statement, reason)
                 continue
             name = binding.bound
             if how == "class":  # Java wildcard import of the package of class `pattern`
@@ -135,7 +305,7 @@ class FileContext:
             if not name:
                 self.add(zones, binding.statement, reason)
                 continue
-            used = False
+            referenced = False
             s_start, s_end = binding.statement.start_byte, binding.statement.end_byte
             for ref in self.occurrences(name):
                 if s_start <= ref.start_byte < s_end or not self.syntax.is_reference(ref):
@@ -145,10 +315,22 @@ class FileContext:
                     resolved = binding.target + chain[len(name) :]
                     if not self.syntax.module_matches(resolved, pattern):
                         continue
-                used = True
+                referenced = True
+                if self.syntax.is_type_only(ref):
+                    # an annotation is no use; the type of a field declares a collaborator whose
+                    # uses are (`private final PasswordEncoder encoder;` ... `encoder.encode(..)`)
+                    member = self.syntax.typed_member(ref, self.data)
+                    if member is not None:
+                        self.add(zones, ref, reason, follow=False)
+                        self._bound.append((tuple(zones), "field", member[0], member[1], reason))
+                        continue
+                    parameter = self.syntax.typed_parameter(ref, self.data)
+                    if parameter is not None:  # `client: SecretClient` ... `client.getSecret(...)`
+                        self._bound.append((tuple(zones), "param", parameter[0], parameter[1], reason))
+                    continue
                 self.add(zones, ref, reason)
-            if not used and how != "deeper":
-                self.add(zones, binding.statement, reason)  # imported, never used: its scope
+            if not referenced and how != "deeper":
+                self.add(zones, binding.statement, reason)  # imported, never used: the import
 
     def import_table(self) -> dict[str, list[Binding]]:
         """bound name -> bindings, over every import statement of the file (built on demand)."""
@@ -234,9 +416,7 @@ class FileContext:
                 if ("." not in pattern and segment == pattern) or dotted_match(pattern, names):
                     reason = f"{what} {pattern}"
                     if is_target:
-                        definition = self._definition(where)
-                        for zone in zones:
-                            self.result.add_definition(zone, definition, reason)
+                        self.add_to(zones, self._definition(where), reason)
                     else:
                         self.add(zones, where, reason)
 
@@ -267,7 +447,7 @@ class FileContext:
                 for zone in owner._symbol_zones(candidate):
                     if zone not in done:
                         done.add(zone)
-                        self.result.add_definition(zone, self._definition(node), f"symbol {candidate}")
+                        self.add_to((zone,), self._definition(node), f"symbol {candidate}")
 
     # --- user queries -----------------------------------------------------------------------------
     def user_query(self, query: UserQuery, windows: list[tuple[int, int]] | None) -> None:
@@ -285,7 +465,8 @@ class FileContext:
         reason = f"query {query.language}#{query.index}"
         for nodes in captures.values():
             for node in sorted(nodes, key=lambda n: n.start_byte):
-                self.add((query.zone,), node, reason)
+                # a query names what it is about: a capture in a class marks the class
+                self.add((query.zone,), node, reason, members=False)
 
     # --- markers ----------------------------------------------------------------------------------
     def markers(self) -> None:
@@ -296,7 +477,8 @@ class FileContext:
                 continue  # e.g. the text of a string literal
             for zone_id in marker_ids(match):
                 if zone_id in zones:
-                    self.add((zone_id,), node, f"marker zone={zone_id}")
+                    self.add((zone_id,), node, f"marker zone={zone_id}", members=False, statements=False,
+                             follow=False)
                 else:
                     self.result.notes.append(unknown_marker(self.data, match.start(), zone_id))
 

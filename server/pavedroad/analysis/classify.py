@@ -36,9 +36,17 @@ import pathspec
 
 from pavedroad.analysis import languages
 from pavedroad.analysis import queries as user_queries
-from pavedroad.analysis.anchors import MARKER, FileContext, marker_ids, unknown_marker
+from pavedroad.analysis.anchors import IDENT_BYTE, MARKER, FileContext, marker_ids, unknown_marker
 from pavedroad.analysis.model import FileZones
-from pavedroad.analysis.plan import CALL, DECORATOR, IMPORT, Plan, build_plan, compile_bytes
+from pavedroad.analysis.plan import (
+    CALL,
+    DECORATOR,
+    IMPORT,
+    Plan,
+    build_plan,
+    compile_bytes,
+    snake_case,
+)
 from pavedroad.analysis.queries import UserQuery, query_scanners
 from pavedroad.analysis.regions import Regions
 from pavedroad.config.model import EffectiveConfig, Level, Zone
@@ -159,6 +167,8 @@ class Classifier:
                     )
 
         self.notes: tuple[str, ...] = tuple(problems)
+        #: zones whose matches spread one level to callers (see `FileContext.propagate`)
+        self._propagating: tuple[str, ...] = tuple(z.id for z in self._zones.values() if z.propagate)
         self._plans: dict[str, Plan] = {}
         self._plan_lock = threading.Lock()
         self._symbol_memo: dict[str, tuple[str, ...]] = {}
@@ -193,7 +203,8 @@ class Classifier:
             data = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else bytes(data)
         lang = languages.canonical_language(language) if language else languages.language_for_path(path)
         result = Regions(data, self._zones)
-        for zone, glob in self._path_hits(path, aliases):
+        path_hits = self._path_hits(path, aliases)
+        for zone, glob in path_hits:
             result.add_file(zone, f"path {glob}")
 
         skipped: str | None = None
@@ -209,12 +220,16 @@ class Classifier:
                 if lang is None:
                     self._unparsed_markers(data, result)
                 else:
-                    self._analyze(self._plan(lang), data, tree, result)
+                    self._analyze(self._plan(lang), data, tree, result, path)
             except Exception as exc:  # never let one odd file break a scan or the server
                 log.warning("classification of %s failed", path, exc_info=True)
                 result.notes.append(
                     f"content rules failed ({type(exc).__name__}: {exc}); zones may be incomplete"
                 )
+        if any(self._zones[zone].exclusive for zone, _ in path_hits):
+            # e.g. tests: a test importing an auth library is a tests matter; locked zones stay
+            matched = {zone for zone, _ in path_hits if self._zones[zone].exclusive}
+            result.drop_content({z for z, zone in self._zones.items() if z not in matched and not zone.locked})
         return FileZones(
             path=path,
             language=lang,
@@ -288,7 +303,7 @@ class Classifier:
                 else:
                     result.notes.append(unknown_marker(data, match.start(), zone_id))
 
-    def _analyze(self, plan: Plan, data: bytes, tree: Any, result: Regions) -> None:
+    def _analyze(self, plan: Plan, data: bytes, tree: Any, result: Regions, path: str = "") -> None:
         anchors = self._anchors(plan, data)
         symbol_names: set[str] | None = None  # definition names that match a symbol rule
         tree_symbols = False  # walk all definitions of the tree
@@ -305,7 +320,8 @@ class Classifier:
             if windows is None or windows:
                 queries.append((query, windows))
         has_marker = b"pavedroad:" in data
-        if not (anchors or symbol_names or tree_symbols or queries or has_marker):
+        named_like = self._named_like(plan, data)
+        if not (anchors or symbol_names or tree_symbols or queries or has_marker or named_like):
             return  # nothing can match: no need to parse
 
         if not data.isascii():
@@ -315,7 +331,7 @@ class Classifier:
                 result.notes.append(f"not valid UTF-8 (first bad byte at offset {exc.start}); parsed anyway")
         if tree is None:
             tree = languages.parse_with(plan.syntax.language, data)
-        ctx = FileContext(self, plan, data, tree.root_node, result)
+        ctx = FileContext(self, plan, data, tree.root_node, result, _own_packages(path))
         for start, end, roles in anchors:
             if roles & IMPORT:
                 ctx.import_anchor(start, end)
@@ -329,6 +345,40 @@ class Classifier:
             ctx.user_query(query, windows)
         if has_marker:
             ctx.markers()
+        ctx.finish_bound()
+        ctx.propagate(self._propagating)
+        if named_like:
+            ctx.named_like(named_like)
+
+    def _named_like(self, plan: Plan, data: bytes) -> list[tuple[int, int, tuple[str, ...]]]:
+        """Names used in the file (not defined) that a propagating zone's symbol rules match:
+        `validateSession(req)` imported from elsewhere in the repo, `gateway.cancelSubscription()`,
+        `secretsService.get(...)`. Found at the hits of the symbol rules' literal prefilter, each
+        widened to its whole identifier."""
+        if not self._propagating or plan.symbol_prefilter is None:
+            return []
+        out: list[tuple[int, int, tuple[str, ...]]] = []
+        seen: set[int] = set()
+        memo: dict[bytes, tuple[str, ...]] = {}
+        size = len(data)
+        for match in plan.symbol_prefilter.finditer(data):
+            start, end = match.span()
+            while start > 0 and data[start - 1] in IDENT_BYTE:
+                start -= 1
+            if start in seen:
+                continue
+            seen.add(start)
+            while end < size and data[end] in IDENT_BYTE:
+                end += 1
+            word = data[start:end]
+            zones = memo.get(word)
+            if zones is None:
+                name = word.decode("utf-8", "replace")
+                found = self._symbol_zones(name) if name[:1].isalpha() or name[:1] in "_$" else ()
+                zones = memo[word] = tuple(z for z in found if z in self._propagating)
+            if zones:
+                out.append((start, end, zones))
+        return out
 
     def _anchors(self, plan: Plan, data: bytes) -> list[tuple[int, int, int]]:
         """(start, end, roles) of every occurrence of a name the rules care about."""
@@ -375,19 +425,34 @@ class Classifier:
         return not needs or any(all(seg in data for seg in segments) for segments in needs)
 
     def _symbol_zones(self, name: str) -> tuple[str, ...]:
+        """Zones whose symbol rules match `name` or its snake_case spelling (style-insensitive:
+        `^(check|set)_?password$` matches `checkPassword` and `SetPassword` too)."""
         zones = self._symbol_memo.get(name)
         if zones is None:
-            if self._symbols_any is not None and self._symbols_any.search(name.encode("utf-8")) is None:
-                zones = ()
-            else:
-                zones = tuple(
-                    dict.fromkeys(zone for _, regex, zone in self._symbols if regex.search(name) is not None)
-                )
+            spellings = [name]
+            if any(c.isupper() for c in name):
+                snake = snake_case(name)
+                if snake != name:
+                    spellings.append(snake)
+            found: list[str] = []
+            for spelling in spellings:
+                if self._symbols_any is not None and self._symbols_any.search(spelling.encode("utf-8")) is None:
+                    continue
+                found.extend(zone for _, regex, zone in self._symbols if regex.search(spelling) is not None)
+            zones = tuple(dict.fromkeys(found))
             if len(self._symbol_memo) >= _SYMBOL_MEMO_LIMIT:
                 self._symbol_memo.clear()
             self._symbol_memo[name] = zones
         return zones
 
+
+def _own_packages(path: str) -> frozenset[str]:
+    """Top-level Python packages `path` belongs to (`fastapi_users/jwt.py`, `src/app/x.py`): an
+    import of one of them is the project's own code, not the library a rule names."""
+    parts = path.split("/")[:-1]
+    if parts and parts[0] in ("src", "lib"):
+        parts = parts[1:]
+    return frozenset(parts[:1]) if parts and parts[0].isidentifier() else frozenset()
 
 
 def _normalize_path(path: str) -> str:

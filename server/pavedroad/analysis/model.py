@@ -23,7 +23,8 @@ class Region:
     #: human-readable reasons, e.g. "path src/auth/**", "import jwt", "call jwt.encode",
     #: "decorator login_required", "symbol verify_token", "query python#0", "marker zone=crypto"
     reasons: tuple[str, ...]
-    #: the region's kind for editors: "file", "function", "method", "class", "block"
+    #: the region's kind for editors: "file", "function", "method", "class", "block" (Terraform,
+    #: YAML), "statement" (a top-level statement or a class member)
     kind: str = "file"
 
 

@@ -8,6 +8,7 @@ belongs to and what else must occur in the file for it to matter.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,31 @@ IMPORT, CALL, DECORATOR = 1, 2, 4
 
 def last_segment(name: str) -> str:
     return name.rsplit(".", 1)[-1]
+
+
+_WORD_SPLIT = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+")
+
+
+def name_words(name: str) -> list[str]:
+    """`check_password`, `checkPassword`, `CheckPassword`, `CHECK_PASSWORD` -> [check, password];
+    `getJWTToken` -> [get, jwt, token]."""
+    return [w.lower() for part in name.split("_") for w in _WORD_SPLIT.findall(part)]
+
+
+def snake_case(name: str) -> str:
+    return "_".join(name_words(name)) or name
+
+
+def name_variants(name: str) -> tuple[str, ...]:
+    """The spellings of a name in the usual styles (the name itself first): a rule written
+    `check_password` also matches `checkPassword` and `CheckPassword`, and the reverse."""
+    words = name_words(name)
+    if len(words) < 2 or not name.replace("_", "").isalnum():
+        return (name,)
+    snake = "_".join(words)
+    camel = words[0] + "".join(w.capitalize() for w in words[1:])
+    pascal = "".join(w.capitalize() for w in words)
+    return tuple(dict.fromkeys((name, snake, camel, pascal)))
 
 
 @dataclass
@@ -84,10 +110,11 @@ def build_plan(
     def grouped(rules: dict[str, tuple[str, ...]], role: int) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
         out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for pattern, zones in rules.items():
-            last = last_segment(pattern)
-            add_token(last, role)
-            out.setdefault(last, []).append((pattern, zones))
-        return {k: tuple(v) for k, v in out.items()}
+            head, dot, last = pattern.rpartition(".")
+            for variant in name_variants(last):  # style-insensitive: snake, camel, Pascal
+                add_token(variant, role)
+                out.setdefault(variant, []).append((head + dot + variant, zones))
+        return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
 
     calls = grouped(calls_by_pattern, CALL) if syntax.has_calls else {}
     decorators = grouped(decorators_by_pattern, DECORATOR) if syntax.has_decorators else {}
@@ -124,6 +151,9 @@ def build_plan(
                 symbols_always = True
             else:
                 literals |= found
+    # symbol rules are tried on snake_case spellings too: `cancel_subscription` must also be found
+    # where the file spells it `cancelSubscription` (the scanner ignores case, not underscores)
+    literals |= {lit.replace("_", "") for lit in literals if "_" in lit and len(lit.replace("_", "")) >= 3}
     symbol_prefilter = literal_scanner(literals) if literals and not symbols_always else None
     import_keyword = compile_bytes(syntax.import_keyword.decode()) if syntax.import_keyword else None
     return Plan(

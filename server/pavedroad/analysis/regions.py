@@ -8,7 +8,9 @@ from pavedroad.analysis.model import Region
 from pavedroad.analysis.syntax import Definition
 from pavedroad.config.model import Zone
 
-_REASON_ORDER = {"path": 0, "import": 1, "call": 2, "decorator": 3, "symbol": 4, "query": 5, "marker": 6}
+_REASON_ORDER = {
+    "path": 0, "import": 1, "call": 2, "decorator": 3, "symbol": 4, "query": 5, "marker": 6, "uses": 7, "calls": 8,
+}
 
 
 def reason_rank(reason: str) -> int:
@@ -63,6 +65,18 @@ class Regions:
             self._regions[key] = [symbol, kind, first, last, [reason]]
         elif reason not in entry[4]:
             entry[4].append(reason)
+
+    def drop_content(self, zones: set[str]) -> None:
+        """Forget what content rules found for `zones` (path rules, markers and failing closed
+        stay): an exclusive zone matched this file by path."""
+        kept = ("path ", "marker ", "unclassified")
+        for key in list(self._regions):
+            if key[0] not in zones:
+                continue
+            entry = self._regions[key]
+            entry[4] = [r for r in entry[4] if r.startswith(kept)]
+            if not entry[4]:
+                del self._regions[key]
 
     def regions(self) -> tuple[Region, ...]:
         out = [

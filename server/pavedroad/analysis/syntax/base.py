@@ -253,8 +253,14 @@ class Syntax:
                 yield node_text(name_node, data), definition
 
     def extra_symbol_names(self, definition: Node, data: bytes) -> tuple[str, ...]:
-        """Other names a `symbols` rule is tested against (Terraform: the block type label)."""
-        return ()
+        """Other names a `symbols` rule is tested against: a method's name followed by its class
+        or receiver type (`Token.Verify` is also `Verify_Token`, i.e. `verify_token`)."""
+        if self.definition_kind(definition) != "method":
+            return ()
+        owner = self.qualifier_parts(definition, data)
+        if not owner or not owner[-1]:
+            return ()
+        return (f"{self.definition_name(definition, data)}_{owner[-1].lstrip('*')}",)
 
     @cached_property
     def _definitions_query(self) -> Query | None:
@@ -279,6 +285,96 @@ class Syntax:
 
     def is_comment(self, node: Node) -> bool:
         return "comment" in node.type
+
+    # --- statements, bound names, type positions ---------------------------------------------------
+    # A match outside any function is attributed to the top-level statement (or class member) that
+    # holds it, not to the whole file; a name that statement binds is followed to the definitions
+    # that use it. Type annotations are not uses: they mark nothing unless they declare a field.
+
+    #: node types of a file's root
+    root_types: ClassVar[frozenset[str]] = frozenset(
+        {"module", "program", "source_file", "config_file", "stream"}
+    )
+    #: receivers naming the current object (`self.x`, `this.x`)
+    self_names: ClassVar[frozenset[str]] = frozenset({"self", "this", "cls"})
+
+    def top_level_statement(self, node: Node) -> Node | None:
+        """The child of the file's root that contains `node` (None for the root itself)."""
+        current = node
+        while current.parent is not None:
+            if current.parent.type in self.root_types:
+                return current
+            current = current.parent
+        return None
+
+    def class_member(self, node: Node, cls: Node) -> Node | None:
+        """The member of class `cls` (field, class-level statement) that contains `node`, when
+        that member is not itself a definition."""
+        body = cls.child_by_field_name("body")
+        if body is None:
+            return None
+        current = node
+        while current.parent is not None and current.parent != body:
+            current = current.parent
+        if current.parent != body or self.is_definition(current) or current.type == "decorated_definition":
+            return None
+        return current
+
+    def statement_name(self, node: Node, data: bytes) -> str:
+        """A short name for a statement region: the name it binds, else its first line."""
+        names = self.statement_binds(node, data)
+        if names:
+            return ", ".join(names)
+        first = node_text(node, data).split("\n", 1)[0].strip()
+        return first if len(first) <= 48 else first[:45] + "..."
+
+    def statement_binds(self, node: Node, data: bytes) -> list[str]:
+        """Names a top-level statement or class member binds (assignment targets, fields)."""
+        return []
+
+    def is_type_only(self, node: Node) -> bool:
+        """Is the name `node` in a type position (an annotation, a declared type, a cast)?"""
+        return False
+
+    def typed_member(self, node: Node, data: bytes) -> tuple[str, Node] | None:
+        """For a name in the declared type of a class field: (field name, class node)."""
+        return None
+
+    def typed_parameter(self, node: Node, data: bytes) -> tuple[str, Node] | None:
+        """For a name in the declared type of a function parameter: (parameter, function node)."""
+        return None
+
+    def member_call(self, node: Node, data: bytes) -> tuple[str, int] | None:
+        """When the name `node` is the receiver of a method call (`client.getSecret("k")`):
+        (method name, number of arguments)."""
+        parent = node.parent
+        if parent is None:
+            return None
+        link = self.dotted_links.get(parent.type)
+        if link is None or not _field_is(parent, link[0], node):
+            return None
+        name = parent.child_by_field_name(link[1])
+        call = parent.parent
+        if name is None or call is None or not _field_is(call, "function", parent):
+            return None
+        arguments = call.child_by_field_name("arguments")
+        return node_text(name, data), arguments.named_child_count if arguments is not None else 0
+
+    def bound_target(self, node: Node, data: bytes) -> tuple[str, str, Node] | None:
+        """When `node` is in the value assigned to a module-level name or a class field:
+        ("module", name, root) or ("field", name, class node)."""
+        return None
+
+    def field_reference(self, node: Node, data: bytes) -> bool:
+        """Does the name `node` refer to a field of the current object (`self.x`, `this.x`)?"""
+        parent = node.parent
+        if parent is None:
+            return False
+        link = self.dotted_links.get(parent.type)
+        if link is None or not _field_is(parent, link[1], node):
+            return False
+        obj = parent.child_by_field_name(link[0])
+        return obj is not None and node_text(obj, data) in self.self_names
 
 
 def _field_is(parent: Node, field: str, node: Node) -> bool:

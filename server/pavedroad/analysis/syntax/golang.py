@@ -66,7 +66,8 @@ class GoSyntax(Syntax):
             return [Binding(go_package_name(path), path, path, statement)]
         if name.type == "package_identifier":
             return [Binding(node_text(name, data), path, path, statement)]
-        return [Binding(None, path, path, statement)]  # `_` or `.` import
+        # `.` imports the package's names unqualified (like a wildcard); `_` only runs its init
+        return [Binding(None, path, path, statement, wildcard=name.type == "dot")]
 
     def callee_at(self, node: Node) -> Node | None:
         parent = node.parent
@@ -122,3 +123,52 @@ class GoSyntax(Syntax):
                         return [node_text(type_node, data)]
             return []
         return super().qualifier_parts(node, data)
+
+    # --- statements, bound names, type positions ---------------------------------------------------
+    def statement_binds(self, node: Node, data: bytes) -> list[str]:
+        if node.type not in ("var_declaration", "const_declaration"):
+            return []
+        out: list[str] = []
+        for spec in node.named_children:
+            if spec.type in ("var_spec", "const_spec"):
+                out.extend(node_text(n, data) for n in spec.children_by_field_name("name"))
+        return out
+
+    def is_type_only(self, node: Node) -> bool:
+        parent = node.parent  # `x509.Certificate` as a type; `tls.Config{...}` constructs a value
+        if parent is None or parent.type != "qualified_type":
+            return False
+        holder = parent.parent
+        while holder is not None and holder.type in ("pointer_type", "generic_type", "type_arguments"):
+            holder = holder.parent
+        return holder is None or holder.type != "composite_literal"
+
+    def typed_parameter(self, node: Node, data: bytes) -> tuple[str, Node] | None:
+        current: Node | None = node.parent
+        while current is not None and current.type in ("qualified_type", "pointer_type", "slice_type", "generic_type"):
+            current = current.parent
+        if current is None or current.type != "parameter_declaration":
+            return None
+        names = current.children_by_field_name("name")
+        params = current.parent
+        function = params.parent if params is not None else None
+        if len(names) != 1 or function is None or function.type not in ("function_declaration", "method_declaration"):
+            return None
+        return node_text(names[0], data), function
+
+    def bound_target(self, node: Node, data: bytes) -> tuple[str, str, Node] | None:
+        child, current = node, node.parent
+        for _ in range(12):
+            if current is None or current.type in ("function_declaration", "method_declaration", "block", "func_literal"):
+                return None
+            if current.type in ("var_spec", "const_spec"):
+                declaration = current.parent
+                names = current.children_by_field_name("name")
+                if (
+                    declaration is None or declaration.parent is None or declaration.parent.type != "source_file"
+                    or not _field_is(current, "value", child) or len(names) != 1
+                ):
+                    return None
+                return "module", node_text(names[0], data), declaration.parent
+            child, current = current, current.parent
+        return None

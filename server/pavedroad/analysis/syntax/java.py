@@ -140,3 +140,100 @@ class JavaSyntax(Syntax):
 
     def definition_kind(self, node: Node) -> str:
         return "class" if node.type in self._class_types else "method"
+
+    # --- statements, bound names, type positions ---------------------------------------------------
+    def statement_binds(self, node: Node, data: bytes) -> list[str]:
+        if node.type not in ("field_declaration", "constant_declaration"):
+            return []
+        return [
+            node_text(name, data)
+            for declarator in node.children_by_field_name("declarator")
+            if (name := declarator.child_by_field_name("name")) is not None
+        ]
+
+    def is_type_only(self, node: Node) -> bool:
+        parent = node.parent
+        if parent is not None and parent.type in ("annotation", "marker_annotation"):
+            # `@AuthenticationPrincipal User user`: an annotation on a parameter is a declaration
+            holder = parent.parent
+            return holder is not None and holder.type == "modifiers" and holder.parent is not None and (
+                holder.parent.type in ("formal_parameter", "spread_parameter", "catch_formal_parameter")
+            )
+        if node.type != "type_identifier":
+            return False
+        current: Node | None = parent
+        child = node
+        for _ in range(6):  # `new X(...)`, `X.class` and `X::new` construct or name a value
+            if current is None:
+                return True
+            if current.type == "object_creation_expression" and _field_is(current, "type", child):
+                return False
+            if current.type in ("class_literal", "method_reference"):
+                return False
+            if current.type not in ("scoped_type_identifier", "generic_type", "type_arguments"):
+                return True
+            child, current = current, current.parent
+        return True
+
+    def typed_member(self, node: Node, data: bytes) -> tuple[str, Node] | None:
+        current: Node | None = node
+        while current is not None and current.type in (
+            "type_identifier", "scoped_type_identifier", "generic_type", "type_arguments", "array_type"
+        ):
+            current = current.parent
+        if current is None or current.type != "field_declaration":
+            return None
+        names = self.statement_binds(current, data)
+        body = current.parent
+        cls = body.parent if body is not None else None
+        if not names or cls is None:
+            return None
+        return names[0], cls
+
+    def typed_parameter(self, node: Node, data: bytes) -> tuple[str, Node] | None:
+        current: Node | None = node
+        while current is not None and current.type in (
+            "type_identifier", "scoped_type_identifier", "generic_type", "type_arguments", "array_type"
+        ):
+            current = current.parent
+        if current is None or current.type != "formal_parameter":
+            return None
+        name = current.child_by_field_name("name")
+        params = current.parent
+        method = params.parent if params is not None else None
+        if name is None or method is None:
+            return None
+        return node_text(name, data), method
+
+    def member_call(self, node: Node, data: bytes) -> tuple[str, int] | None:
+        parent = node.parent
+        if parent is None or parent.type != "method_invocation" or not _field_is(parent, "object", node):
+            return None
+        name = parent.child_by_field_name("name")
+        arguments = parent.child_by_field_name("arguments")
+        if name is None:
+            return None
+        return node_text(name, data), arguments.named_child_count if arguments is not None else 0
+
+    def bound_target(self, node: Node, data: bytes) -> tuple[str, str, Node] | None:
+        child, current = node, node.parent
+        for _ in range(12):
+            if current is None or current.type in ("method_declaration", "constructor_declaration", "block"):
+                return None
+            if current.type == "variable_declarator":
+                name = current.child_by_field_name("name")
+                declaration = current.parent
+                if name is None or declaration is None or declaration.type != "field_declaration":
+                    return None
+                if not _field_is(current, "value", child):
+                    return None
+                body = declaration.parent
+                cls = body.parent if body is not None else None
+                return ("field", node_text(name, data), cls) if cls is not None else None
+            child, current = current, current.parent
+        return None
+
+    def field_reference(self, node: Node, data: bytes) -> bool:
+        if super().field_reference(node, data):
+            return True
+        return node.type == "identifier" and self.is_reference(node)

@@ -353,6 +353,153 @@ class JavaScriptSyntax(Syntax):
         return first, first
 
 
+    # --- statements, bound names, type positions ---------------------------------------------------
+    _type_positions = frozenset({
+        "type_annotation", "nested_type_identifier", "type_arguments", "type_parameters", "generic_type",
+        "type_alias_declaration", "implements_clause", "extends_type_clause", "type_query",
+        "interface_declaration", "union_type", "intersection_type", "array_type", "tuple_type",
+        "object_type", "index_signature", "predefined_type", "lookup_type", "function_type",
+        "opting_type_annotation", "omitting_type_annotation", "asserts_annotation", "type_predicate_annotation",
+    })
+    _expression_stops = frozenset({
+        "call_expression", "new_expression", "member_expression", "arguments", "variable_declarator",
+        "statement_block", "program", "class_body", "assignment_expression", "return_statement",
+    })
+    _function_nodes = frozenset({
+        "function_declaration", "generator_function_declaration", "method_definition", "arrow_function",
+        "function_expression", "function", "generator_function", "statement_block",
+    })
+    #: route registration methods of Express-style routers: `app.post("/login", handler)`
+    _route_methods = frozenset({"get", "post", "put", "patch", "delete", "del", "all", "use", "head", "options", "route"})
+
+    def statement_binds(self, node: Node, data: bytes) -> list[str]:
+        inner = node
+        if inner.type == "export_statement":
+            declaration = inner.child_by_field_name("declaration")
+            if declaration is None:
+                return []
+            inner = declaration
+        if inner.type in ("lexical_declaration", "variable_declaration"):
+            out = []
+            for declarator in inner.named_children:
+                name = declarator.child_by_field_name("name") if declarator.type == "variable_declarator" else None
+                if name is not None:
+                    out.append(node_text(name, data))
+            return out
+        if inner.type in ("public_field_definition", "field_definition"):
+            name = inner.child_by_field_name("name") or inner.child_by_field_name("property")
+            return [node_text(name, data)] if name is not None else []
+        return []
+
+    def statement_name(self, node: Node, data: bytes) -> str:
+        call = node.named_children[0] if node.type == "expression_statement" and node.named_children else None
+        if call is not None and call.type == "call_expression":  # `app.post("/login", ...)`
+            callee = call.child_by_field_name("function")
+            arguments = call.child_by_field_name("arguments")
+            first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+            if callee is not None and callee.type == "member_expression":
+                prop = callee.child_by_field_name("property")
+                if (
+                    prop is not None and node_text(prop, data) in self._route_methods
+                    and first is not None and first.type in ("string", "template_string")
+                ):
+                    return f"{node_text(prop, data).upper()} {_string_content(first, data)}"
+        return super().statement_name(node, data)
+
+    def is_type_only(self, node: Node) -> bool:
+        if node.type == "type_identifier":
+            return True
+        current: Node | None = node.parent
+        for _ in range(8):
+            if current is None or current.type in self._expression_stops:
+                return False
+            if current.type in self._type_positions:
+                return True
+            current = current.parent
+        return False
+
+    def typed_member(self, node: Node, data: bytes) -> tuple[str, Node] | None:
+        current: Node | None = node
+        while current is not None and current.type != "type_annotation":
+            if current.type in self._expression_stops:
+                return None
+            current = current.parent
+        holder = current.parent if current is not None else None
+        if holder is None:
+            return None
+        if holder.type in ("public_field_definition", "field_definition"):
+            name = holder.child_by_field_name("name") or holder.child_by_field_name("property")
+            body = holder.parent
+            cls = body.parent if body is not None else None
+        elif holder.type == "required_parameter" and any(c.type == "accessibility_modifier" for c in holder.children):
+            name = holder.child_by_field_name("pattern")  # `constructor(private jwt: JwtService)`
+            cls = holder
+            while cls is not None and cls.type not in self._class_types:
+                cls = cls.parent
+        else:
+            return None
+        if name is None or cls is None:
+            return None
+        return node_text(name, data), cls
+
+    def typed_parameter(self, node: Node, data: bytes) -> tuple[str, Node] | None:
+        current: Node | None = node
+        while current is not None and current.type != "type_annotation":
+            if current.type in self._expression_stops:
+                return None
+            current = current.parent
+        parameter = current.parent if current is not None else None
+        if parameter is None or parameter.type not in ("required_parameter", "optional_parameter"):
+            return None
+        name = parameter.child_by_field_name("pattern")
+        params = parameter.parent
+        function = params.parent if params is not None else None
+        if name is None or name.type != "identifier" or function is None:
+            return None
+        return node_text(name, data), function
+
+    def bound_target(self, node: Node, data: bytes) -> tuple[str, str, Node] | None:
+        child, current = node, node.parent
+        for _ in range(14):
+            if current is None or current.type in self._function_nodes or current.type == "program":
+                return None
+            ctype = current.type
+            if ctype == "variable_declarator":
+                name = current.child_by_field_name("name")
+                if not _field_is(current, "value", child) or name is None or name.type != "identifier":
+                    return None
+                declaration = current.parent
+                holder = declaration.parent if declaration is not None else None
+                if holder is not None and holder.type == "export_statement":
+                    holder = holder.parent
+                if holder is not None and holder.type == "program":
+                    return "module", node_text(name, data), holder
+                return None
+            if ctype in ("public_field_definition", "field_definition"):
+                name = current.child_by_field_name("name") or current.child_by_field_name("property")
+                body = current.parent
+                cls = body.parent if body is not None else None
+                if name is None or cls is None or not _field_is(current, "value", child):
+                    return None
+                return "field", node_text(name, data), cls
+            if ctype == "assignment_expression":
+                left = current.child_by_field_name("left")
+                if left is None or not _field_is(current, "right", child):
+                    return None
+                if left.type == "member_expression" and self.field_reference(
+                    left.child_by_field_name("property") or left, data
+                ):
+                    cls = current
+                    while cls is not None and cls.type not in self._class_types:
+                        cls = cls.parent
+                    prop = left.child_by_field_name("property")
+                    if cls is not None and prop is not None:
+                        return "field", node_text(prop, data), cls
+                return None
+            child, current = current, current.parent
+        return None
+
+
 class TypeScriptSyntax(JavaScriptSyntax):
     language = "typescript"
     definitions_query = """

@@ -178,3 +178,100 @@ class PythonSyntax(Syntax):
         parent = node.parent
         if parent is not None and parent.type in self._defs and _field_is(parent, "name", node):
             yield node_text(node, data), parent
+
+    # --- statements, bound names, type positions ---------------------------------------------------
+    _stops = frozenset({"function_definition", "class_definition", "lambda", "module", "block"})
+
+    def statement_binds(self, node: Node, data: bytes) -> list[str]:
+        target = node.named_children[0] if node.type == "expression_statement" and node.named_children else node
+        if target.type in ("assignment", "augmented_assignment"):
+            left = target.child_by_field_name("left")
+            if left is not None and left.type in ("identifier", "attribute"):
+                return [node_text(left, data)]
+        return []
+
+    def is_type_only(self, node: Node) -> bool:
+        current: Node | None = node.parent
+        for _ in range(8):
+            if current is None or current.type in self._stops or current.type == "call":
+                return False
+            if current.type == "type":
+                return True
+            current = current.parent
+        return False
+
+    def typed_member(self, node: Node, data: bytes) -> tuple[str, Node] | None:
+        current: Node | None = node
+        while current is not None and current.type != "type":
+            current = current.parent
+        assignment = current.parent if current is not None else None
+        if assignment is None or assignment.type != "assignment":
+            return None
+        left = assignment.child_by_field_name("left")
+        cls = self._class_of_statement(assignment.parent)
+        if left is None or left.type != "identifier" or cls is None:
+            return None
+        return node_text(left, data), cls
+
+    def typed_parameter(self, node: Node, data: bytes) -> tuple[str, Node] | None:
+        current: Node | None = node
+        while current is not None and current.type != "type":
+            current = current.parent
+        parameter = current.parent if current is not None else None
+        if parameter is None or parameter.type not in ("typed_parameter", "typed_default_parameter"):
+            return None
+        name = parameter.child_by_field_name("name")
+        if name is None:
+            name = next((c for c in parameter.named_children if c.type == "identifier"), None)
+        function = parameter.parent.parent if parameter.parent is not None else None
+        if name is None or function is None or function.type != "function_definition":
+            return None
+        return node_text(name, data), function
+
+    @staticmethod
+    def _class_of_statement(statement: Node | None) -> Node | None:
+        """The class whose body directly holds `statement` (an expression_statement)."""
+        block = statement.parent if statement is not None else None
+        cls = block.parent if block is not None else None
+        return cls if cls is not None and cls.type == "class_definition" else None
+
+    def bound_target(self, node: Node, data: bytes) -> tuple[str, str, Node] | None:
+        child, current = node, node.parent
+        for _ in range(12):
+            if current is None or current.type in self._stops:
+                return None
+            if current.type == "assignment":
+                if not _field_is(current, "right", child):
+                    return None
+                return self._assignment_target(current, data)
+            child, current = current, current.parent
+        return None
+
+    def _assignment_target(self, assignment: Node, data: bytes) -> tuple[str, str, Node] | None:
+        left = assignment.child_by_field_name("left")
+        statement = assignment.parent
+        if left is None or statement is None or statement.type != "expression_statement":
+            return None
+        container = statement.parent
+        if left.type == "identifier" and container is not None:
+            if container.type == "module":
+                return "module", node_text(left, data), container
+            cls = self._class_of_statement(statement)
+            return ("field", node_text(left, data), cls) if cls is not None else None
+        if left.type == "attribute":
+            obj = left.child_by_field_name("object")
+            attr = left.child_by_field_name("attribute")
+            if obj is not None and attr is not None and node_text(obj, data) in self.self_names:
+                method = self.enclosing_definition(assignment)
+                holder = method.parent if method is not None else None
+                if holder is not None and holder.type == "decorated_definition":
+                    holder = holder.parent
+                cls = holder.parent if holder is not None else None
+                if cls is not None and cls.type == "class_definition":
+                    return "field", node_text(attr, data), cls
+        return None
+
+    def extra_symbol_names(self, definition: Node, data: bytes) -> tuple[str, ...]:
+        # Definitions are prefiltered by a byte scan of `def`/`class` names, which cannot pair a
+        # method with its class: no `method_Class` names here (consistent with that prefilter).
+        return ()

@@ -1,0 +1,165 @@
+"""One-level propagation to same-file callers (`propagate: true`), calls of functions named like a
+zone's functions, style-insensitive names, and the `exclusive` precedence of a path zone."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from pavedroad.analysis.classify import Classifier
+from pavedroad.config import load_config
+from pavedroad.config.model import Level
+
+from .helpers import classify, reasons, symbols, zone
+
+# actual-sync-server 25.6.0 (MIT, npm @actual-app/sync-server), build/src/accounts/password.js
+PASSWORD_JS = """
+import * as bcrypt from 'bcrypt';
+function isValidPassword(password) {
+    return password != null && password !== '';
+}
+function hashPassword(password) {
+    return bcrypt.hashSync(password, 12);
+}
+export function changePassword(newPassword) {
+    const accountDb = getAccountDb();
+    if (!isValidPassword(newPassword)) {
+        return { error: 'invalid-password' };
+    }
+    const hashed = hashPassword(newPassword);
+    accountDb.mutate("UPDATE auth SET extra_data = ? WHERE method = 'password'", [hashed]);
+    return {};
+}
+"""
+
+
+def test_propagation_is_off_by_default_and_one_level_when_on() -> None:
+    off = zone("auth", imports=["bcrypt"])
+    assert symbols(classify(off, "password.js", PASSWORD_JS)) == {"hashPassword"}
+    on = replace(off, propagate=True)
+    result = classify(on, "password.js", PASSWORD_JS)
+    assert symbols(result) == {"hashPassword", "changePassword"}
+    assert reasons(result, "auth", "changePassword") == ("calls hashPassword",)
+
+
+def test_propagation_stops_after_one_level_and_ignores_other_objects_methods() -> None:
+    payments = replace(zone("payments", imports=["stripe"]), propagate=True)
+    code = """
+    import stripe
+
+    def _client(key):
+        stripe.api_key = key
+        return stripe
+
+    def authorize(info, key):
+        return _client(key).PaymentIntent.create(amount=info.amount)
+
+    def process_payment(info, key):
+        return authorize(info, key)
+
+    def describe(cache):
+        return cache._client("x")
+    """
+    found = symbols(classify(payments, "gateway.py", code))
+    assert found == {"_client", "authorize"}  # process_payment is two levels away; cache._client is not ours
+
+
+def test_calls_of_functions_named_like_a_zone_function(tmp_path: Path) -> None:
+    # actual-sync-server 25.6.0 (MIT), build/src/app-account.js (abridged)
+    code = """
+    import express from 'express';
+    import { changePassword, loginWithPassword } from './accounts/password.js';
+    import { validateSession } from './util/validate-user.js';
+    const app = express();
+    app.use(express.json());
+    app.get('/login-methods', (req, res) => {
+        res.send({ status: 'ok', methods: listLoginMethods() });
+    });
+    app.post('/change-password', (req, res) => {
+        const session = validateSession(req, res);
+        if (!session)
+            return;
+        const { error } = changePassword(req.body.password);
+        res.send({ status: 'ok', data: {} });
+    });
+    """
+    (tmp_path / ".pavedroad.yaml").write_text("version: 1\nextends: [preset:auth]\n")
+    config = load_config(tmp_path).config
+    assert config is not None
+    result = Classifier(config).classify("app-account.js", code.encode())
+    assert {r.symbol for r in result.regions} == {"POST /change-password"}
+    assert "calls validateSession" in result.regions[0].reasons
+
+
+def test_style_insensitive_call_and_symbol_rules() -> None:
+    z = zone("auth", calls=["check_password"], symbols=["(?i)^(set|reset)_?password$"])
+    code = """
+    export class User {
+      setPassword(p) { this.hash = hash(p); }
+      login(p) { return checkPassword(p, this.hash); }
+      rename(n) { this.name = n; }
+    }
+    """
+    assert symbols(classify(z, "user.ts", code)) == {"User.setPassword", "User.login"}
+    assert symbols(classify(zone("auth", calls=["signInWithPassword"]), "a.py", "def f(c):\n    return c.sign_in_with_password(1)\n")) == {"f"}
+
+
+def test_exclusive_tests_zone_keeps_test_files_out_of_unlocked_zones() -> None:
+    # golang-github-docker-distribution-dev 2.8.2 (Apache-2.0), registry/auth/token/token_test.go
+    code = """
+    package token
+
+    import (
+    \t"crypto/x509"
+    \t"github.com/golang-jwt/jwt/v5"
+    )
+
+    func makeRootCerts(rootKeys []PrivateKey) ([]*x509.Certificate, error) {
+    \tcert, err := x509.ParseCertificate(der)
+    \treturn []*x509.Certificate{cert}, err
+    }
+
+    func TestToken(t *testing.T) { jwt.Parse("x", nil) }
+    """
+    tests = zone("tests", scope="file", ai=Level.ALLOW, paths=["**/*_test.go"])
+    exclusive = replace(tests, exclusive=True)
+    auth = zone("auth", imports=["github.com/golang-jwt/jwt"])
+    crypto = zone("crypto", imports=["crypto"])
+    locked = replace(crypto, locked=True)
+    shared = classify([tests, auth, crypto], "token/token_test.go", code)
+    assert {r.zone for r in shared.regions} == {"tests", "auth", "crypto"}
+    result = classify([exclusive, auth, locked], "token/token_test.go", code)
+    assert {r.zone for r in result.regions} == {"tests", "crypto"}  # a locked zone stays in force
+    assert classify([exclusive, auth], "token/token.go", code).regions != ()  # only files it matches
+
+
+def test_exclusive_and_propagate_load_from_config_and_lock(tmp_path: Path) -> None:
+    central = tmp_path / "central.yaml"
+    central.write_text(
+        "version: 1\nlocked: true\nzones:\n  - id: auth\n    ai: review\n    propagate: true\n"
+        "    match: {imports: [jwt]}\n  - id: tests\n    ai: allow\n    exclusive: false\n"
+        "    match: {paths: ['tests/**']}\n"
+    )
+    (tmp_path / ".pavedroad.yaml").write_text(
+        "version: 1\nzones:\n  - id: auth\n    propagate: false\n  - id: tests\n    exclusive: true\n"
+    )
+    loaded = load_config(tmp_path, central=[str(central)])
+    assert loaded.config is not None
+    by_id = {z.id: z for z in loaded.config.zones}
+    assert by_id["auth"].propagate is True and by_id["tests"].exclusive is False
+    refused = [p for p in loaded.problems if p.code == "PR005"]
+    assert len(refused) == 2 and all("locked" in p.message for p in refused)
+    # the preset's own settings
+    (tmp_path / ".pavedroad.yaml").write_text("version: 1\nextends: [preset:tests, preset:auth]\n")
+    preset = load_config(tmp_path).config
+    assert preset is not None
+    assert {z.id: (z.exclusive, z.propagate) for z in preset.zones} == {"tests": (True, False), "auth": (False, True)}
+
+
+def test_bad_values_for_the_new_keys_are_reported(tmp_path: Path) -> None:
+    (tmp_path / ".pavedroad.yaml").write_text(
+        "version: 1\nzones:\n  - id: z\n    propagate: sometimes\n    exclusive: 3\n"
+    )
+    loaded = load_config(tmp_path)
+    messages = [p.message for p in loaded.problems if p.code == "PR002"]
+    assert any("propagate" in m for m in messages) and any("exclusive" in m for m in messages)
