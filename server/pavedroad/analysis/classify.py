@@ -353,29 +353,23 @@ class Classifier:
     def _named_like(self, plan: Plan, data: bytes) -> list[tuple[int, int, tuple[str, ...]]]:
         """Names used in the file (not defined) that a propagating zone's symbol rules match:
         `validateSession(req)` imported from elsewhere in the repo, `gateway.cancelSubscription()`,
-        `secretsService.get(...)`. Found at the hits of the symbol rules' literal prefilter, each
-        widened to its whole identifier."""
-        if not self._propagating or plan.symbol_prefilter is None:
+        `secretsService.get(...)`. One RE2 scan finds the identifiers that contain a literal the
+        symbol rules require; each distinct one is tried against the rules once."""
+        if not self._propagating or plan.symbol_words is None:
             return []
         out: list[tuple[int, int, tuple[str, ...]]] = []
-        seen: set[int] = set()
         memo: dict[bytes, tuple[str, ...]] = {}
-        size = len(data)
-        for match in plan.symbol_prefilter.finditer(data):
+        propagating = self._propagating
+        for match in plan.symbol_words.finditer(data):
             start, end = match.span()
-            while start > 0 and data[start - 1] in IDENT_BYTE:
-                start -= 1
-            if start in seen:
-                continue
-            seen.add(start)
-            while end < size and data[end] in IDENT_BYTE:
-                end += 1
+            if start and data[start - 1] in IDENT_BYTE:
+                continue  # the tail of an identifier with non-ASCII letters
             word = data[start:end]
             zones = memo.get(word)
             if zones is None:
-                name = word.decode("utf-8", "replace")
-                found = self._symbol_zones(name) if name[:1].isalpha() or name[:1] in "_$" else ()
-                zones = memo[word] = tuple(z for z in found if z in self._propagating)
+                name = word.decode("ascii", "replace")
+                found = self._symbol_zones(name) if not name[:1].isdigit() else ()
+                zones = memo[word] = tuple(z for z in found if z in propagating)
             if zones:
                 out.append((start, end, zones))
         return out
@@ -387,6 +381,7 @@ class Classifier:
             return anchors
         live: dict[bytes, int] = {}  # word -> roles that can still match in this file
         heads_seen: dict[bytes, bool] = {}
+        heads_in_data: dict[bytes, bool] = {}
         for match in plan.scanner.finditer(data):
             start = match.start(1)
             if start < 0:
@@ -404,17 +399,26 @@ class Classifier:
             word = data[start:end]
             roles = live.get(word, -1)
             if roles < 0:
-                roles = live[word] = self._live_roles(plan, word, data)
+                roles = live[word] = self._live_roles(plan, word, data, heads_in_data)
             if roles:
                 anchors.append((start, end, roles))
         return anchors
 
     @staticmethod
-    def _live_roles(plan: Plan, word: bytes, data: bytes) -> int:
+    def _live_roles(plan: Plan, word: bytes, data: bytes, heads_in_data: dict[bytes, bool]) -> int:
         roles = plan.token_roles.get(word, 0)
         heads = plan.token_heads.get(word)
-        if heads is not None and not any(head in data for head in heads):
-            roles &= ~(CALL | DECORATOR)
+        if heads is not None:
+            present = False
+            for head in heads:  # the spellings of one rule share its head: test each once
+                found = heads_in_data.get(head)
+                if found is None:
+                    found = heads_in_data[head] = head in data
+                if found:
+                    present = True
+                    break
+            if not present:
+                roles &= ~(CALL | DECORATOR)
         if roles & IMPORT and not Classifier._segments_present(plan, word, data):
             roles &= ~IMPORT
         return roles

@@ -65,6 +65,8 @@ class Plan:
     #: import token -> the other segments of each of its patterns (all of one must occur)
     import_segments: dict[bytes, tuple[tuple[bytes, ...], ...]]
     symbol_prefilter: Any  # RE2 scanner, or None
+    #: RE2 finding whole identifiers that contain a symbol rule's literal, or None
+    symbol_words: Any
     symbols_always: bool  # some symbol regex has no usable prefilter
     queries: tuple[UserQuery, ...]
     import_keyword: Any  # RE2 finding import statements, or None
@@ -155,6 +157,10 @@ def build_plan(
     # where the file spells it `cancelSubscription` (the scanner ignores case, not underscores)
     literals |= {lit.replace("_", "") for lit in literals if "_" in lit and len(lit.replace("_", "")) >= 3}
     symbol_prefilter = literal_scanner(literals) if literals and not symbols_always else None
+    symbol_words = None
+    if symbol_prefilter is not None:
+        literal_words = "|".join(re2.escape(lit) for lit in sorted(literals, key=lambda x: (-len(x), x)))
+        symbol_words = compile_bytes(r"(?i)[A-Za-z0-9_$]*(?:" + literal_words + r")[A-Za-z0-9_$]*")
     import_keyword = compile_bytes(syntax.import_keyword.decode()) if syntax.import_keyword else None
     return Plan(
         syntax=syntax,
@@ -166,6 +172,7 @@ def build_plan(
         calls=calls,
         decorators=decorators,
         symbol_prefilter=symbol_prefilter,
+        symbol_words=symbol_words,
         symbols_always=symbols_always,
         queries=tuple(queries_by_language.get(lang, ())),
         import_keyword=import_keyword,
