@@ -34,6 +34,9 @@ def _zone(zone: Zone) -> dict[str, Any]:
             "symbols": list(m.symbols),
             "queries": [list(q) for q in m.queries],
         },
+        # Keys added after version 1: hashed only when set, so existing digests do not change.
+        **({"propagate": True} if zone.propagate else {}),
+        **({"exclusive": True} if zone.exclusive else {}),
     }
 
 
