@@ -208,6 +208,18 @@ def test_a_refused_weakening_fails_check(repo: GitRepo, central: Path) -> None:
     assert rules == {"PR005"}
 
 
+def test_a_locked_map_built_from_presets_cannot_be_lowered(repo: GitRepo, tmp_path: Path) -> None:
+    """Found attacking the natural central map `locked: true` + `extends: [preset:...]`: the
+    presets' zones were not locked, so a repo's `ai: allow` on `secrets` silenced PR102."""
+    central = tmp_path / "presets-central.yaml"
+    central.write_text("version: 1\nlocked: true\nextends: [preset:auth, preset:secrets]\n")
+    repo.commit("config", {".pavedroad.yaml": "version: 1\nzones:\n  - id: secrets\n    ai: allow\n"})
+    repo.commit(f"add key\n\n{CLAUDE}", {"secrets/api.py": "API_KEY = load()\n"})
+    result = run(repo.path, "check", "--format", "json", central=central)
+    assert result.returncode == 1, result.stderr
+    assert codes_of(result) == ["PR005", "PR102"]  # the review finding stands
+
+
 def test_missing_central_map_is_a_clear_config_error(repo: GitRepo, tmp_path: Path) -> None:
     """CLI polish: `--central /nope.yaml` said `PR001 no such file: ../../nope.yaml` and blamed
     the repo's config."""

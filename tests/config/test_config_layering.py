@@ -305,3 +305,51 @@ def test_digest_is_stable_across_key_order_and_whitespace() -> None:
     assert len(one.config.digest) == 64
     assert one.config.digest == two.config.digest
     assert one.config.digest != three.config.digest
+
+
+# --- a locked central map locks what it extends (found attacking the example deployment: a map of
+# `locked: true` + `extends: [preset:auth]` left the preset's zones open to the repository) ---
+
+LOWER_AUTH = "version: 1\nzones:\n  - id: auth\n    ai: allow\n"
+
+
+def test_a_locked_central_map_locks_the_presets_it_extends(repo: Repo) -> None:
+    result = repo(LOWER_AUTH, central_text="version: 1\nlocked: true\nextends: [preset:auth]\n")
+    found = refusals(result)
+    assert [(line, column) for line, column, _ in found] == [(4, 5)]
+    assert "locked by central.yaml (through preset:auth)" in found[0][2]
+    assert result.config is not None
+    assert result.config.zone("auth").ai == Level.REVIEW
+    assert result.config.zone("auth").locked
+
+
+def test_lock_reaches_through_nested_central_files(repo: Repo, write: Callable[..., Path]) -> None:
+    write("security/base.yaml", "version: 1\nextends: [preset:auth]\n")
+    result = repo(LOWER_AUTH, central_text="version: 1\nlocked: true\nextends: [security/base.yaml]\n")
+    assert len(refusals(result)) == 1
+    assert result.config is not None and result.config.zone("auth").ai == Level.REVIEW
+
+
+def test_a_preset_first_applied_unlocked_is_locked_by_a_later_locked_map(
+        repo: Repo, write: Callable[..., Path]) -> None:
+    open_map = write("open.yaml", "version: 1\nextends: [preset:auth]\nzones:\n"
+                                  "  - id: auth\n    ai: deny\n")
+    locked_map = write("locked.yaml", "version: 1\nlocked: true\nextends: [preset:auth]\n")
+    result = repo(LOWER_AUTH, central=[str(open_map), str(locked_map)])
+    assert len(refusals(result)) == 1
+    assert result.config is not None
+    # locking again does not re-apply the preset's values over what came in between
+    assert result.config.zone("auth").ai == Level.DENY
+
+
+def test_an_unlocked_central_map_leaves_its_presets_open(repo: Repo) -> None:
+    result = repo(LOWER_AUTH, central_text="version: 1\nextends: [preset:auth]\n")
+    assert refusals(result) == []
+    assert result.config is not None and result.config.zone("auth").ai == Level.ALLOW
+
+
+def test_a_repo_extending_a_preset_does_not_lock_it(repo: Repo) -> None:
+    result = repo("version: 1\nlocked: true\nextends: [preset:auth]\nzones:\n"
+                  "  - id: auth\n    ai: allow\n")
+    assert refusals(result) == []
+    assert result.config is not None and not result.config.zone("auth").locked

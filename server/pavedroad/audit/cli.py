@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from pavedroad.cli_common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:

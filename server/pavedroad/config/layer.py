@@ -68,3 +68,10 @@ class Layer:
     fatal: bool = False
     #: set by the loader from where the file came from, never by the file itself
     trust: Trust = "repo"
+    #: the locked central map that extends this file and so locks its zones ("" when none)
+    locked_via: str = ""
+
+    @property
+    def lock_label(self) -> str:
+        """Who locked this layer's zones, as messages name it."""
+        return f"{self.locked_via} (through {self.label})" if self.locked_via else self.label

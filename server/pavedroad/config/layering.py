@@ -288,7 +288,7 @@ class _Merger:
             state.set_by["locked"] = layer.label
         state.locked = bool(lock)
         if lock:
-            state.locked_by = layer.label
+            state.locked_by = layer.lock_label
         return state
 
     def _refine(self, state: _ZoneState, entry: ZoneEntry, layer: Layer) -> None:
@@ -359,7 +359,7 @@ class _Merger:
                 self.refuse(f["locked"], f"zone {zid!r} is locked by {by} and cannot be "
                                          "unlocked")
         if central and layer.locked and not state.locked:
-            state.locked, state.locked_by = True, label
+            state.locked, state.locked_by = True, layer.lock_label
             state.set_by["locked"] = label
         if not entry.match.is_empty():
             state.match = state.match.merged(entry.match)

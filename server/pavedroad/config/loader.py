@@ -32,7 +32,7 @@ from typing import Literal
 
 from pavedroad import codes
 from pavedroad.config.discover import REPO_FILE, find_root, git_top, nested_configs, rebase_glob
-from pavedroad.config.layer import ExtendsEntry, Layer
+from pavedroad.config.layer import ExtendsEntry, Layer, ZoneEntry
 from pavedroad.config.layering import merge_layers
 from pavedroad.config.model import ConfigProblem, EffectiveConfig, LoadResult, SourceRef, Trust
 from pavedroad.config.presets import preset_names, preset_path
@@ -72,6 +72,9 @@ class _Source:
     trust: Trust = "repo"
     #: for nested repo configs: their directory relative to the root (globs are rebased onto it)
     base: str = ""
+    #: extended by a locked central map: its zones are locked too (`locked: true` plus
+    #: `extends: [preset:auth]` must not leave the preset's zones open to the repository)
+    locked_by: str = ""  # the label of that map
 
 
 def _read_error(exc: OSError, shown: str) -> str:
@@ -107,6 +110,8 @@ class _Loader:
         #: (url, sha256) of repo url maps not fetched for want of the user's approval
         self.needs_approval: list[tuple[str, str]] = []
         self.total_bytes = 0
+        #: identity -> ids of the zones that file and everything it extends define
+        self.zone_ids: dict[str, tuple[str, ...]] = {}
 
     # --- sources ------------------------------------------------------------------------------
     def label_for(self, path: str) -> str:
@@ -227,6 +232,19 @@ class _Loader:
     def _at(source: _Source, ext: ExtendsEntry, target: str) -> str:
         return f"{source.label}:{ext.where.line}:{ext.where.column}: cannot load {target}"
 
+    def lock_again(self, source: _Source) -> None:
+        """A locked central map extends a file that was already applied unlocked (another central
+        map extended it first): lock the zones that file and what it extends define, without
+        applying their values a second time (that would undo what came in between)."""
+        if not (source.locked_by and source.trust == "central"):
+            return
+        ids = self.zone_ids.get(source.identity, ())
+        if ids:
+            self.layers.append(Layer(
+                self.labels.get(source.identity, source.label), source.file, locked=True,
+                zones=tuple(ZoneEntry(zone_id, SourceRef(source.file, 1, 1)) for zone_id in ids),
+                trust="central", locked_via=source.locked_by))
+
     def include(self, source: _Source, chain: tuple[str, ...], entry: ExtendsEntry | None,
                 depth: int) -> Status:
         if source.identity in chain:
@@ -237,6 +255,7 @@ class _Loader:
                 entry.end_column if entry else None))
             return "unreadable"
         if source.identity in self.status:
+            self.lock_again(source)
             return self.status[source.identity]
         if depth > MAX_EXTENDS_DEPTH:
             self.problems.append(ConfigProblem(
@@ -267,7 +286,9 @@ class _Loader:
             problems = [ConfigProblem(codes.CONFIG_SYNTAX, f"internal error reading this file: "
                                                            f"{type(exc).__name__}",
                                       SourceRef(source.file, 1, 1))]
-        layer = replace(layer, trust=source.trust)
+        layer = replace(layer, trust=source.trust,
+                        locked=layer.locked or (source.trust == "central" and bool(source.locked_by)),
+                        locked_via="" if layer.locked else source.locked_by)
         if source.base:
             layer = _rebased(layer, source.base)
         self.problems.extend(problems)
@@ -276,12 +297,16 @@ class _Loader:
             self.nested_error.setdefault(
                 source.identity,
                 f"{source.label}:{first.where.line}:{first.where.column}: {first.message}")
+        children: list[str] = []
         for ext in layer.extends:
             child = self.resolve(ext, source)
+            if child is not None and layer.trust == "central" and layer.locked:
+                child = replace(child, locked_by=layer.locked_via or source.label)
             if child is None:
                 self.nested_error.setdefault(source.identity, self._at(source, ext, ext.target))
                 continue
             status = self.include(child, (*chain, source.identity), ext, depth + 1)
+            children.append(child.identity)
             detail = self.nested_error.get(child.identity, "")
             if status == "unreadable":
                 self.nested_error.setdefault(source.identity, self._at(source, ext, child.label))
@@ -294,6 +319,10 @@ class _Loader:
                                        f"(first: {detail})")
                 self.nested_error.setdefault(source.identity, detail)
         self.layers.append(layer)
+        # what this file and everything it extends define, for `lock_again`
+        own = [zone_id for child in children for zone_id in self.zone_ids.get(child, ())]
+        own.extend(zone.id for zone in layer.zones)
+        self.zone_ids[source.identity] = tuple(dict.fromkeys(own))
         result: Status = "broken" if layer.fatal else "ok"
         self.status[source.identity] = result
         return result

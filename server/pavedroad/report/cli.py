@@ -20,10 +20,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pavedroad.cli_common import add_config_args, existing_path, load_for
+from pavedroad.cli_common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_config_args,
+    existing_path,
+    load_for,
+)
 from pavedroad.config.model import EffectiveConfig
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def _err(message: str) -> None:
