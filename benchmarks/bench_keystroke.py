@@ -128,22 +128,26 @@ def drain(client: StdioClient, uri: str, sent: dict[int, float], pending: list[i
             return
 
 
-def memory(client: StdioClient, uri: str, text: str, keys: int) -> tuple[int, int]:
+def memory(client: StdioClient, uri: str, text: str, keys: int) -> list[tuple[int, int]]:
+    """RSS (KB) after every 1000 keys. Keys alternate typing and deleting one character, so the
+    document keeps its size and any steady growth is the server's own."""
     pid = client.proc.pid
     lines = text.split("\n")
     line = len(lines) // 3
     version = 10_000
-    before = 0
+    samples: list[tuple[int, int]] = []
     for k in range(keys + 200):
         version += 1
+        end = {"line": line, "character": 1 if k % 2 else 0}
         client.notify("textDocument/didChange", {
             "textDocument": {"uri": uri, "version": version},
-            "contentChanges": [{"range": {"start": {"line": line, "character": 0},
-                                          "end": {"line": line, "character": 0}}, "text": "y"}]})
+            "contentChanges": [{"range": {"start": {"line": line, "character": 0}, "end": end},
+                                "text": "" if k % 2 else "y"}]})
         wait_version(client, uri, version)
-        if k == 199:
-            before = rss_kb(pid)
-    return before, rss_kb(pid)
+        done = k - 199
+        if done >= 0 and done % 1000 == 0:
+            samples.append((done, rss_kb(pid)))
+    return samples
 
 
 def bare_import_ms(runs: int) -> float:
@@ -183,7 +187,7 @@ def main() -> None:
         latencies = typing(client, uri, text, args.keys, args.rate)
         client.close()
         client, uri, _first = open_server(root, path, text)
-        before, after = memory(client, uri, text, args.memory_keys)
+        samples = memory(client, uri, text, args.memory_keys)
         client.close()
 
     result: dict[str, Any] = {
@@ -194,8 +198,12 @@ def main() -> None:
         "keystroke_max_ms": round(max(latencies), 1),
         "keystroke_p95_vs_bare_parse": round(percentile(latencies, 0.95) / bare_parse, 2),
         "keys": len(latencies),
-        "rss_after_warmup_mb": round(before / 1024, 1),
-        "rss_growth_mb": round((after - before) / 1024, 2),
+        "rss_after_warmup_mb": round(samples[0][1] / 1024, 1),
+        "rss_growth_mb": round((samples[-1][1] - samples[0][1]) / 1024, 2),
+        # Growth over the second half alone: a plateau (cache warm-up) vs a steady leak.
+        "rss_growth_second_half_mb": round(
+            (samples[-1][1] - samples[len(samples) // 2][1]) / 1024, 2),
+        "rss_mb_per_1000_keys": [round(kb / 1024, 1) for _k, kb in samples],
         "memory_keys": args.memory_keys,
         "first_diagnostic_ms": round(statistics.median(starts), 1),
         "bare_import_ms": round(imports, 1),
