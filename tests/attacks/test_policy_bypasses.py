@@ -265,3 +265,23 @@ def test_device_symlinks_are_never_read(repo: GitRepo, central: Path) -> None:
     rows = json.loads(result.stdout)["findings"]
     assert [(r["path"], r["code"]) for r in rows] == [(".pavedroad/reviews.yaml", "PR201")]
     assert "a device" in rows[0]["message"]
+
+
+@pytest.mark.parametrize("command", [["report", "--format", "json"], ["attest"]])
+def test_report_and_attest_never_read_a_device(repo: GitRepo, central: Path,
+                                               command: list[str]) -> None:
+    """Hostile input, found after check was fixed: the report (and `publish`, `attest`) gathered
+    files their own way and read an AI-touched `src/auth/zero.py -> /dev/zero` until memory ran
+    out. They now share check's gathering (`pavedroad.check.gather`)."""
+    repo.commit("config", {".pavedroad.yaml": "version: 1\n"})
+    (repo.path / "src" / "auth").mkdir(parents=True)
+    os.symlink("/dev/zero", repo.path / "src" / "auth" / "zero.py")
+    repo.commit(f"add auth code\n\n{CLAUDE}", {"src/auth/login.py": AUTH_CODE})
+    result = run(repo.path, *command, central=central)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    if command[0] == "report":
+        paths = {row["path"] for facts in out["repos"] for row in facts["open_regions"]}
+    else:
+        paths = {row["path"] for row in out["predicate"]["regions"]}
+    assert paths == {"src/auth/login.py"}  # the real AI code is still reported

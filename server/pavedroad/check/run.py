@@ -7,37 +7,22 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pavedroad import codes
-from pavedroad.analysis.model import FileZones
-from pavedroad.check.candidates import (
-    ClassifierFactory,
-    default_classifier,
-    follow_renames,
-    in_paths,
-    merge_line_ranges,
-    tracked_files,
-)
-from pavedroad.config.discover import path_aliases
-from pavedroad.config.model import ConfigProblem, EffectiveConfig, Level
+from pavedroad.check.candidates import ClassifierFactory
+from pavedroad.check.gather import MAX_CHECK_BYTES, Candidate, gather
+from pavedroad.config.model import ConfigProblem, EffectiveConfig
 from pavedroad.deps.ai_change import is_manifest
 from pavedroad.deps.check import ZONE_ID as DEPENDENCIES_ZONE
 from pavedroad.deps.model import DepFinding
-from pavedroad.fileio import read_regular
 from pavedroad.policy.records import load_records
 from pavedroad.policy.verdicts import Finding, evaluate
 from pavedroad.provenance.git_history import GitError, GitHistory, UnknownRevision, run_git
-from pavedroad.provenance.ranges import AiSpan, to_spans
-from pavedroad.provenance.store import RangeStore
+from pavedroad.provenance.ranges import AiSpan
 
-#: Files up to this size are read (to blame and hash them); the classifier parses up to its own
-#: limit and fails closed above it. A larger file makes the check incomplete (exit 2).
-MAX_CHECK_BYTES = 256 << 20
-#: Blame outcomes that are not a failure to read history.
-_BENIGN_BLAME = frozenset({"the file is not committed yet", "the file does not exist"})
+__all__ = ["MAX_CHECK_BYTES", "CheckError", "CheckResult", "RecordIssue", "exit_code", "run_check"]
 
 
 class CheckError(Exception):
@@ -91,17 +76,6 @@ class CheckResult:
     dependencies: list[DepFinding] = field(default_factory=list)
 
 
-@dataclass
-class _Candidate:
-    rel: str
-    data: bytes
-    text: str
-    zones: FileZones
-    line_ranges: list[tuple[int, int]]
-    live: list[AiSpan]
-    spans: list[AiSpan] = field(default_factory=list)
-
-
 def run_check(
     root: str | os.PathLike[str],
     *,
@@ -132,92 +106,15 @@ def run_check(
     result.problems[:0] = [RecordIssue.of(root_path, p, None, "config") for p in config_problems
                            if p.code == codes.CONFIG_LOCKED]
 
-    # candidates: files touched by AI commits, and files with live ranges
-    tracked: set[str] | None = None
-    touched: set[str] = set()
     try:
-        repo = history.repo()
-        if repo.head is None:
-            if _has_any_commit(history):
-                result.incomplete.append("HEAD does not resolve to a commit although the "
-                                         "repository has commits (missing objects?)")
-            else:
-                result.notes.append("the repository has no commits yet: no history to check")
-        else:
-            if repo.shallow:
-                result.notes.append(
-                    "shallow clone: lines older than the fetched history are not attributed "
-                    "(use `fetch-depth: 0`, or fetch at least to the --since revision)"
-                )
-            try:
-                scan = history.scan(since)
-            except UnknownRevision as exc:
-                raise CheckError(f"--since {exc.reason}") from exc
-            tracked = tracked_files(history)
-            touched = follow_renames(history, scan.touched, tracked, since)
-    except GitError as exc:
-        if exc.reason in ("not a git repository", "git is not installed"):
-            result.notes.append(f"{exc.reason}: git history not checked")
-        else:
-            result.incomplete.append(f"{exc.reason}: git history could not be read")
-
-    store = RangeStore(root_path)
-    live_paths = set(store.paths())
-    candidates = sorted(
-        p
-        for p in touched | live_paths
-        if in_paths(p, paths) and (tracked is None or p in tracked or p in live_paths)
-    )
-
-    classifier = (classifier_factory or default_classifier)(config)
-    aliases = path_aliases(root_path)
-    todo: list[_Candidate] = []
-    for rel in candidates:
-        try:
-            data, _size = read_regular(root_path / rel, MAX_CHECK_BYTES)
-        except OSError:  # deleted, a directory, a device, unreadable
-            continue
-        if len(data) > MAX_CHECK_BYTES:
-            result.incomplete.append(f"{rel}: larger than {MAX_CHECK_BYTES >> 20} MB, not checked")
-            continue
-        zones = classifier.classify(rel, data, aliases=aliases.of(rel))
-        result.files_classified += 1
-        if not zones.regions and not (config.ai_tools.approved
-                                      and config.ai_tools.unapproved > Level.ALLOW):
-            continue
-        text = data.decode("utf-8", "replace")
-        line_count = text.count("\n") + (0 if text.endswith("\n") else 1)
-        line_ranges = merge_line_ranges(zones, config, line_count)
-        if not line_ranges:
-            continue
-        live: list[AiSpan] = []
-        if rel in live_paths:
-            live = to_spans(store.load(rel, text), text)
-        todo.append(_Candidate(rel, data, text, zones, line_ranges, live))
-
-    def blame(c: _Candidate) -> list[str]:
-        if tracked is None or c.rel not in touched:
-            return []
-        res = history.ai_lines(c.rel, contents=c.data, since=since, line_ranges=c.line_ranges)
-        c.spans = list(res.spans)
-        if res.reason and res.reason not in _BENIGN_BLAME:
-            result.incomplete.append(f"{c.rel}: {res.reason}")
-            return []
-        for note in res.notes:
-            if note.startswith("shallow clone") and since is None:
-                result.incomplete.append(f"{c.rel}: {note}")
-        return [f"{c.rel}: {res.reason}"] if res.reason else list(res.notes)
-
-    workers = jobs or min(4, os.cpu_count() or 1)
-    if workers > 1 and len(todo) > 1:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            remarks = list(pool.map(blame, todo))
-    else:
-        remarks = [blame(c) for c in todo]
-    for lines in remarks:
-        for remark in lines:
-            if not remark.startswith("shallow clone") and remark not in result.notes:
-                result.notes.append(remark)
+        gathered = gather(root_path, config, since=since, paths=paths,
+                          classifier_factory=classifier_factory, jobs=jobs)
+    except UnknownRevision as exc:
+        raise CheckError(f"--since {exc.reason}") from exc
+    result.notes += gathered.notes
+    result.incomplete += gathered.incomplete
+    result.files_classified = gathered.files_classified
+    todo = gathered.candidates
 
     for c in todo:
         spans = c.spans + c.live
@@ -259,7 +156,7 @@ def _base_text(history: GitHistory, rel: str, since: str | None, spans: list[AiS
         return None
 
 
-def _dependency_findings(root: Path, history: GitHistory, c: _Candidate, spans: list[AiSpan],
+def _dependency_findings(root: Path, history: GitHistory, c: Candidate, spans: list[AiSpan],
                          since: str | None, config: EffectiveConfig) -> list[DepFinding]:
     from pavedroad.deps.ai_change import check_ai_change, default_registry
 
@@ -267,14 +164,6 @@ def _dependency_findings(root: Path, history: GitHistory, c: _Candidate, spans: 
                              config, [(s.start_line, s.end_line) for s in spans],
                              registry=default_registry())
     return list(report.findings)
-
-
-def _has_any_commit(history: GitHistory) -> bool:
-    try:
-        out = run_git(["rev-list", "-n", "1", "--all"], history.root, timeout=history.timeout)
-    except GitError:
-        return True  # cannot even list commits: treat as unreadable, not as empty
-    return bool(out.strip())
 
 
 def exit_code(result: CheckResult) -> int:

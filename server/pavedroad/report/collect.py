@@ -1,17 +1,16 @@
 """Gather `RepoFacts` from one repository: git history, the decision records and the log.
 
-The same route as `pavedroad check` (and its helpers), so the report and CI agree line for line:
-1. one ``git log`` over the history finds the AI-attributed commits (trailers, aider, git-ai
-   notes) and the files they touched; files with live (editor) ranges are added;
-2. only those files are classified, and only their zone regions are blamed;
+The same route as `pavedroad check` (`pavedroad.check.gather`), so the report and CI agree line
+for line and read a hostile repository the same bounded way:
+1-2. the AI-touched files with zone regions, and their AI-written lines (`gather`);
 3. every AI-written cluster in a non-`allow` zone is evaluated twice by the policy engine: without
    records (every cluster, with its sign-off hash) and with them (what is still open), which
    gives each cluster its status: reviewed, unreviewed, excepted, denied or warned;
 4. one ``git log --no-walk`` gives the author time of every AI commit (the "landed" time);
 5. records come with their dates and statuses, the log's good entries with theirs.
 
-Nothing raises for an unusual repository: no history, a shallow clone, an unreadable log or a
-damaged record file become `notes`.
+Nothing raises for an unusual repository: no history, a shallow clone, history that cannot be
+read completely, an unreadable log or a damaged record file become `notes`.
 """
 
 from __future__ import annotations
@@ -19,24 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from pavedroad.check.candidates import (
-    ClassifierFactory,
-    default_classifier,
-    follow_renames,
-    in_paths,
-    merge_line_ranges,
-    tracked_files,
-)
+from pavedroad.check.candidates import ClassifierFactory
+from pavedroad.check.gather import Candidate, gather
 from pavedroad.config.model import EffectiveConfig, Level
 from pavedroad.policy.records import Records, exception_status, load_records
 from pavedroad.policy.verdicts import Finding, evaluate
 from pavedroad.provenance.git_history import GitError, GitHistory, UnknownRevision, run_git
-from pavedroad.provenance.ranges import AiSpan, to_spans
-from pavedroad.provenance.store import RangeStore
 from pavedroad.report.model import (
     DENIED,
     EXCEPTED,
@@ -50,7 +39,6 @@ from pavedroad.report.model import (
     ReviewRow,
     ZoneInfo,
 )
-from pavedroad.workspace import SNIFF_BYTES, is_binary
 
 
 class CollectError(Exception):
@@ -102,19 +90,8 @@ def record_rows(
     return reviews, exceptions
 
 
-@dataclass
-class _File:
-    rel: str
-    data: bytes
-    text: str
-    zones: object
-    line_ranges: list[tuple[int, int]]
-    live: list[AiSpan]
-    spans: list[AiSpan] = field(default_factory=list)
-
-
 def _rows_for_file(
-    f: _File,
+    f: Candidate,
     config: EffectiveConfig,
     records: Records,
     now: dt.datetime,
@@ -123,8 +100,8 @@ def _rows_for_file(
     spans = f.spans + f.live
     if not spans:
         return []
-    everything = evaluate(f.rel, f.text, f.zones, spans, config, (), (), now)  # type: ignore[arg-type]
-    still_open = evaluate(f.rel, f.text, f.zones, spans, config, records.reviews,  # type: ignore[arg-type]
+    everything = evaluate(f.rel, f.text, f.zones, spans, config, (), (), now)
+    still_open = evaluate(f.rel, f.text, f.zones, spans, config, records.reviews,
                           records.exceptions, now)  # fmt: skip
     open_by_key: dict[tuple[str, int, int], Finding] = {
         (x.zone, x.start_line, x.end_line): x for x in still_open
@@ -212,67 +189,15 @@ def collect(
         facts.notes.append(f"{len(records.problems)} problem(s) in the record files (see `pavedroad check`)")
     facts.reviews, facts.exceptions = record_rows(records, config, when)
 
-    history = GitHistory(root_path)
-    tracked: set[str] | None = None
-    touched: set[str] = set()
-    scan = None
     try:
-        repo = history.repo()
-        facts.commit = repo.head
-        if repo.head is None:
-            facts.notes.append("the repository has no commits yet: no history to report")
-        else:
-            if repo.shallow:
-                facts.notes.append("shallow clone: lines older than the fetched history are not attributed")
-            try:
-                scan = history.scan(since)
-            except UnknownRevision as exc:
-                raise CollectError(f"--since {exc.reason}") from exc
-            tracked = tracked_files(history)
-            touched = follow_renames(history, scan.touched, tracked, since)
-    except GitError as exc:
-        facts.notes.append(f"{exc.reason}: git history not read")
-
-    store = RangeStore(root_path)
-    live_paths = set(store.paths())
-    candidates = sorted(
-        p for p in touched | live_paths
-        if in_paths(p, paths) and (tracked is None or p in tracked or p in live_paths)
-    )  # fmt: skip
-    classifier = (classifier_factory or default_classifier)(config)
-    todo: list[_File] = []
-    for rel in candidates:
-        try:
-            data = (root_path / rel).read_bytes()
-        except OSError:
-            continue
-        if is_binary(data[:SNIFF_BYTES]):
-            continue
-        zones = classifier.classify(rel, data)
-        if not zones.regions:
-            continue
-        text = data.decode("utf-8", "replace")
-        line_count = text.count("\n") + (0 if text.endswith("\n") else 1)
-        line_ranges = merge_line_ranges(zones, config, line_count)
-        if not line_ranges:
-            continue
-        live = to_spans(store.load(rel, text), text) if rel in live_paths else []
-        todo.append(_File(rel, data, text, zones, line_ranges, live))
-
-    def blame(f: _File) -> str | None:
-        if tracked is None or f.rel not in touched:
-            return None
-        res = history.ai_lines(f.rel, contents=f.data, since=since, line_ranges=f.line_ranges)
-        f.spans = list(res.spans)
-        return f"{f.rel}: {res.reason}" if res.reason else None
-
-    workers = jobs or min(4, os.cpu_count() or 1)
-    if workers > 1 and len(todo) > 1:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            remarks = list(pool.map(blame, todo))
-    else:
-        remarks = [blame(f) for f in todo]
-    facts.notes += [r for r in remarks if r]
+        gathered = gather(root_path, config, since=since, paths=paths,
+                          classifier_factory=classifier_factory, jobs=jobs)
+    except UnknownRevision as exc:
+        raise CollectError(f"--since {exc.reason}") from exc
+    facts.commit = gathered.head
+    facts.notes += gathered.notes + gathered.incomplete
+    todo, scan = gathered.candidates, gathered.scan
+    history = GitHistory(root_path)
 
     ai_shas = {s.commit for f in todo for s in f.spans if s.commit}
     if scan is not None:
