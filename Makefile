@@ -54,6 +54,8 @@ bench: $(STAMP) $(SEMGREP)
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_deps.py
 	$(BIN)/python benchmarks/bench_report.py --start-postgres
+	$(BIN)/python benchmarks/bench_keystroke.py
+	$(BIN)/python benchmarks/bench_hooks.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info server/*.egg-info .tools vscode-client/node_modules

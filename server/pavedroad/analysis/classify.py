@@ -141,7 +141,10 @@ class Classifier:
             except Exception:  # e.g. two rules using the same group name
                 self._symbols_any = None
 
-        self._queries: dict[str, list[UserQuery]] = {}
+        # Queries are compiled per language the first time a file of it is classified: compiling
+        # every preset's queries up front cost about 90 ms of the editor's start for languages
+        # the workspace may never open.
+        self._query_specs: dict[str, list[tuple[str, int, str, str, bool]]] = {}
         for zone in self._zones.values():
             per_language: dict[str, int] = {}
             for language, source in zone.match.queries:
@@ -154,24 +157,41 @@ class Classifier:
                 if not targets:
                     problems.append(f"zone {zone.id}: query {index}: unknown language {language!r}")
                     continue
-                requirements = query_scanners(source)
                 for target in targets:
-                    try:
-                        compiled = languages.compile_query(target, source)
-                    except PatternError as exc:
-                        if target == canonical:
-                            problems.append(f"zone {zone.id}: query {language}#{index}: {exc}")
-                        continue
-                    self._queries.setdefault(target, []).append(
-                        UserQuery(zone.id, index, canonical or target, compiled, requirements)
-                    )
+                    self._query_specs.setdefault(target, []).append(
+                        (zone.id, index, language, source, target == canonical))
+        self._queries: dict[str, list[UserQuery]] = {}
+        self._problems = problems
 
-        self.notes: tuple[str, ...] = tuple(problems)
         #: zones whose matches spread one level to callers (see `FileContext.propagate`)
         self._propagating: tuple[str, ...] = tuple(z.id for z in self._zones.values() if z.propagate)
         self._plans: dict[str, Plan] = {}
         self._plan_lock = threading.Lock()
         self._symbol_memo: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Problems with the config's patterns (every language's queries are compiled to know)."""
+        with self._plan_lock:
+            for lang in list(self._query_specs):
+                self._compile_queries(lang)
+        return tuple(self._problems)
+
+    def _compile_queries(self, lang: str) -> list[UserQuery]:
+        """The compiled queries for `lang`, compiled once (callers hold `_plan_lock`)."""
+        compiled = self._queries.get(lang)
+        if compiled is None:
+            compiled = self._queries[lang] = []
+            for zone_id, index, language, source, canonical in self._query_specs.get(lang, ()):
+                try:
+                    query = languages.compile_query(lang, source)
+                except PatternError as exc:
+                    if canonical:
+                        self._problems.append(f"zone {zone_id}: query {language}#{index}: {exc}")
+                    continue
+                compiled.append(UserQuery(zone_id, index, languages.canonical_language(language) or lang,
+                                          query, query_scanners(source)))
+        return compiled
 
     # --- public API -----------------------------------------------------------------------------
     def path_zones(self, rel_path: str, aliases: Sequence[str] = ()) -> tuple[str, ...]:
@@ -287,7 +307,8 @@ class Classifier:
                 plan = self._plans.get(lang)
                 if plan is None:
                     plan = self._plans[lang] = build_plan(
-                        lang, self._imports, self._calls, self._decorators, self._symbols, self._queries
+                        lang, self._imports, self._calls, self._decorators, self._symbols,
+                        {lang: self._compile_queries(lang)},
                     )
         return plan
 
