@@ -243,7 +243,9 @@ def test_unapproved_tools(repo: Path, tmp_path: Path) -> None:
     hook_cli._LOADED.clear()
     answer = claude(repo, "Edit", {"file_path": str(repo / "app" / "service.py"),
                                    "old_string": "    return str(x)", "new_string": "    return repr(x)"})
-    assert answer.code == 2 and "approved AI tools" in answer.stderr
+    assert answer.code == 2
+    assert "approves only cursor" in answer.stderr and "(claude)" in answer.stderr
+    assert answer.stderr.count("pavedroad exception request") == 1  # one way out, said once
 
 
 # --- prompts --------------------------------------------------------------------------------

@@ -212,4 +212,6 @@ def test_docs_tables_are_current() -> None:
     begin, end = "<!-- sync-tables:begin -->\n", "<!-- sync-tables:end -->"
     assert doc[doc.index(begin) + len(begin):doc.index(end)] == docs_tables(), \
         "regenerate the tables in docs/agents.md from pavedroad.sync.residual.docs_tables()"
-    assert "<!-- hooks: lead -->" in doc
+    # the hooks' own section (what each `pavedroad hook` call decides) is there and filled in
+    hooks = doc[doc.index("## 8. Agent hooks"):doc.index("## 9. Sources")]
+    assert "### 8.1 What is decided" in hooks and "<!--" not in hooks
