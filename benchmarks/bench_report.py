@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import subprocess
@@ -33,31 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CONFIG = """\
-version: 1
-zones:
-  - id: secrets
-    why: Key material must never be AI-written.
-    ai: deny
-    scope: file
-    match: {paths: ["secrets/**"]}
-  - id: auth
-    why: Auth flows need AppSec review.
-    reviewers: ["@acme/appsec"]
-    ai: review
-    scope: file
-    match: {paths: ["src/auth/**"]}
-  - id: billing
-    ai: warn
-    scope: file
-    match: {paths: ["billing/**"]}
-"""
-FILES = (
-    [f"secrets/vault_{i}.py" for i in range(20)]
-    + [f"src/auth/flow_{i}.py" for i in range(30)]
-    + [f"billing/invoice_{i}.py" for i in range(20)]
-    + [f"src/lib/module_{i}.py" for i in range(130)]
-)
+# the same repository shape as bench_check.py, so the two benchmarks compare
+from bench_check import CONFIG, FILES, _data, git_env
+
 ZONED = tuple(f for f in FILES if not f.startswith("src/lib/"))
 TRAILERS = (
     "Co-authored-by: Claude <noreply@anthropic.com>",
@@ -65,16 +42,6 @@ TRAILERS = (
     "Co-authored-by: Cursor Agent <cursoragent@cursor.com>",
 )
 T0 = 1_700_000_000  # 2023-11-14
-
-
-def git_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update({"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"})
-    return env
-
-
-def _data(payload: bytes) -> bytes:
-    return b"data %d\n" % len(payload) + payload + b"\n"
 
 
 @dataclass
