@@ -386,3 +386,15 @@ def test_gradle_tokenizer_is_bounded() -> None:
     text = "dependencies {\n" + "implementation 'g:a:1'\n" * 10 + "(" * 200_000
     parsed = parse_manifest("build.gradle", text)
     assert len(parsed.dependencies) == 10
+
+
+@pytest.mark.parametrize("name", ["package.json", "package-lock.json", "Pipfile.lock"])
+def test_json_manifests_say_what_is_wrong(name: str) -> None:
+    """Every JSON manifest reads through one loader: a hostile nesting depth is named as such
+    (Pipfile.lock used to fall through to a generic "could not be parsed (RecursionError)")."""
+    deep = parse_manifest(name, "[" * 100_000 + "]" * 100_000)
+    assert [p.message for p in deep.problems] == ["invalid JSON: nested too deeply"]
+    array = parse_manifest(name, "[]")
+    assert [p.message for p in array.problems] == [f"{name} should hold a JSON object"]
+    broken = parse_manifest(name, '{\n  "a": ,\n}')
+    assert broken.problems[0].line == 2 and broken.problems[0].message.startswith("invalid JSON")

@@ -20,7 +20,6 @@ from pavedroad.deps.manifests.common import (
     toml_key_needles,
     toml_section_offset,
 )
-from pavedroad.deps.manifests.python import _load_toml
 from pavedroad.deps.model import SourceKind
 
 SECTIONS = ("dependencies", "dev-dependencies", "build-dependencies")
@@ -62,7 +61,7 @@ def parse_cargo_toml(path: str, text: str) -> Collector:
     c = Collector(path, "Cargo.toml", text)
     if c.too_large(MAX_MANIFEST_BYTES):
         return c
-    data = _load_toml(c)
+    data = c.load_toml()
     if data is None:
         return c
     for section in SECTIONS:
@@ -93,7 +92,7 @@ def parse_cargo_lock(path: str, text: str) -> Collector:
     c = Collector(path, "Cargo.lock", text, lockfile=True)
     if c.too_large(MAX_LOCKFILE_BYTES):
         return c
-    data = _load_toml(c)
+    data = c.load_toml()
     if data is None:
         return c
     cursor = 0

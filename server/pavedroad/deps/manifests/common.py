@@ -9,10 +9,17 @@ starting at the section it came from, so a line is always one that really holds 
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from pavedroad.deps.model import Dependency, Ecosystem, ManifestProblem, ParsedManifest, SourceKind
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, published as tomli
+    import tomli as tomllib
 
 #: Manifests larger than this are not parsed (a problem says so). Real manifests are kilobytes.
 MAX_MANIFEST_BYTES = 2 << 20
@@ -140,6 +147,31 @@ class Collector:
             self.problem(1, f"file is {size:,} bytes, over the {limit:,}-byte limit: not parsed")
             return True
         return False
+
+    def load_toml(self) -> dict[str, Any] | None:
+        """The text as TOML, or None with the problem recorded."""
+        try:
+            return tomllib.loads(self.text)
+        except tomllib.TOMLDecodeError as exc:
+            self.problem(toml_error_line(exc), f"invalid TOML: {exc}")
+        except (ValueError, RecursionError) as exc:
+            self.problem(1, f"invalid TOML: {exc}")
+        return None
+
+    def load_json_object(self) -> dict[str, Any] | None:
+        """The text as a JSON object, or None with the problem recorded."""
+        try:
+            data = json.loads(self.text)
+        except json.JSONDecodeError as exc:
+            self.problem(exc.lineno, f"invalid JSON: {exc.msg}")
+            return None
+        except RecursionError:
+            self.problem(1, "invalid JSON: nested too deeply")
+            return None
+        if not isinstance(data, dict):
+            self.problem(1, f"{self.kind} should hold a JSON object")
+            return None
+        return data
 
     def result(self) -> ParsedManifest:
         return ParsedManifest(path=self.path, kind=self.kind, dependencies=tuple(self.deps),

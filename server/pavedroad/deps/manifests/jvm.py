@@ -18,7 +18,7 @@ import re
 import xml.parsers.expat
 
 from pavedroad.deps.manifests.common import MAX_MANIFEST_BYTES, Collector, toml_section_offset
-from pavedroad.deps.manifests.python import _load_toml, table
+from pavedroad.deps.manifests.python import table
 from pavedroad.deps.model import SourceKind
 
 CENTRAL = ("https://repo1.maven.org/maven2", "https://repo.maven.apache.org/maven2",
@@ -251,7 +251,7 @@ def parse_version_catalog(path: str, text: str) -> Collector:
     c = Collector(path, "libs.versions.toml", text)
     if c.too_large(MAX_MANIFEST_BYTES):
         return c
-    data = _load_toml(c)
+    data = c.load_toml()
     if data is None:
         return c
     versions = table(data, "versions")

@@ -55,16 +55,8 @@ def parse_package_json(path: str, text: str) -> Collector:
     c = Collector(path, "package.json", text)
     if c.too_large(MAX_MANIFEST_BYTES):
         return c
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        c.problem(exc.lineno, f"invalid JSON: {exc.msg}")
-        return c
-    except RecursionError:
-        c.problem(1, "invalid JSON: nested too deeply")
-        return c
-    if not isinstance(data, dict):
-        c.problem(1, "package.json should hold a JSON object")
+    data = c.load_json_object()
+    if data is None:
         return c
     for section in SECTIONS:
         table = data.get(section)
@@ -108,16 +100,8 @@ def parse_package_lock(path: str, text: str) -> Collector:
     c = Collector(path, "package-lock.json", text, lockfile=True)
     if c.too_large(MAX_LOCKFILE_BYTES):
         return c
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        c.problem(exc.lineno, f"invalid JSON: {exc.msg}")
-        return c
-    except RecursionError:
-        c.problem(1, "invalid JSON: nested too deeply")
-        return c
-    if not isinstance(data, dict):
-        c.problem(1, "package-lock.json should hold a JSON object")
+    data = c.load_json_object()
+    if data is None:
         return c
     packages = data.get("packages")
     cursor = 0

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import configparser
-import json
 import re
 from typing import Any
 
@@ -22,16 +21,10 @@ from pavedroad.deps.manifests.common import (
     MAX_MANIFEST_BYTES,
     Collector,
     quoted,
-    toml_error_line,
     toml_key_needles,
     toml_section_offset,
 )
 from pavedroad.deps.model import SourceKind
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10: the same parser, published as tomli
-    import tomli as tomllib
 
 PYPI_INDEXES = ("https://pypi.org/simple", "https://pypi.python.org/simple",
                 "https://files.pythonhosted.org")
@@ -206,16 +199,6 @@ def parse_requirements(path: str, text: str) -> Collector:
 
 
 # --- pyproject.toml ---------------------------------------------------------------------------------
-def _load_toml(c: Collector) -> dict[str, Any] | None:
-    try:
-        return tomllib.loads(c.text)
-    except tomllib.TOMLDecodeError as exc:
-        c.problem(toml_error_line(exc), f"invalid TOML: {exc}")
-    except (ValueError, RecursionError) as exc:
-        c.problem(1, f"invalid TOML: {exc}")
-    return None
-
-
 def table(data: Any, key: str) -> dict[str, Any]:
     """`data[key]` when both are TOML tables, else an empty table."""
     value = data.get(key) if isinstance(data, dict) else None
@@ -290,7 +273,7 @@ def parse_pyproject(path: str, text: str) -> Collector:
     c = Collector(path, "pyproject", text)
     if c.too_large(MAX_MANIFEST_BYTES):
         return c
-    data = _load_toml(c)
+    data = c.load_toml()
     if data is None:
         return c
     tool = table(data, "tool")
@@ -416,7 +399,7 @@ def parse_pipfile(path: str, text: str) -> Collector:
     c = Collector(path, "Pipfile", text)
     if c.too_large(MAX_MANIFEST_BYTES):
         return c
-    data = _load_toml(c)
+    data = c.load_toml()
     if data is None:
         return c
     sources = [s for s in data.get("source") or [] if isinstance(s, dict)]
@@ -448,13 +431,8 @@ def parse_pipfile_lock(path: str, text: str) -> Collector:
     c = Collector(path, "Pipfile.lock", text, lockfile=True)
     if c.too_large(MAX_LOCKFILE_BYTES):
         return c
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        c.problem(exc.lineno, f"invalid JSON: {exc.msg}")
-        return c
-    if not isinstance(data, dict):
-        c.problem(1, "Pipfile.lock should hold a JSON object")
+    data = c.load_json_object()
+    if data is None:
         return c
     sources = {str(s.get("name")): str(s.get("url", ""))
                for s in (data.get("_meta") or {}).get("sources") or [] if isinstance(s, dict)}
@@ -484,7 +462,7 @@ def parse_toml_lock(path: str, text: str, kind_name: str) -> Collector:
     c = Collector(path, kind_name, text, lockfile=True)
     if c.too_large(MAX_LOCKFILE_BYTES):
         return c
-    data = _load_toml(c)
+    data = c.load_toml()
     if data is None:
         return c
     cursor = 0
