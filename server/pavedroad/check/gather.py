@@ -64,6 +64,8 @@ class Candidate:
 
 @dataclass
 class Gathered:
+    #: the repository's history reader, with what it has cached (commits, notes), for the caller
+    history: GitHistory
     candidates: list[Candidate] = field(default_factory=list)
     #: the history scan (AI commits and the files they touched); None without readable history
     scan: HistoryScan | None = None
@@ -80,8 +82,8 @@ def gather(root: Path, config: EffectiveConfig, *, since: str | None = None,
            classifier_factory: ClassifierFactory | None = None,
            jobs: int | None = None) -> Gathered:
     """Raises `UnknownRevision` for a `since` that does not resolve."""
-    out = Gathered()
     history = GitHistory(root)
+    out = Gathered(history)
     tracked: set[str] | None = None
     touched: set[str] = set()
     try:

@@ -95,7 +95,6 @@ def run_check(
     root_path = Path(root).resolve()
     when = now or dt.datetime.now(dt.timezone.utc)
     result = CheckResult(root=str(root_path), since=since)
-    history = GitHistory(root_path)
 
     # records (always, so a broken or expired record shows even without AI code)
     records = load_records(root_path, config, when)
@@ -114,7 +113,7 @@ def run_check(
     result.notes += gathered.notes
     result.incomplete += gathered.incomplete
     result.files_classified = gathered.files_classified
-    todo = gathered.candidates
+    todo, history = gathered.candidates, gathered.history
 
     for c in todo:
         spans = c.spans + c.live

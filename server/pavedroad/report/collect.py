@@ -196,8 +196,7 @@ def collect(
         raise CollectError(f"--since {exc.reason}") from exc
     facts.commit = gathered.head
     facts.notes += gathered.notes + gathered.incomplete
-    todo, scan = gathered.candidates, gathered.scan
-    history = GitHistory(root_path)
+    todo, scan, history = gathered.candidates, gathered.scan, gathered.history
 
     ai_shas = {s.commit for f in todo for s in f.spans if s.commit}
     if scan is not None:
