@@ -353,12 +353,9 @@ def _edit_decision(rel: str, new: list[Finding], old: list[Finding], placed: boo
     if deny:
         f = deny[0]
         symbol = f" in `{f.data['symbol']}`" if f.data.get("symbol") else ""
-        # the finding's message already names the way out (`pavedroad exception request ...`)
-        next_step = "" if "pavedroad exception request" in f.message else (
-            " To proceed, a person writes this change, or the zone's approvers grant an exception "
-            f"(`pavedroad exception request {rel}:{f.start_line}`).")
+        # the finding's message (policy.verdicts) already names the ways out
         return Decision("deny", f"pavedroad: this edit of `{rel}`{symbol} lands in a zone where "
-                                f"AI-written code is not allowed{where}. {f.message}{next_step}",
+                                f"AI-written code is not allowed{where}. {f.message}",
                         found_codes, zones)
     if tool_level >= Level.DENY:
         return Decision("deny", f"pavedroad: {call.tool or 'this tool'} is not on the approved AI "
