@@ -41,6 +41,7 @@ import yaml
 from pavedroad.analysis.classify import Classifier
 from pavedroad.analysis.languages import language_for_path
 from pavedroad.config import load_config
+from pavedroad.repoview import DiskRepo
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS = REPO / "benchmarks" / "corpus" / "labels"
@@ -298,7 +299,12 @@ def _locate(lines: list[str], label: Label) -> int | None:
 
 def evaluate(app: App, tree: Path, central: Path) -> list[Outcome]:
     root = tree / app.source.get("root", "")
-    classifier = classifier_for(root, central)
+    # the repository the labelled files belong to (default: `root`): calls into its other files
+    # count (same-repository propagation), as `pavedroad zones` run at its top would see them
+    repository = tree / app.source.get("repository", app.source.get("root", ""))
+    prefix = root.relative_to(repository).as_posix() if root != repository else ""
+    classifier = classifier_for(repository, central)
+    repo = DiskRepo(repository, classifier)
     outcomes: list[Outcome] = []
     by_file: dict[str, list[Label]] = {}
     for label in app.labels:
@@ -310,7 +316,7 @@ def evaluate(app: App, tree: Path, central: Path) -> list[Outcome]:
             outcomes.extend(Outcome(app.name, label, group, None) for label in labels)
             continue
         data = path.read_bytes()
-        result = classifier.classify(rel, data)
+        result = classifier.classify(f"{prefix}/{rel}" if prefix else rel, data, repo=repo)
         lines = data.decode("utf-8", "replace").splitlines()
         for label in labels:
             where = _locate(lines, label)

@@ -145,6 +145,7 @@ def _target(args: argparse.Namespace) -> tuple[Path, Loaded] | None:
 def _zones(args: argparse.Namespace) -> int:
     from pavedroad import zonemap
     from pavedroad.analysis.classify import Classifier
+    from pavedroad.repoview import DiskRepo
 
     target = _target(args)
     if target is None:
@@ -152,7 +153,9 @@ def _zones(args: argparse.Namespace) -> int:
     path, loaded = target
     root, config = loaded.root, loaded.config
     if path.is_file():
-        found = zonemap.classify_path(Classifier(config), root, path.relative_to(root).as_posix())
+        classifier = Classifier(config)
+        found = zonemap.classify_path(classifier, root, path.relative_to(root).as_posix(),
+                                      repo=DiskRepo(root, classifier))
         files = [found] if found is not None and found.regions else []
     else:
         files = zonemap.scan(root, config, jobs=args.jobs, start=path)

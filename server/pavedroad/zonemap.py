@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import re2
+
+from pavedroad.analysis import crossfile
 from pavedroad.analysis.classify import MAX_PARSE_BYTES, Classifier
+from pavedroad.analysis.crossfile import RepoView
+from pavedroad.analysis.languages import language_for_path
 from pavedroad.analysis.model import FileZones
 from pavedroad.config.discover import PathAliases, path_aliases
 from pavedroad.config.model import EffectiveConfig
 from pavedroad.fileio import read_regular
+from pavedroad.repoview import MAX_DEPENDENCY_BYTES, DiskRepo
 from pavedroad.workspace import SNIFF_BYTES, iter_files
 
 #: Below this many files a process pool costs more than it saves.
@@ -21,23 +28,24 @@ PARALLEL_THRESHOLD = 200
 
 
 def classify_path(
-    classifier: Classifier, root: Path, rel_path: str, aliases: PathAliases | None = None
+    classifier: Classifier, root: Path, rel_path: str, aliases: PathAliases | None = None,
+    repo: RepoView | None = None,
 ) -> FileZones | None:
     """Classify one file from disk; None when it vanished, cannot be read or is not a regular
-    file (a committed symlink to a device is never read)."""
+    file (a committed symlink to a device is never read). `repo`: see `Classifier.classify`."""
     names = aliases.of(rel_path) if aliases is not None else ()
     try:
         data, size = read_regular(root / rel_path, MAX_PARSE_BYTES)
     except OSError:
         return None
     if size <= MAX_PARSE_BYTES:
-        return classifier.classify(rel_path, data, aliases=names)
+        return classifier.classify(rel_path, data, aliases=names, repo=repo)
     zones = classifier.classify(rel_path, data[:SNIFF_BYTES], aliases=names, size=size)
     if not zones.regions:
         return zones
     lines, size = _count_lines(root / rel_path)
     regions = tuple(replace(r, end_line=lines, end_byte=size) for r in zones.regions)
-    return FileZones(rel_path, zones.language, regions, zones.skipped, zones.notes)
+    return FileZones(rel_path, zones.language, regions, zones.skipped, zones.notes, zones.exports)
 
 
 def _count_lines(path: Path) -> tuple[int, int]:
@@ -58,6 +66,7 @@ def _count_lines(path: Path) -> tuple[int, int]:
 _worker_classifier: Classifier | None = None
 _worker_root: Path | None = None
 _worker_aliases: PathAliases | None = None
+_worker_repo: DiskRepo | None = None
 
 
 def _init_worker(config: EffectiveConfig, root: str, aliases: PathAliases) -> None:
@@ -71,6 +80,86 @@ def _classify_chunk(paths: Sequence[str]) -> list[FileZones]:
     return [r for r in results if r is not None and r.regions]
 
 
+def _link_chunk(job: tuple[Sequence[str], list[FileZones], frozenset[str]]) -> list[FileZones]:
+    """Second pass in a worker: the files of `job[0]` again, with the repository's exports."""
+    global _worker_repo
+    paths, exported, known = job
+    assert _worker_classifier is not None and _worker_root is not None
+    if _worker_repo is None:
+        _worker_repo = DiskRepo(_worker_root, _worker_classifier, _worker_aliases)
+        _worker_repo.preload(exported, known)
+    results = (classify_path(_worker_classifier, _worker_root, p, _worker_aliases, _worker_repo) for p in paths)
+    return [r for r in results if r is not None]
+
+
+def _may_call(root: Path, paths: Sequence[str], exported: Sequence[FileZones]) -> list[str]:
+    """Files that may call an export of another file, found without parsing: of the exporter's
+    language family, holding the export's name as a word and a word that reaches its file (its
+    module's name, its Go package, its Java class), or in its Go package's directory."""
+    needs: dict[str, tuple[set[str], set[str]]] = {}  # family -> (export names, reaching words)
+    go_dirs: set[str] = set()
+    for f in exported:
+        family = crossfile.family(f.language)
+        if family is None:
+            continue
+        names, reach = needs.setdefault(family, (set(), set()))
+        for export in f.exports:
+            if export.owner is not None and family != "java":
+                continue  # only Java methods are reached from other files (static, inherited)
+            names.add(export.name)
+            reach.add(export.owner if export.owner is not None else crossfile.module_word(f.path))
+        if family == "go":
+            go_dirs.add(posixpath.dirname(f.path))
+    scanners = {family: (_words(names), _words(reach)) for family, (names, reach) in needs.items() if names}
+    out = []
+    for rel in paths:
+        family = crossfile.family(language_for_path(rel))
+        scanner = scanners.get(family) if family is not None else None
+        if scanner is None:
+            continue
+        try:
+            data, size = read_regular(root / rel, MAX_DEPENDENCY_BYTES)
+        except OSError:
+            continue
+        if size > MAX_DEPENDENCY_BYTES or scanner[0].search(data) is None:
+            continue
+        if (family == "go" and posixpath.dirname(rel) in go_dirs) or scanner[1].search(data) is not None:
+            out.append(rel)
+    return out
+
+
+def _words(words: Iterable[str]) -> Any:
+    usable = sorted({w for w in words if w and w.replace("$", "_").isidentifier()})
+    if not usable:
+        return re2.compile(rb"(?!)")
+    alternatives = b"|".join(re2.escape(w.encode()) for w in usable)
+    return re2.compile(rb"(?:^|[^\w$])(?:" + alternatives + rb")(?:[^\w$]|$)")
+
+
+def _scan_serial(root: Path, classifier: Classifier, paths: Sequence[str], aliases: PathAliases) -> list[FileZones]:
+    found = (classify_path(classifier, root, p, aliases) for p in paths)
+    results = [f for f in found if f is not None and f.regions]
+    exported = [f for f in results if f.exports]
+    callers = _may_call(root, paths, exported)
+    if not callers:
+        return results
+    repo = DiskRepo(root, classifier, aliases)
+    repo.preload(exported, paths)
+    linked = (classify_path(classifier, root, p, aliases, repo) for p in callers)
+    return sorted(_merge(results, [f for f in linked if f is not None]), key=lambda f: f.path)
+
+
+def _merge(first: list[FileZones], second: list[FileZones]) -> list[FileZones]:
+    """The first pass's results with the second pass's in place of the files it classified again."""
+    by_path = {f.path: f for f in first}
+    for f in second:
+        if f.regions:
+            by_path[f.path] = f
+        else:
+            by_path.pop(f.path, None)
+    return list(by_path.values())
+
+
 def scan(
     root: Path, config: EffectiveConfig, *, jobs: int | None = None, start: Path | None = None
 ) -> list[FileZones]:
@@ -78,6 +167,9 @@ def scan(
 
     Paths are relative to `root`, where the config lives. A directory the user names explicitly is
     scanned even when a `.gitignore` above it ignores it; ignore files at and below it apply.
+
+    Two passes: every file on its own, then the files that may call a zone function of another
+    file (they contain its name) again with the first pass's exports (see `analysis.crossfile`).
     """
     if start is None or start == root:
         paths = sorted(iter_files(root))
@@ -87,14 +179,18 @@ def scan(
     aliases = path_aliases(root)
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        classifier = Classifier(config)
-        found = (classify_path(classifier, root, p, aliases) for p in paths)
-        return [f for f in found if f is not None and f.regions]
-    chunk = max(16, len(paths) // (jobs * 8))
-    chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
-    initargs = (config, str(root), aliases)
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as pool:
+        return _scan_serial(root, Classifier(config), paths, aliases)
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config, str(root), aliases)) as pool:
+        chunk = max(16, len(paths) // (jobs * 8))
+        chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
         results = [f for part in pool.map(_classify_chunk, chunks) for f in part]
+        exported = [f for f in results if f.exports]
+        callers = _may_call(root, paths, exported)
+        if callers:
+            known = frozenset(paths)
+            size = max(8, len(callers) // (jobs * 4))
+            work = [(callers[i : i + size], exported, known) for i in range(0, len(callers), size)]
+            results = _merge(results, [f for part in pool.map(_link_chunk, work) for f in part])
     return sorted(results, key=lambda f: f.path)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,25 @@ async def test_file_deleted_while_open(client: LanguageClient, example_workspace
     change_whole(client, uri, 2, "def verify_token():\n    return 1\n")
     zones = await zones_at(client, uri, 0)
     assert [z["id"] for z in zones] == ["auth"]
+
+
+async def test_a_caller_in_another_file_is_in_the_zone_and_follows_its_dependency(
+    client: LanguageClient, example_workspace: Path
+):
+    dependency = example_workspace / "app" / "passwords.py"
+    dependency.write_text("import bcrypt\n\n\ndef make_hash(p):\n    return bcrypt.hashpw(p, bcrypt.gensalt())\n")
+    caller = example_workspace / "app" / "signup.py"
+    caller.write_text("from app.passwords import make_hash\n\n\ndef enrol(name, p):\n    return make_hash(p)\n")
+    uri = open_file(client, caller)
+    zones = await zones_at(client, uri, line_of(caller, "return make_hash"))
+    assert [z["id"] for z in zones] == ["auth"]
+    # the dependency stops hashing and is saved: the open caller is re-evaluated
+    dependency.write_text("def make_hash(p):\n    return p\n")
+    dep_uri = open_file(client, dependency)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=dep_uri)))
+    for _ in range(50):
+        if await zones_at(client, uri, line_of(caller, "return make_hash")) == []:
+            break
+        await asyncio.sleep(0.05)
+    final = await zones_at(client, uri, line_of(caller, "return make_hash"))
+    assert final == []

@@ -34,7 +34,7 @@ from typing import Any
 
 import pathspec
 
-from pavedroad.analysis import languages
+from pavedroad.analysis import crossfile, languages
 from pavedroad.analysis import queries as user_queries
 from pavedroad.analysis.anchors import IDENT_BYTE, MARKER, FileContext, marker_ids, unknown_marker
 from pavedroad.analysis.model import FileZones
@@ -207,12 +207,15 @@ class Classifier:
         language: str | None = None,
         aliases: Sequence[str] = (),
         size: int | None = None,
+        repo: crossfile.RepoView | None = None,
     ) -> FileZones:
         """Zone regions of one file. `rel_path` is relative to the config root (POSIX); `tree` is an
         optional tree-sitter tree of exactly `data`; `language` overrides detection by suffix.
 
         `aliases`: the file's other names in the repository (see `config.discover`); path rules
         match any of them. `size`: the file's real size when `data` is only its head.
+        `repo`: the rest of the repository; given, a function calling a zone function of another
+        file joins its zone (see `analysis.crossfile`).
 
         A file in a known language is parsed even when it holds NUL bytes (a NUL must not hide
         code from its zones). One too large to parse fails closed: besides its path zones it is
@@ -240,7 +243,7 @@ class Classifier:
                 if lang is None:
                     self._unparsed_markers(data, result)
                 else:
-                    self._analyze(self._plan(lang), data, tree, result, path)
+                    self._analyze(self._plan(lang), data, tree, result, path, repo)
             except Exception as exc:  # never let one odd file break a scan or the server
                 log.warning("classification of %s failed", path, exc_info=True)
                 result.notes.append(
@@ -250,12 +253,15 @@ class Classifier:
             # e.g. tests: a test importing an auth library is a tests matter; locked zones stay
             matched = {zone for zone, _ in path_hits if self._zones[zone].exclusive}
             result.drop_content({z for z, zone in self._zones.items() if z not in matched and not zone.locked})
+        regions = result.regions()
+        present = {region.zone for region in regions}
         return FileZones(
             path=path,
             language=lang,
-            regions=result.regions(),
+            regions=regions,
             skipped=skipped,
             notes=tuple(dict.fromkeys(result.notes)),
+            exports=tuple(e for e in result.exports if e.zone in present),
         )
 
     def content_zones(self, lang: str) -> tuple[str, ...]:
@@ -324,7 +330,10 @@ class Classifier:
                 else:
                     result.notes.append(unknown_marker(data, match.start(), zone_id))
 
-    def _analyze(self, plan: Plan, data: bytes, tree: Any, result: Regions, path: str = "") -> None:
+    def _analyze(
+        self, plan: Plan, data: bytes, tree: Any, result: Regions, path: str = "",
+        repo: crossfile.RepoView | None = None,
+    ) -> None:
         anchors = self._anchors(plan, data)
         symbol_names: set[str] | None = None  # definition names that match a symbol rule
         tree_symbols = False  # walk all definitions of the tree
@@ -342,7 +351,9 @@ class Classifier:
                 queries.append((query, windows))
         has_marker = b"pavedroad:" in data
         named_like = self._named_like(plan, data)
-        if not (anchors or symbol_names or tree_symbols or queries or has_marker or named_like):
+        # with the repository at hand, calls into other files' zone functions can match anywhere
+        linked = repo is not None and bool(self._propagating) and plan.syntax.language in crossfile.LANGUAGES
+        if not (anchors or symbol_names or tree_symbols or queries or has_marker or named_like or linked):
             return  # nothing can match: no need to parse
 
         if not data.isascii():
@@ -368,6 +379,9 @@ class Classifier:
             ctx.markers()
         ctx.finish_bound()
         ctx.propagate(self._propagating)
+        result.exports = crossfile.exports_of(ctx.direct, self._propagating)
+        if linked and repo is not None:
+            crossfile.link(ctx, crossfile.dependencies(ctx, path, repo), repo, self._propagating)
         if named_like:
             ctx.named_like(named_like)
 

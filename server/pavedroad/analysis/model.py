@@ -29,6 +29,17 @@ class Region:
 
 
 @dataclass(frozen=True)
+class Export:
+    """A function or method in a propagating zone by direct evidence (not by propagation): what
+    other files of the repository may call into, and join that zone by calling (one level)."""
+
+    zone: str
+    name: str
+    #: the class (Java, Python, TS) or Go receiver type it is a method of; None for a function
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
 class FileZones:
     """Every zone region in one file, sorted by (start_line, zone)."""
 
@@ -40,6 +51,8 @@ class FileZones:
     #: things worth telling the user that did not stop classification: markers naming unknown
     #: zones, a user query that ran out of time, invalid UTF-8 that was parsed anyway
     notes: tuple[str, ...] = ()
+    #: what callers in other files join by calling (see `analysis.crossfile`)
+    exports: tuple[Export, ...] = ()
 
     @property
     def zone_ids(self) -> tuple[str, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pavedroad.analysis.model import Region
+from pavedroad.analysis.model import Export, Region
 from pavedroad.analysis.syntax import Definition
 from pavedroad.config.model import Zone
 
@@ -26,6 +26,8 @@ class Regions:
         self._zones = zones
         self._regions: dict[tuple[str, int, int], list[Any]] = {}
         self.notes: list[str] = []
+        #: the file's functions in propagating zones by direct evidence (set by the classifier)
+        self.exports: tuple[Export, ...] = ()
         self._last_line: int | None = None
 
     @property

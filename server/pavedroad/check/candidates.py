@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from pavedroad.analysis.crossfile import RepoView
 from pavedroad.analysis.model import FileZones
 from pavedroad.config.model import EffectiveConfig, Level
 from pavedroad.provenance.git_history import GitHistory, run_git
 
 
 class SupportsClassify(Protocol):
-    def classify(self, rel_path: str, data: bytes, *, aliases: Sequence[str] = ()) -> FileZones: ...
+    def classify(
+        self, rel_path: str, data: bytes, *, aliases: Sequence[str] = (), repo: RepoView | None = None
+    ) -> FileZones: ...
 
 
 ClassifierFactory = Callable[[EffectiveConfig], SupportsClassify]

@@ -37,6 +37,7 @@ from pavedroad.provenance.git_history import (
 )
 from pavedroad.provenance.ranges import AiSpan, to_spans
 from pavedroad.provenance.store import RangeStore
+from pavedroad.repoview import DiskRepo
 
 #: Files up to this size are read (to blame and hash them); the classifier parses up to its own
 #: limit and fails closed above it. A larger file makes the result incomplete.
@@ -115,6 +116,7 @@ def gather(root: Path, config: EffectiveConfig, *, since: str | None = None,
                     if in_paths(p, paths) and (tracked is None or p in tracked or p in live_paths))
     classifier = (classifier_factory or default_classifier)(config)
     aliases = path_aliases(root)
+    files = DiskRepo(root, classifier, aliases)  # calls into other files' zone functions count
     # with an approved-tools list, code from another tool matters anywhere, not only in zones
     tools_everywhere = bool(config.ai_tools.approved) and config.ai_tools.unapproved > Level.ALLOW
     for rel in wanted:
@@ -125,7 +127,7 @@ def gather(root: Path, config: EffectiveConfig, *, since: str | None = None,
         if len(data) > MAX_CHECK_BYTES:
             out.incomplete.append(f"{rel}: larger than {MAX_CHECK_BYTES >> 20} MB, not checked")
             continue
-        zones = classifier.classify(rel, data, aliases=aliases.of(rel))
+        zones = classifier.classify(rel, data, aliases=aliases.of(rel), repo=files)
         out.files_classified += 1
         if not zones.regions and not tools_everywhere:
             continue

@@ -46,6 +46,7 @@ from pavedroad.hooks.model import (
 from pavedroad.policy.records import Records, load_records
 from pavedroad.policy.verdicts import Finding, evaluate
 from pavedroad.provenance.ranges import AiSpan
+from pavedroad.repoview import DiskRepo
 
 #: Largest file an edit is computed on (larger: judged by the whole file's zones).
 MAX_EDIT_BYTES = 16 << 20
@@ -64,6 +65,11 @@ class Workspace:
     @cached_property
     def records(self) -> Records:
         return load_records(self.root, self.config, self.now)
+
+    @cached_property
+    def repo(self) -> DiskRepo:
+        """The root's other files: an edit calling another file's zone function is in its zone."""
+        return DiskRepo(self.root, self.classifier, self.aliases)
 
     @cached_property
     def sensitive(self) -> list[tuple[str, pathspec.PathSpec]]:
@@ -102,7 +108,7 @@ class Workspace:
         return None
 
     def classify(self, rel: str, data: bytes) -> FileZones:
-        return self.classifier.classify(rel, data, aliases=self.names(rel))
+        return self.classifier.classify(rel, data, aliases=self.names(rel), repo=self.repo)
 
     def read_text(self, rel: str) -> tuple[str, bool]:
         """(the file's text, whether it was read whole); "" for a missing file."""
@@ -231,7 +237,7 @@ def _read_zones(rel: str, ws: Workspace) -> list[Zone]:
         except OSError:
             return []
         found = ws.classifier.classify(rel, data if size <= MAX_EDIT_BYTES else data[:8192],
-                                       aliases=ws.names(rel), size=size)
+                                       aliases=ws.names(rel), size=size, repo=ws.repo)
         ids = found.zone_ids
     return [z for z in (ws.config.zone(i) for i in ids) if z is not None]
 

@@ -13,6 +13,7 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 from pygls.uris import to_fs_path
 
+from pavedroad.analysis import crossfile
 from pavedroad.analysis.model import Region
 from pavedroad.lsp import render
 from pavedroad.lsp.roots import CONFIG_FILE
@@ -94,6 +95,8 @@ def register(server: PavedroadServer) -> None:
         elif _is_config_path(doc.path):
             ls.records_changed([])
             ls.refresh_all()
+        elif len(ls.documents) > 1 and doc.language in crossfile.LANGUAGES:
+            ls.refresh_all()  # another open file may call a zone function this one defines
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: PavedroadServer, params: types.DidCloseTextDocumentParams) -> None:

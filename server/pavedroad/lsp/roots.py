@@ -25,6 +25,7 @@ from pavedroad.config.approvals import is_approved
 from pavedroad.config.discover import PathAliases, path_aliases
 from pavedroad.config.model import ConfigProblem, EffectiveConfig, LoadResult
 from pavedroad.lsp.settings import Settings
+from pavedroad.repoview import DiskRepo
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ class RootState:
     aliases: PathAliases = field(default_factory=PathAliases)
     #: (url, sha256) of repo url maps waiting for the user's approval
     needs_approval: tuple[tuple[str, str], ...] = ()
+    #: the root's other files, for calls into their zone functions (see `analysis.crossfile`)
+    repo: DiskRepo | None = None
 
     @property
     def config_file(self) -> Path:
@@ -153,8 +156,10 @@ class Roots:
             else Classifier(config)
         )
         aliases = previous.aliases if previous is not None else path_aliases(root, walk=False)
+        repo = (previous.repo if previous is not None and previous.classifier is classifier
+                and previous.repo is not None else DiskRepo(root, classifier, aliases))
         return RootState(root, config, classifier, result.problems, stale, files, result.files,
-                         aliases, result.needs_approval)
+                         aliases, result.needs_approval, repo)
 
     def is_layer_file(self, path: Path) -> bool:
         """True when `path` is a config layer (e.g. a central map) that some loaded root extends."""

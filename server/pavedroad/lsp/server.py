@@ -223,7 +223,8 @@ class PavedroadServer(LanguageServer):
         if doc.zones is None or doc.zones_version != doc.version or doc.zones_digest != state.config.digest:
             try:
                 doc.zones = state.classifier.classify(
-                    doc.rel_path, doc.data, tree=doc.current_tree(), aliases=self.aliases_of(doc, state))
+                    doc.rel_path, doc.data, tree=doc.current_tree(), aliases=self.aliases_of(doc, state),
+                    repo=state.repo)
             except Exception:  # a classifier bug must never take the server down
                 log.exception("classification failed for %s", doc.rel_path)
                 doc.zones = FileZones(doc.rel_path, doc.language, skipped="internal error while classifying")
