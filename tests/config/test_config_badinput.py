@@ -364,3 +364,13 @@ def test_extends_symlink_loop(write, tmp_path: Path) -> None:  # type: ignore[no
     problem = only(result.problems, codes.CONFIG_EXTENDS)
     assert (problem.where.line, problem.where.column) == (3, 5)
     assert "symlink loop" in problem.message
+
+
+def test_suffix_import_pattern_must_name_one_module() -> None:
+    result = load_zone_map_text(
+        'version: 1\nzones:\n  - id: auth\n    match:\n      imports: ["**/auth", "**/a b", "**/"]\n',
+        "cfg.yaml",
+    )
+    found = [(p.code, p.where.line, p.where.column) for p in result.problems]
+    assert found == [("PR003", 5, 28), ("PR003", 5, 38)]
+    assert "`**/` must be followed by one module name" in result.problems[0].message

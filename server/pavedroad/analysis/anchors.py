@@ -18,7 +18,7 @@ from pavedroad.analysis.plan import CALL, DECORATOR, Plan, last_segment
 from pavedroad.analysis.queries import UserQuery
 from pavedroad.analysis.regions import Regions
 from pavedroad.analysis.syntax import Binding, Definition, end_line_of, node_text
-from pavedroad.analysis.syntax.base import _field_is
+from pavedroad.analysis.syntax.base import SUFFIX_PATTERN, _field_is
 
 if TYPE_CHECKING:
     from pavedroad.analysis.classify import Classifier
@@ -242,16 +242,27 @@ class FileContext:
             if dotted is None:
                 continue
             head = dotted.split(".", 1)[0]
-            if dotted != name and not (dotted.count(".") == 1 and head in receivers):
+            where = self.definition(ref)
+            if dotted != name and not (dotted.count(".") == 1 and (
+                head in receivers or self._own_receiver(where, owner) == head
+            )):
                 continue  # `other.get(...)` is some other object's `get`
             if dotted == name and owner is not None and self.syntax.language != "go":
                 continue  # a bare call never reaches a method (Go methods are called on values)
-            where = self.definition(ref)
             if where is None or where.kind == "class":
                 continue
             if target.start_byte <= where.start_byte and where.end_byte <= target.end_byte:
                 continue  # inside the target itself
             self.result.add_definition(zone, where, f"calls {target.qualified}")
+
+    def _own_receiver(self, where: Definition | None, owner: str | None) -> str | None:
+        """Go: the receiver variable of method `where` when its type is `owner` (`t` in
+        `func (t *Token) Verify()`, which calls its sibling as `t.VerifySigningKey()`)."""
+        if owner is None or where is None or where.kind != "method" or self.syntax.language != "go":
+            return None
+        if where.qualified.rsplit(".", 1)[0].lstrip("*") != owner.lstrip("*"):
+            return None
+        return self.syntax.receiver_name(where.node, self.data)
 
     def occurrences(self, name: str) -> list[Node]:
         """Name nodes spelled `name` (whole tokens) anywhere in the file."""
@@ -282,9 +293,10 @@ class FileContext:
             return
         self._matched_statements.add(key)
         for binding in self._bindings(statement):
-            if self._own and binding.module.split(".", 1)[0] in self._own:
-                continue
+            own = bool(self._own) and binding.module.split(".", 1)[0] in self._own
             for pattern, zones in self.plan.imports:
+                if own and not pattern.startswith(SUFFIX_PATTERN):
+                    continue  # the project's own `jwt.py` is not PyJWT; its own `auth` package is auth
                 how = self.syntax.binding_matches(binding, pattern)
                 if how is not None:
                     self._import_hits.append((binding, pattern, how, zones))

@@ -17,6 +17,7 @@ import re2
 from pavedroad.analysis.prefilter import literal_scanner, regex_literals
 from pavedroad.analysis.queries import UserQuery
 from pavedroad.analysis.syntax import SYNTAXES, Syntax
+from pavedroad.analysis.syntax.base import SUFFIX_PATTERN
 
 IMPORT, CALL, DECORATOR = 1, 2, 4
 
@@ -101,6 +102,9 @@ def build_plan(
     if syntax.has_imports:
         imports = tuple(imports_by_pattern.items())
         for pattern, _ in imports:
+            if pattern.startswith(SUFFIX_PATTERN):
+                import_regexes.extend(syntax.suffix_import_terms(pattern[len(SUFFIX_PATTERN):]))
+                continue
             tokens, regexes = syntax.import_terms(pattern)
             for token in tokens:
                 add_token(token, IMPORT)

@@ -35,6 +35,8 @@ TOP_KEYS = (
 ZONE_KEYS = (
     "id", "title", "why", "reviewers", "ai", "context", "scope", "locked", "propagate", "exclusive", "match"
 )
+#: what may follow `**/` in an import pattern: one module segment
+_MODULE_SEGMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 MATCH_KEYS = ("paths", "imports", "calls", "decorators", "symbols", "queries")
 PROMPTS_KEYS = ("internal_domains", "files")
 PROVENANCE_KEYS = ("min_lines", "min_chars")
@@ -265,7 +267,16 @@ class _Validator:
             if key not in fields:
                 return ()
             items = self.strings(fields[key], f"`match.{key}` of zone {zone!r}")
-            return tuple(dict.fromkeys(t.strip() for t, _ in items or ()))
+            out: list[str] = []
+            for text, item in items or ():
+                text = text.strip()
+                if key == "imports" and text.startswith("**/") and not _MODULE_SEGMENT.fullmatch(text[3:]):
+                    self.report(item, f"zone {zone!r}: import pattern {text!r}: `**/` must be followed by "
+                                      "one module name (letters, digits, `_`, `-`), e.g. `**/auth`",
+                                codes.CONFIG_PATTERN)
+                    continue
+                out.append(text)
+            return tuple(dict.fromkeys(out))
 
         symbols: list[str] = []
         if "symbols" in fields:

@@ -76,6 +76,29 @@ def go_package_name(path: str) -> str:
     return name.replace("-", "_").replace(".", "_")
 
 
+#: an import pattern `**/auth` names every module whose last segment is `auth`
+SUFFIX_PATTERN = "**/"
+_MODULE_SEGMENTS = re.compile(r"[./\\]")
+_SCRIPT_SUFFIX = re.compile(r"(?:/index)?(?:\.(?:[cm]?[jt]sx?))?$")
+
+
+def suffix_matches(binding: Binding, segment: str) -> str | None:
+    """How a `**/segment` pattern matches `binding`: its module (or, for `from app import auth`,
+    the member it imports as a module) ends in that segment. A wildcard import is not followed:
+    its names are unknown and the whole file is too much for a pattern this broad."""
+    if binding.wildcard or not segment:
+        return None
+    for name in (binding.module, binding.target):
+        tail = _MODULE_SEGMENTS.split(_SCRIPT_SUFFIX.sub("", name))[-1]
+        if tail == segment:
+            if name == binding.module and binding.target != binding.module and binding.bound and (
+                binding.module.startswith(binding.target + ".")
+            ):
+                return "scope"  # Python `import app.auth` binds `app`: too much to follow
+            return "all" if binding.bound else "scope"
+    return None
+
+
 class Syntax:
     """Base class; one subclass per grammar family."""
 
@@ -99,6 +122,11 @@ class Syntax:
         """Where an import of `pattern` may be: (plain words to find as whole tokens, RE2 regex
         sources). Occurrences are anchors that `import_at` then confirms in the tree."""
         return [], []
+
+    def suffix_import_terms(self, segment: str) -> list[str]:
+        """RE2 regex sources finding imports of a module whose last segment is `segment` (the
+        `**/segment` import pattern: a project's own `auth` package, wherever it lives)."""
+        return []
 
     def import_anchor_head(self, text: bytes) -> bytes | None:
         """For an import anchor found by one of `import_terms`' regexes: the first segment of the
@@ -126,6 +154,8 @@ class Syntax:
     def binding_matches(self, binding: Binding, pattern: str) -> str | None:
         """How `pattern` matches a binding: "all" (every use counts), "deeper" (only uses whose
         resolved dotted chain matches), "scope" (no name to follow: the import's scope), None."""
+        if pattern.startswith(SUFFIX_PATTERN):
+            return suffix_matches(binding, pattern[len(SUFFIX_PATTERN):])
         if binding.wildcard:
             if self.module_matches(binding.module, pattern):
                 return "scope"
@@ -228,6 +258,10 @@ class Syntax:
                 if target is not None:
                     return target
             node = node.parent
+        return None
+
+    def receiver_name(self, method: Node, data: bytes) -> str | None:
+        """The name a method's receiver is bound to, when the language names it per method (Go)."""
         return None
 
     def decorated(self, decorator: Node) -> Node | None:

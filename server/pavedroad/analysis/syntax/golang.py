@@ -36,6 +36,9 @@ class GoSyntax(Syntax):
     def import_terms(self, pattern: str) -> tuple[list[str], list[str]]:
         return [], [r"[\"`]" + re2.escape(pattern) + r"[\"`/]"]
 
+    def suffix_import_terms(self, segment: str) -> list[str]:
+        return [r"[\"`](?:[^\"`\n]*/)?" + re2.escape(segment) + r"[\"`]"]
+
     def import_at(self, node: Node) -> Node | None:
         current: Node | None = node
         for _ in range(4):
@@ -123,6 +126,14 @@ class GoSyntax(Syntax):
                         return [node_text(type_node, data)]
             return []
         return super().qualifier_parts(node, data)
+
+    def receiver_name(self, method: Node, data: bytes) -> str | None:
+        receiver = method.child_by_field_name("receiver") if method.type == "method_declaration" else None
+        for param in receiver.named_children if receiver is not None else ():
+            name = param.child_by_field_name("name")
+            if name is not None:
+                return node_text(name, data)
+        return None
 
     # --- statements, bound names, type positions ---------------------------------------------------
     def statement_binds(self, node: Node, data: bytes) -> list[str]:

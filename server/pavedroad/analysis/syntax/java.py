@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import re2
 from tree_sitter import Node
 
 from pavedroad.analysis.syntax.base import (
@@ -54,6 +55,9 @@ class JavaSyntax(Syntax):
         if len(parts) > 1:  # `import javax.crypto.*;` may import the class `javax.crypto.Cipher`
             terms.append(r"\b" + dot.join(parts[:-1]) + dot + r"\*")
         return [], terms
+
+    def suffix_import_terms(self, segment: str) -> list[str]:
+        return [r"\bimport[ \t]+(?:static[ \t]+)?[\w.]*\." + re2.escape(segment) + r"\.[A-Za-z_]"]
 
     def import_at(self, node: Node) -> Node | None:
         current: Node | None = node

@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import ClassVar
 
 import re2
 from tree_sitter import Node, QueryCursor
 
 from pavedroad.analysis.syntax.base import (
+    SUFFIX_PATTERN,
     Binding,
     Syntax,
     _field_is,
     _string_content,
     node_text,
+    suffix_matches,
 )
 
 _JS_FUNCTION_VALUES = frozenset(
@@ -56,6 +59,9 @@ class JavaScriptSyntax(Syntax):
     def import_terms(self, pattern: str) -> tuple[list[str], list[str]]:
         # module specifiers are string literals: `"jsonwebtoken"`, `'node:crypto'`, `"jose/jwt"`
         return [], [r"[\"'`](?:node:)?" + re2.escape(pattern) + r"[\"'`/]"]
+
+    def suffix_import_terms(self, segment: str) -> list[str]:
+        return [r"[\"'`](?:[^\"'`\n]*/)?" + re2.escape(segment) + r"(?:/index)?(?:\.[cm]?[jt]sx?)?[\"'`]"]
 
     @staticmethod
     def normalize_module(module: str) -> str:
@@ -200,6 +206,8 @@ class JavaScriptSyntax(Syntax):
 
     def binding_matches(self, binding: Binding, pattern: str) -> str | None:
         # JS module names may contain dots (`lodash.merge`): patterns name modules, never members
+        if pattern.startswith(SUFFIX_PATTERN):
+            return suffix_matches(replace(binding, target=binding.module), pattern[len(SUFFIX_PATTERN):])
         if self.module_matches(binding.module, pattern):
             return "all" if binding.bound else "scope"
         return None

@@ -49,6 +49,14 @@ class PythonSyntax(Syntax):
             rf"\bimport[ \t]+{first}[ \t]+as\b",
         ]
 
+    def suffix_import_terms(self, segment: str) -> list[str]:
+        word = re2.escape(segment)
+        return [
+            rf"\bfrom[ \t]+[\w.]*\b{word}[ \t]+import\b",  # from app.auth import x, from .auth import x
+            rf"\bfrom[ \t]+[\w.]+[ \t]+import[ \t(][^\n]*\b{word}\b",  # from app import auth
+            rf"\bimport[ \t]+[\w.]+\.{word}\b",  # import app.auth as a
+        ]
+
     _anchor_head = re.compile(rb"^(?:from|import)?[ \t]*(\w+)")
 
     def import_anchor_head(self, text: bytes) -> bytes | None:
