@@ -109,7 +109,7 @@ def _refuse_input(pre: bool, why: str) -> Answer:
 
 #: root -> (fingerprint, config, classifier, aliases, note): reused across calls in the resident
 #: daemon (`daemon.py`) while none of the files the config came from changed
-_LOADED: dict[Path, tuple[tuple[Any, ...], Any, Any, Any, str]] = {}
+_LOADED: dict[Path, tuple[tuple[Any, ...], Any, Any, Any, str, Any]] = {}
 
 
 def _fingerprint(root: Path, files: Sequence[str], central: Sequence[str]) -> tuple[Any, ...]:
@@ -135,12 +135,13 @@ def _workspace(call: HookCall, now: dt.datetime | None,
     from pavedroad.config.approvals import is_approved
     from pavedroad.config.discover import path_aliases
     from pavedroad.hooks.decide import Workspace
+    from pavedroad.repoview import DiskRepo
 
     root = Path(os.path.abspath(find_root(call.cwd)))
     central = machine_central(environ=environ)
     cached = _LOADED.get(root)
     if cached is not None and cached[0] == _fingerprint(root, [f for f, _ in cached[0][1]], central):
-        _key, config, classifier, aliases, note = cached
+        _key, config, classifier, aliases, note, files = cached
     else:
         result = load_config(root, central=central, url_approved=is_approved)
         config = result.usable
@@ -151,9 +152,11 @@ def _workspace(call: HookCall, now: dt.datetime | None,
                     "that loaded apply" + (f": {errors[0]}" if errors else "") + ".)")
         assert config is not None
         classifier, aliases = Classifier(config), path_aliases(root, walk=False)
+        # a resident daemon remembers the other files' exports until they change
+        files = DiskRepo(root, classifier, aliases)
         _LOADED[root] = (_fingerprint(root, result.files, central), config, classifier, aliases,
-                         note)
-    ws = Workspace(root, config, classifier, aliases, now or dt.datetime.now(dt.timezone.utc))
+                         note, files)
+    ws = Workspace(root, config, classifier, aliases, now or dt.datetime.now(dt.timezone.utc), files)
     return ws, note
 
 

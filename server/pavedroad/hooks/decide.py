@@ -61,6 +61,8 @@ class Workspace:
     classifier: Classifier
     aliases: PathAliases = field(default_factory=PathAliases)
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    #: the root's other files as a resident process remembers them across calls (None: a new one)
+    known_files: DiskRepo | None = None
 
     @cached_property
     def records(self) -> Records:
@@ -69,7 +71,7 @@ class Workspace:
     @cached_property
     def repo(self) -> DiskRepo:
         """The root's other files: an edit calling another file's zone function is in its zone."""
-        return DiskRepo(self.root, self.classifier, self.aliases)
+        return self.known_files or DiskRepo(self.root, self.classifier, self.aliases)
 
     @cached_property
     def sensitive(self) -> list[tuple[str, pathspec.PathSpec]]:
