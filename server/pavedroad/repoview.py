@@ -46,6 +46,8 @@ class DiskRepo:
         #: a scan's own results: trusted as they are for the scan's duration (see `preload`)
         self._known: dict[str, tuple[Export, ...]] | None = None
         self._known_files: frozenset[str] = frozenset()
+        self._real_root = os.path.realpath(root)
+        self._symlinked: dict[str, bool] = {}  # directory -> whether its real path differs
 
     def preload(self, files: Iterable[FileZones], paths: Iterable[str]) -> None:
         """Answer from a scan that just classified `paths` (`files`: those with regions) instead of
@@ -116,10 +118,33 @@ class DiskRepo:
     def _stat(self, rel_path: str) -> os.stat_result | None:
         if rel_path.startswith(("/", "../")) or rel_path == ".." or "/../" in rel_path or "\0" in rel_path:
             return None
+        path = self.root / rel_path if rel_path else self.root
         try:
-            return os.stat(self.root / rel_path if rel_path else self.root)
+            info = os.lstat(path)
+            if stat.S_ISLNK(info.st_mode) or self._linked_dirs(rel_path):
+                # a committed symlink may point anywhere: follow it only when it stays inside
+                real = os.path.realpath(path)
+                if os.path.commonpath([real, self._real_root]) != self._real_root:
+                    return None
+                info = os.stat(path)
+            return info
         except (OSError, ValueError):
             return None
+
+    def _linked_dirs(self, rel_path: str) -> bool:
+        """Does a directory on the way to `rel_path` (inside the root) carry a symlink?"""
+        parent = rel_path.rpartition("/")[0]
+        if not parent:
+            return False
+        with self._lock:
+            known = self._symlinked.get(parent)
+        if known is None:
+            known = os.path.realpath(self.root / parent) != os.path.join(self._real_root, parent)
+            with self._lock:
+                if len(self._symlinked) >= _MEMO_LIMIT:
+                    self._symlinked.clear()
+                self._symlinked[parent] = known
+        return known
 
 
 __all__ = ["MAX_DEPENDENCY_BYTES", "DiskRepo"]

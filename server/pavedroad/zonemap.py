@@ -92,30 +92,46 @@ def _link_chunk(job: tuple[Sequence[str], list[FileZones], frozenset[str]]) -> l
     return [r for r in results if r is not None]
 
 
-def _may_call(root: Path, paths: Sequence[str], exported: Sequence[FileZones]) -> list[str]:
+def _may_call(
+    root: Path, paths: Sequence[str], exported: Sequence[FileZones], classifier: Classifier | None = None
+) -> list[str]:
     """Files that may call an export of another file, found without parsing: of the exporter's
-    language family, holding the export's name as a word and a word that reaches its file (its
-    module's name, its Go package, its Java class), or in its Go package's directory."""
-    needs: dict[str, tuple[set[str], set[str]]] = {}  # family -> (export names, reaching words)
+    language family, and either spelling `word.name` (`security.verify`, `Digests.sha256`) or
+    holding an export's name and an import (or `extends`) line naming a word that reaches its
+    file, or sitting in its Go package's directory."""
+    needs: dict[str, tuple[set[str], set[str], set[str]]] = {}  # family -> (names, words, word.name)
     go_dirs: set[str] = set()
     for f in exported:
         family = crossfile.family(f.language)
         if family is None:
             continue
-        names, reach = needs.setdefault(family, (set(), set()))
+        names, reach, dotted = needs.setdefault(family, (set(), set(), set()))
         for export in f.exports:
             if export.owner is not None and family != "java":
                 continue  # only Java methods are reached from other files (static, inherited)
+            word = export.owner if export.owner is not None else crossfile.module_word(f.path)
             names.add(export.name)
-            reach.add(export.owner if export.owner is not None else crossfile.module_word(f.path))
+            reach.add(word)
+            dotted.add(f"{word}.{export.name}")
         if family == "go":
             go_dirs.add(posixpath.dirname(f.path))
-    scanners = {family: (_words(names), _words(reach)) for family, (names, reach) in needs.items() if names}
+    scanners = {
+        family: (_words(names), _import_lines(reach), _words(dotted))
+        for family, (names, reach, dotted) in needs.items() if names
+    }
+    # a file an exclusive zone's path rules claim (tests) keeps only that zone: linking cannot
+    # change it, unless a propagating zone is locked (locked zones survive `exclusive`)
+    config = classifier.config if classifier is not None else None
+    exclusive = {z.id for z in config.zones if z.exclusive} if config is not None else set()
+    if config is not None and any(z.locked and z.propagate for z in config.zones):
+        exclusive = set()
     out = []
     for rel in paths:
         family = crossfile.family(language_for_path(rel))
         scanner = scanners.get(family) if family is not None else None
         if scanner is None:
+            continue
+        if exclusive and classifier is not None and exclusive.intersection(classifier.path_zones(rel)):
             continue
         try:
             data, size = read_regular(root / rel, MAX_DEPENDENCY_BYTES)
@@ -123,13 +139,29 @@ def _may_call(root: Path, paths: Sequence[str], exported: Sequence[FileZones]) -
             continue
         if size > MAX_DEPENDENCY_BYTES or scanner[0].search(data) is None:
             continue
-        if (family == "go" and posixpath.dirname(rel) in go_dirs) or scanner[1].search(data) is not None:
+        if (
+            (family == "go" and posixpath.dirname(rel) in go_dirs)
+            or scanner[2].search(data) is not None
+            or scanner[1].search(data) is not None
+        ):
             out.append(rel)
     return out
 
 
-def _words(words: Iterable[str]) -> Any:
+def _import_lines(words: Iterable[str]) -> Any:
+    """A line that imports (or extends) something named by one of `words`."""
     usable = sorted({w for w in words if w and w.replace("$", "_").isidentifier()})
+    if not usable:
+        return re2.compile(rb"(?!)")
+    alternatives = b"|".join(re2.escape(w.encode()) for w in usable)
+    return re2.compile(
+        rb"(?m)^[^\n]*\b(?:import|from|require|extends)\b[^\n]*(?:^|[^\w$])(?:" + alternatives + rb")(?:[^\w$]|$)"
+    )
+
+
+def _words(words: Iterable[str]) -> Any:
+    """Any of `words` (identifiers, or `word.name` pairs) as a whole word."""
+    usable = sorted({w for w in words if w and w.replace("$", "_").replace(".", "_").isidentifier()})
     if not usable:
         return re2.compile(rb"(?!)")
     alternatives = b"|".join(re2.escape(w.encode()) for w in usable)
@@ -140,7 +172,7 @@ def _scan_serial(root: Path, classifier: Classifier, paths: Sequence[str], alias
     found = (classify_path(classifier, root, p, aliases) for p in paths)
     results = [f for f in found if f is not None and f.regions]
     exported = [f for f in results if f.exports]
-    callers = _may_call(root, paths, exported)
+    callers = _may_call(root, paths, exported, classifier)
     if not callers:
         return results
     repo = DiskRepo(root, classifier, aliases)
@@ -185,7 +217,7 @@ def scan(
         chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
         results = [f for part in pool.map(_classify_chunk, chunks) for f in part]
         exported = [f for f in results if f.exports]
-        callers = _may_call(root, paths, exported)
+        callers = _may_call(root, paths, exported, Classifier(config))
         if callers:
             known = frozenset(paths)
             size = max(8, len(callers) // (jobs * 4))

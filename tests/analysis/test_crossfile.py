@@ -249,6 +249,17 @@ def test_imports_cannot_reach_outside_the_root(tmp_path: Path) -> None:
     write(root, {"pkg/b.ts": "import { verify } from '../../outside/evil';\nexport function go() { return verify(); }\n"})
     assert in_zone(classify(root, "pkg/a.py"), "auth") == {}
     assert in_zone(classify(root, "pkg/b.ts"), "auth") == {}
+    # a committed symlink to a directory outside the root is not followed either
+    (root / "linked").symlink_to(outside, target_is_directory=True)
+    (root / "evil_link.py").symlink_to(outside / "evil.py")
+    write(root, {"pkg/c.py": "from linked.evil import verify\nimport evil_link\n\n"
+                             "def go(p, h):\n    return verify(p, h) or evil_link.verify(p, h)\n"})
+    assert in_zone(classify(root, "pkg/c.py"), "auth") == {}
+    # inside the root, a symlinked directory is the same code under another name
+    write(root, {"real/sec.py": "import bcrypt\n\ndef verify(p, h):\n    return bcrypt.checkpw(p, h)\n"})
+    (root / "alias").symlink_to(root / "real", target_is_directory=True)
+    write(root, {"pkg/d.py": "from alias.sec import verify\n\ndef go(p, h):\n    return verify(p, h)\n"})
+    assert set(in_zone(classify(root, "pkg/d.py"), "auth")) == {"go"}
 
 
 class CountingClassifier(Classifier):

@@ -128,3 +128,21 @@ def test_predicates_over_optional_captures_are_not_requirements() -> None:
     result = classify(zone("z", queries={"python": '((function_definition (comment)? @c) @f (#eq? @c "hello"))'}),
                       "a.py", "def f():\n    pass\n")
     assert symbols(result) == {"f"}
+
+
+def test_a_capture_past_the_literal_window_is_kept_and_underscore_captures_mark_nothing() -> None:
+    # the rarest literal (`environ`) ends before the captured key: the window is widened to the
+    # statement, so the capture survives; `@_os` alone would have marked the class by accident
+    code = 'import os\n\n\nclass Settings:\n    other = 1\n    secret = os.environ[\n        "APP_SECRET"]\n'
+    result = classify(zone("secrets", queries={"python": ENV_QUERY}), "s.py", code)
+    assert [(r.symbol, r.start_line) for r in result.regions] == [("Settings", 4)]
+    only_predicates = '((identifier) @_x (#eq? @_x "other"))'
+    marked = classify(zone("z", queries={"python": only_predicates}), "s.py", code)
+    assert symbols(marked) == {"Settings"}  # with no named capture, the `_` ones still say where
+
+
+def test_member_captures_mark_the_member_not_its_class() -> None:
+    query = '(assignment left: (identifier) @member (#match? @member "(?i)password$"))'
+    code = "class Config:\n    host = 'h'\n    db_password = load()\n\n    def connect(self):\n        return self.host\n"
+    result = classify(zone("secrets", queries={"python": query}), "c.py", code)
+    assert symbols(result) == {"Config.db_password"}

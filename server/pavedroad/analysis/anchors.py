@@ -462,7 +462,39 @@ class FileContext:
                         self.add_to((zone,), self._definition(node), f"symbol {candidate}")
 
     # --- user queries -----------------------------------------------------------------------------
+    def _query_unit(self, offset: int) -> tuple[int, int]:
+        node = self.root.descendant_for_byte_range(offset, offset)
+        unit = None
+        if node is not None:
+            definition = self.syntax.enclosing_definition(node)
+            if definition is not None and self.syntax.definition_kind(definition) == "class":
+                unit = self.syntax.class_member(node, definition) or definition
+            else:
+                unit = definition or self.syntax.top_level_statement(node)
+        return (unit.start_byte, unit.end_byte) if unit is not None else (offset, offset + 1)
+
+    def _query_spans(self, windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The windows (where a query's literals occur) widened to the unit holding each: the
+        innermost function or method, else the class member, else the top-level statement.
+        tree-sitter reports only the captures inside a byte range, so a match whose literal is in
+        range and whose capture is not (`os.environ` in range, `"APP_SECRET"` past it) would lose
+        its capture."""
+        spans: list[tuple[int, int]] = []
+        for start, end in windows:
+            first, last = self._query_unit(start), self._query_unit(max(start, end - 1))
+            spans.append((min(start, first[0]), max(end, last[1])))
+        spans.sort()
+        merged = [spans[0]] if spans else []
+        for start, end in spans[1:]:
+            if start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        return merged
+
     def user_query(self, query: UserQuery, windows: list[tuple[int, int]] | None) -> None:
+        if windows is not None:
+            windows = self._query_spans(windows)
         try:
             captures = query.compiled.captures(self.root, budget=self.owner._query_budget, ranges=windows)
         except languages.QueryTimeout:
@@ -475,10 +507,14 @@ class FileContext:
             self.result.notes.append(f"zone {query.zone}: query {query.language}#{query.index} failed: {exc}")
             return
         reason = f"query {query.language}#{query.index}"
-        for nodes in captures.values():
+        # `@_name` captures only feed predicates (the tree-sitter convention) when others exist
+        named = {c: n for c, n in captures.items() if not c.startswith("_")} or captures
+        for capture, nodes in named.items():
+            # a query names what it is about: a capture in a class marks the class, unless the
+            # query says it is about a member (`@member`: a field holding a secret, not its class)
+            members = capture.startswith("member")
             for node in sorted(nodes, key=lambda n: n.start_byte):
-                # a query names what it is about: a capture in a class marks the class
-                self.add((query.zone,), node, reason, members=False)
+                self.add((query.zone,), node, reason, members=members)
 
     # --- markers ----------------------------------------------------------------------------------
     def markers(self) -> None:
