@@ -158,3 +158,40 @@ func (o *Other) VerifyOther(der []byte) error { return o.verifyChain(der) }
 def test_go_method_calling_a_sibling_through_its_receiver(tmp_path: Path) -> None:
     found = zoned(classifier(tmp_path, "crypto"), "token.go", GO_RECEIVER, "crypto")
     assert found == {"Token.verifyChain", "Token.VerifySigningKey"}  # Other's receiver is another type
+
+
+def test_credentials_on_a_request_and_csrf_guards(tmp_path: Path) -> None:
+    built = classifier(tmp_path, "auth")
+    # Syncthing 1.19.2 (MPL-2.0), cmd/syncthing/cli/client.go and lib/api/api_csrf.go (abridged)
+    go = """
+    package cli
+
+    func (c *apiClient) Do(req *http.Request) (*http.Response, error) {
+        req.Header.Set("X-API-Key", c.apikey)
+        return c.Client.Do(req)
+    }
+
+    func (c *apiClient) Get(url string) (*http.Response, error) {
+        req, _ := http.NewRequest("GET", c.Endpoint()+"rest/"+url, nil)
+        req.Header.Set("Content-Type", "application/json")
+        return c.Do(req)
+    }
+
+    func (m *csrfManager) validToken(token string) bool { return m.tokens[token] }
+    """
+    assert zoned(built, "client.go", go, "auth") == {"apiClient.Do", "apiClient.Get", "csrfManager.validToken"}
+    python = """
+    def fetch(session, url, token):
+        return session.get(url, headers={"Authorization": f"Bearer {token}"})
+
+    def page(session, url):
+        return session.get(url, headers={"Accept": "text/html"})
+    """
+    assert zoned(built, "api.py", python, "auth") == {"fetch"}
+    typescript = """
+    export async function call(url: string, key: string) {
+        return fetch(url, { headers: { "x-api-key": key } });
+    }
+    export async function plain(url: string) { return fetch(url, { headers: { Accept: "json" } }); }
+    """
+    assert zoned(built, "api.ts", typescript, "auth") == {"call"}
