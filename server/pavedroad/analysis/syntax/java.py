@@ -195,11 +195,20 @@ class JavaSyntax(Syntax):
         return names[0], cls
 
     def typed_parameter(self, node: Node, data: bytes) -> tuple[str, Node] | None:
+        """A parameter or local variable declared with the type `node` names: (its name, method)."""
         current: Node | None = node
         while current is not None and current.type in (
             "type_identifier", "scoped_type_identifier", "generic_type", "type_arguments", "array_type"
         ):
             current = current.parent
+        if current is not None and current.type == "local_variable_declaration":
+            # `KeyManagerFactory kmf = ...; kmf.init(...)`: a typed local joins like a parameter
+            declarators = current.children_by_field_name("declarator")
+            name = declarators[0].child_by_field_name("name") if len(declarators) == 1 else None
+            scope = self.enclosing_definition(current)
+            if name is None or scope is None or self.definition_kind(scope) == "class":
+                return None
+            return node_text(name, data), scope
         if current is None or current.type != "formal_parameter":
             return None
         name = current.child_by_field_name("name")
