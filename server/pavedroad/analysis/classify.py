@@ -47,7 +47,7 @@ from pavedroad.analysis.plan import (
     compile_bytes,
     snake_case,
 )
-from pavedroad.analysis.queries import UserQuery, query_scanners
+from pavedroad.analysis.queries import UserQuery, query_literals, query_scanners
 from pavedroad.analysis.regions import Regions
 from pavedroad.config.model import EffectiveConfig, Level, Zone
 from pavedroad.saferegex import PatternError, compile_regex
@@ -190,7 +190,7 @@ class Classifier:
                         self._problems.append(f"zone {zone_id}: query {language}#{index}: {exc}")
                     continue
                 compiled.append(UserQuery(zone_id, index, languages.canonical_language(language) or lang,
-                                          query, query_scanners(source)))
+                                          query, query_scanners(source), query_literals(source)))
         return compiled
 
     # --- public API -----------------------------------------------------------------------------
@@ -345,7 +345,10 @@ class Classifier:
                 tree_symbols = plan.symbols_always or plan.symbol_prefilter.search(data) is not None
         queries = []
         spans_memo: dict[int, list[tuple[int, int]]] = {}
-        for query in plan.queries:
+        # one scan for the literals of every query: most files hold none, and then no query's
+        # own scanners run at all
+        no_literals = plan.query_prefilter is not None and plan.query_prefilter.search(data) is None
+        for query in () if no_literals else plan.queries:
             windows = user_queries.query_windows(query, data, spans_memo)
             if windows is None or windows:
                 queries.append((query, windows))

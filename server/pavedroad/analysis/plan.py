@@ -9,6 +9,7 @@ belongs to and what else must occur in the file for it to matter.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +72,8 @@ class Plan:
     symbols_always: bool  # some symbol regex has no usable prefilter
     queries: tuple[UserQuery, ...]
     import_keyword: Any  # RE2 finding import statements, or None
+    #: finds any literal some query needs; None when a query can match without one
+    query_prefilter: Any = None
 
     @property
     def has_symbols(self) -> bool:
@@ -179,6 +182,7 @@ def build_plan(
         symbol_words=symbol_words,
         symbols_always=symbols_always,
         queries=tuple(queries_by_language.get(lang, ())),
+        query_prefilter=_query_prefilter(queries_by_language.get(lang, ())),
         import_keyword=import_keyword,
     )
 
@@ -194,3 +198,13 @@ def re2_escape(text: str) -> str:
 
 def compile_bytes(source: str) -> Any:
     return re2.compile(source.encode("utf-8"), options=RE2_OPTIONS)
+
+
+def _query_prefilter(queries: Sequence[UserQuery]) -> Any:
+    """One scanner for the union of every query's literals (None if one needs no literal)."""
+    literals: set[str] = set()
+    for query in queries:
+        if query.literals is None:
+            return None
+        literals |= query.literals
+    return literal_scanner(literals) if literals else None

@@ -26,6 +26,21 @@ class UserQuery:
     compiled: languages.CompiledQuery
     #: per pattern, scanners that must all find something; None: always run
     requirements: tuple[tuple[Any, ...], ...] | None
+    #: every literal any pattern may need (a file with none of them cannot match); None: unknown
+    literals: frozenset[str] | None = None
+
+
+def query_literals(source: str) -> frozenset[str] | None:
+    """Literals one of which every match of the query contains (None when a pattern requires
+    none): per pattern, its most selective literal set (a match holds a literal of each of its
+    sets, so of that one too; `os` in `os.environ[...]` would be found in every file)."""
+    requirements = query_requirements(source)
+    if requirements is None:
+        return None
+    out: set[str] = set()
+    for pattern in requirements:
+        out |= max(pattern, key=lambda literals: (min(map(len, literals)), -len(literals)))
+    return frozenset(out)
 
 
 def query_scanners(source: str) -> tuple[tuple[Any, ...], ...] | None:
