@@ -146,3 +146,14 @@ def test_member_captures_mark_the_member_not_its_class() -> None:
     code = "class Config:\n    host = 'h'\n    db_password = load()\n\n    def connect(self):\n        return self.host\n"
     result = classify(zone("secrets", queries={"python": query}), "c.py", code)
     assert symbols(result) == {"Config.db_password"}
+
+
+def test_a_literal_free_query_still_runs_where_other_queries_literals_are_absent() -> None:
+    with_literal = '((identifier) @n (#eq? @n "needle_name"))'
+    literal_free = "(await (await) @nested)"
+    code = "async def f(x):\n    return await (await x)\n"
+    result = classify(zone("z", queries={"python": with_literal + "\n" + literal_free}), "a.py", code)
+    assert symbols(result) == {"f"}
+    both = classifier(zone("a", queries={"python": with_literal}), zone("b", queries={"python": literal_free}))
+    found = both.classify("a.py", code.encode())
+    assert {r.zone for r in found.regions} == {"b"}

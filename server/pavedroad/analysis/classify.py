@@ -345,10 +345,12 @@ class Classifier:
                 tree_symbols = plan.symbols_always or plan.symbol_prefilter.search(data) is not None
         queries = []
         spans_memo: dict[int, list[tuple[int, int]]] = {}
-        # one scan for the literals of every query: most files hold none, and then no query's
-        # own scanners run at all
+        # one scan for the literals of every query that needs some: most files hold none, and
+        # then none of those queries' own scanners run
         no_literals = plan.query_prefilter is not None and plan.query_prefilter.search(data) is None
-        for query in () if no_literals else plan.queries:
+        for query in plan.queries:
+            if no_literals and query.literals is not None:
+                continue
             windows = user_queries.query_windows(query, data, spans_memo)
             if windows is None or windows:
                 queries.append((query, windows))

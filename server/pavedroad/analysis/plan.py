@@ -72,7 +72,7 @@ class Plan:
     symbols_always: bool  # some symbol regex has no usable prefilter
     queries: tuple[UserQuery, ...]
     import_keyword: Any  # RE2 finding import statements, or None
-    #: finds any literal some query needs; None when a query can match without one
+    #: finds any literal of the queries that need one (queries without literals always run)
     query_prefilter: Any = None
 
     @property
@@ -201,10 +201,9 @@ def compile_bytes(source: str) -> Any:
 
 
 def _query_prefilter(queries: Sequence[UserQuery]) -> Any:
-    """One scanner for the union of every query's literals (None if one needs no literal)."""
+    """One scanner for the union of the literals of the queries that need some (None if none do)."""
     literals: set[str] = set()
     for query in queries:
-        if query.literals is None:
-            return None
-        literals |= query.literals
+        if query.literals is not None:
+            literals |= query.literals
     return literal_scanner(literals) if literals else None
