@@ -151,7 +151,7 @@ def test_member_captures_mark_the_member_not_its_class() -> None:
 def test_a_literal_free_query_still_runs_where_other_queries_literals_are_absent() -> None:
     with_literal = '((identifier) @n (#eq? @n "needle_name"))'
     literal_free = "(await (await) @nested)"
-    code = "async def f(x):\n    return await (await x)\n"
+    code = "async def f(x):\n    return await await x\n"
     result = classify(zone("z", queries={"python": with_literal + "\n" + literal_free}), "a.py", code)
     assert symbols(result) == {"f"}
     both = classifier(zone("a", queries={"python": with_literal}), zone("b", queries={"python": literal_free}))
