@@ -98,6 +98,14 @@ def make_finding(
 _new = object.__new__
 
 
+def moved(finding: PromptFinding, start: int, end: int) -> PromptFinding:
+    """`finding` at another span (a repeated reference answered once); `dataclasses.replace`
+    without its per-field round trips, as `make_finding` does."""
+    f = _new(PromptFinding)
+    f.__dict__.update(finding.__dict__, start=start, end=end)
+    return f
+
+
 __all__ = [
     "ADVICE",
     "BLOCK",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections import Counter
+from collections import _count_elements  # type: ignore[attr-defined]
 from typing import Any
 
 import re2
@@ -141,7 +141,9 @@ def shannon_entropy(value: str) -> float:
     if not value:
         return 0.0
     n = len(value)
-    counts = Counter(value).values()
+    tally: dict[str, int] = {}
+    _count_elements(tally, value)  # Counter's C helper, without Counter's Python-level setup
+    counts = tally.values()
     if n <= 4096:
         total = sum(map(_CLOG.__getitem__, counts))
     else:
@@ -324,9 +326,11 @@ def _is_trivial_shape(value: str) -> bool:
     n = len(value)
     if n >= 5 and _RUN5.search(value) is not None and longest_run(value) >= max(5, n // 3):
         return True
-    if n >= 8 and is_periodic(value):
+    distinct = len(set(value))
+    # a value repeating a chunk of at most 8 characters has at most 8 distinct ones
+    if n >= 8 and distinct <= 8 and is_periodic(value):
         return True
-    return n >= 12 and len(set(value)) <= max(3, min(n // 8, 6))
+    return n >= 12 and distinct <= max(3, min(n // 8, 6))
 
 
 def token_body_ok(body: str, *, min_entropy: float = 3.0) -> bool:

@@ -356,10 +356,13 @@ _VERB_SCAN = _re2(rf"(?i)\b(?:{_READ_VERBS}|look|go|refer|contents?)[ \t]")
 _COMMAND_SCAN = _re2(rf"\b(?:{_PLAIN_READERS}|{_WORD_READERS})[ \t]")
 
 GLOB_CHARS = frozenset("*?[")
+_REGEX_CHARS = frozenset("\\^$|()+")
+#: a letter or digit in any script (what `str.isalnum` accepts, one search instead of a loop)
+_ALNUM = re.compile(r"[^\W_]")
 
 
 def is_glob(path: str) -> bool:
-    return any(ch in GLOB_CHARS for ch in path)
+    return not GLOB_CHARS.isdisjoint(path)
 
 
 def _is_member_access(token: str) -> bool:
@@ -376,11 +379,11 @@ def _is_member_access(token: str) -> bool:
 
 def _is_regex_or_comment(token: str) -> bool:
     """`.*`, `\\d+`, `^foo$`, `/*`, `*/`, `(a|b)`: regex fragments and comment markers."""
-    if any(ch in token for ch in "\\^$|()+"):
+    if not _REGEX_CHARS.isdisjoint(token):
         return True
     if token.startswith(".*") or token.endswith(".*.") or ".*?" in token:
         return True
-    return not any(c.isalnum() for c in token) and token.strip("*/") != ""
+    return _ALNUM.search(token) is None and token.strip("*/") != ""
 
 
 def looks_like_path(token: str) -> bool:
@@ -478,6 +481,8 @@ def _negated(text: str, verb_start: int) -> bool:
     """True when the clause before the verb negates or forbids it ("never read", "do not open")."""
     lo = max(0, verb_start - 100)
     before = text[lo:verb_start]
+    if _NEGATION.search(before) is None:
+        return False  # no negation anywhere before the verb, so none in its clause either
     cut = 0
     for clause_end in _CLAUSE_END.finditer(before):
         cut = clause_end.end()

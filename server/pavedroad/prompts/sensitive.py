@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pathspec
 
 from .fileindex import FileIndex, fs_safe, resolve_reference
-from .findings import register
+from .findings import moved, register
 from .model import BLOCK, KIND_SENSITIVE_FILE, WARN, FileReference, PromptFinding
 
 ZonesForPath = Callable[[str], Sequence[tuple[str, int]]]
@@ -261,7 +261,7 @@ def check_references(
         key = (ref.path_or_glob, ref.is_glob, ref.syntax == "hash-folder")
         if key in memo:
             known = memo[key]
-            finding = None if known is None else replace(known, start=ref.start, end=ref.end)
+            finding = None if known is None else moved(known, ref.start, ref.end)
         elif ref.is_glob:
             finding = memo[key] = _check_glob(ref, spec, lazy, many)
         else:
