@@ -118,6 +118,15 @@ def _inside(path: str) -> str | None:
     return "" if normal == "." else normal
 
 
+def _first_file(view: RepoView, candidates: Iterable[str]) -> str | None:
+    """The first candidate path that stays inside the root and is a file there."""
+    for candidate in candidates:
+        file = _inside(candidate)
+        if file is not None and view.is_file(file):
+            return file
+    return None
+
+
 def dependencies(ctx: FileContext, path: str, view: RepoView) -> list[Handle]:
     """The repository files `path` (whose parsed context is `ctx`) may call into."""
     language = ctx.syntax.language
@@ -238,10 +247,9 @@ def _python_module_files(path: str, module: str, view: RepoView) -> str | None:
         stem = posixpath.join(base, rest) if base else rest
         if not stem:
             continue
-        for candidate in (stem + ".py", stem + "/__init__.py"):
-            file = _inside(candidate)
-            if file is not None and view.is_file(file):
-                return file
+        file = _first_file(view, (stem + ".py", stem + "/__init__.py"))
+        if file is not None:
+            return file
     return None
 
 
@@ -287,9 +295,9 @@ def _js_module_file(path: str, module: str, view: RepoView) -> str | None:
             candidates += [base[:-3] + ".ts", base[:-3] + ".tsx"]
         candidates += [base + suffix for suffix in _JS_SUFFIXES]
         candidates += [f"{base}/index{suffix}" for suffix in _JS_SUFFIXES]
-        for candidate in candidates:
-            if view.is_file(candidate):
-                return candidate
+        file = _first_file(view, candidates)
+        if file is not None:
+            return file
     return None
 
 
