@@ -3,10 +3,12 @@
 Every caller that classifies a file of a repository (the zone map, `check`, the language server,
 agent hooks) hands the classifier a `DiskRepo`, so a function calling a zone function of another
 file gets the same verdict everywhere. A dependency is classified on first need *without* its own
-dependencies (propagation stays one level) and remembered until its size or mtime changes.
+dependencies (propagation stays one level) and remembered until it changes (size, mtime, ctime,
+inode).
 
-Everything read here is repository content: regular files only, confined to the root, bounded in
-size and in number (see `crossfile.MAX_DEPENDENCIES`).
+Everything read here is repository content: regular files only, whose real path is inside the
+root (checked when a file is read, so a directory swapped for a symlink later is caught too),
+at most `MAX_DEPENDENCY_BYTES` each.
 """
 
 from __future__ import annotations
@@ -23,10 +25,13 @@ from pavedroad.config.discover import PathAliases
 from pavedroad.fileio import read_regular
 from pavedroad.workspace import SKIPPED_DIRS
 
-#: dependencies larger than this are not classified for their exports (generated code, bundles)
+#: dependencies larger than this are not classified for their exports (generated code, bundles);
+#: the zone map applies the same limit to the exports of the files it classified itself
 MAX_DEPENDENCY_BYTES = 2 * 1024 * 1024
 #: remembered files and directory listings; past this the memo starts over
 _MEMO_LIMIT = 20_000
+
+_Key = tuple[int, int, int, int]
 
 
 class Classifies(Protocol):
@@ -41,18 +46,21 @@ class DiskRepo:
         self.classifier = classifier
         self.aliases = aliases
         self._lock = threading.Lock()
-        self._exports: dict[str, tuple[tuple[int, int], tuple[Export, ...]]] = {}
+        self._exports: dict[str, tuple[_Key, tuple[Export, ...]]] = {}
         self._dirs: dict[str, tuple[int, tuple[str, ...]]] = {}
         #: a scan's own results: trusted as they are for the scan's duration (see `preload`)
         self._known: dict[str, tuple[Export, ...]] | None = None
         self._known_files: frozenset[str] = frozenset()
         self._real_root = os.path.realpath(root)
-        self._symlinked: dict[str, bool] = {}  # directory -> whether its real path differs
 
     def preload(self, files: Iterable[FileZones], paths: Iterable[str]) -> None:
         """Answer from a scan that just classified `paths` (`files`: those with regions) instead of
-        reading them again."""
-        self._known = {f.path: f.exports for f in files if f.exports}
+        reading them again; the same rules as reading apply (inside the root, size limit)."""
+        known: dict[str, tuple[Export, ...]] = {}
+        for f in files:
+            if f.exports and self._readable(f.path) is not None:
+                known[f.path] = f.exports
+        self._known = known
         self._known_files = frozenset(paths)
 
     # --- RepoView ----------------------------------------------------------------------------
@@ -63,7 +71,7 @@ class DiskRepo:
         return info is not None and stat.S_ISREG(info.st_mode)
 
     def list_dir(self, rel_dir: str) -> Sequence[str]:
-        if rel_dir.split("/", 1)[0] in SKIPPED_DIRS or any(p in SKIPPED_DIRS for p in rel_dir.split("/")):
+        if any(part in SKIPPED_DIRS for part in rel_dir.split("/")):
             return ()
         info = self._stat(rel_dir)
         if info is None or not stat.S_ISDIR(info.st_mode):
@@ -90,13 +98,24 @@ class DiskRepo:
             self._dirs[rel_dir] = (info.st_mtime_ns, listing)
         return listing
 
+    def is_cheap(self, rel_path: str) -> bool:
+        """Are `rel_path`'s exports known without classifying it (preloaded or remembered)?"""
+        if self._known is not None and rel_path in self._known_files:
+            return True
+        with self._lock:
+            cached = self._exports.get(rel_path)
+        if cached is None:
+            return False
+        info = self._stat(rel_path)
+        return info is not None and cached[0] == _key(info)
+
     def exports(self, rel_path: str) -> tuple[Export, ...]:
         if self._known is not None and rel_path in self._known_files:
             return self._known.get(rel_path, ())
-        info = self._stat(rel_path)
-        if info is None or not stat.S_ISREG(info.st_mode) or info.st_size > MAX_DEPENDENCY_BYTES:
+        info = self._readable(rel_path)
+        if info is None:
             return ()
-        key = (info.st_size, info.st_mtime_ns)
+        key = _key(info)
         with self._lock:
             cached = self._exports.get(rel_path)
         if cached is not None and cached[0] == key:
@@ -115,36 +134,56 @@ class DiskRepo:
             self._exports[rel_path] = (key, found)
         return found
 
+    # --- confinement ------------------------------------------------------------------------------
+    def _readable(self, rel_path: str) -> os.stat_result | None:
+        """The stat of `rel_path` when it may be read for its exports: a regular file within the
+        size limit whose real path is inside the root (a committed symlink may point anywhere)."""
+        info = self._stat(rel_path)
+        if info is None or not stat.S_ISREG(info.st_mode) or info.st_size > MAX_DEPENDENCY_BYTES:
+            return None
+        real = os.path.realpath(self.root / rel_path)
+        if os.path.commonpath([real, self._real_root]) != self._real_root:
+            return None
+        return info
+
     def _stat(self, rel_path: str) -> os.stat_result | None:
         if rel_path.startswith(("/", "../")) or rel_path == ".." or "/../" in rel_path or "\0" in rel_path:
             return None
-        path = self.root / rel_path if rel_path else self.root
         try:
-            info = os.lstat(path)
-            if stat.S_ISLNK(info.st_mode) or self._linked_dirs(rel_path):
-                # a committed symlink may point anywhere: follow it only when it stays inside
-                real = os.path.realpath(path)
-                if os.path.commonpath([real, self._real_root]) != self._real_root:
-                    return None
-                info = os.stat(path)
-            return info
+            return os.stat(self.root / rel_path if rel_path else self.root)
         except (OSError, ValueError):
             return None
 
-    def _linked_dirs(self, rel_path: str) -> bool:
-        """Does a directory on the way to `rel_path` (inside the root) carry a symlink?"""
-        parent = rel_path.rpartition("/")[0]
-        if not parent:
-            return False
-        with self._lock:
-            known = self._symlinked.get(parent)
-        if known is None:
-            known = os.path.realpath(self.root / parent) != os.path.join(self._real_root, parent)
-            with self._lock:
-                if len(self._symlinked) >= _MEMO_LIMIT:
-                    self._symlinked.clear()
-                self._symlinked[parent] = known
-        return known
+
+class WarmOnly:
+    """A `RepoView` over `repo` that never classifies: it answers with the exports already known
+    and notes the other files in `cold`, for the editor to classify them off its event loop and
+    re-evaluate (a keystroke must not wait for a dependency it has never seen)."""
+
+    def __init__(self, repo: DiskRepo) -> None:
+        self.repo = repo
+        self.cold: list[str] = []
+
+    def is_file(self, rel_path: str) -> bool:
+        return self.repo.is_file(rel_path)
+
+    def list_dir(self, rel_dir: str) -> Sequence[str]:
+        return self.repo.list_dir(rel_dir)
+
+    def is_cheap(self, rel_path: str) -> bool:
+        return True  # nothing here costs a classification: cold files are deferred
+
+    def exports(self, rel_path: str) -> tuple[Export, ...]:
+        if self.repo.is_cheap(rel_path):
+            return self.repo.exports(rel_path)
+        if rel_path not in self.cold:
+            self.cold.append(rel_path)
+        return ()
 
 
-__all__ = ["MAX_DEPENDENCY_BYTES", "DiskRepo"]
+def _key(info: os.stat_result) -> _Key:
+    """What changes when a file does (an edit keeping size and mtime still changes ctime)."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+__all__ = ["MAX_DEPENDENCY_BYTES", "DiskRepo", "WarmOnly"]

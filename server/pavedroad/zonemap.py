@@ -20,7 +20,7 @@ from pavedroad.analysis.model import FileZones
 from pavedroad.config.discover import PathAliases, path_aliases
 from pavedroad.config.model import EffectiveConfig
 from pavedroad.fileio import read_regular
-from pavedroad.repoview import MAX_DEPENDENCY_BYTES, DiskRepo
+from pavedroad.repoview import DiskRepo
 from pavedroad.workspace import SNIFF_BYTES, iter_files
 
 #: Below this many files a process pool costs more than it saves.
@@ -96,29 +96,26 @@ def _may_call(
     root: Path, paths: Sequence[str], exported: Sequence[FileZones], classifier: Classifier | None = None
 ) -> list[str]:
     """Files that may call an export of another file, found without parsing: of the exporter's
-    language family, and either spelling `word.name` (`security.verify`, `Digests.sha256`) or
-    holding an export's name and an import (or `extends`) line naming a word that reaches its
-    file, or sitting in its Go package's directory."""
-    needs: dict[str, tuple[set[str], set[str], set[str]]] = {}  # family -> (names, words, word.name)
+    language family, holding an export's name, and either naming a word that reaches its file
+    (its module, Go package directory or Java class, anywhere: an import line, an aliased Go
+    import inside `import ( ... )`), importing relatively (`from . import x`, `from "."`), or
+    sitting in an exporter's Go package directory. A superset of what single-file classification
+    links: every candidate is classified again, so a miss here would be a disagreement."""
+    needs: dict[str, tuple[set[str], set[str]]] = {}  # family -> (export names, reaching words)
     go_dirs: set[str] = set()
     for f in exported:
         family = crossfile.family(f.language)
         if family is None:
             continue
-        names, reach, dotted = needs.setdefault(family, (set(), set(), set()))
+        names, reach = needs.setdefault(family, (set(), set()))
         for export in f.exports:
             if export.owner is not None and family != "java":
                 continue  # only Java methods are reached from other files (static, inherited)
-            word = export.owner if export.owner is not None else crossfile.module_word(f.path)
             names.add(export.name)
-            reach.add(word)
-            dotted.add(f"{word}.{export.name}")
+            reach.add(export.owner if export.owner is not None else crossfile.module_word(f.path))
         if family == "go":
             go_dirs.add(posixpath.dirname(f.path))
-    scanners = {
-        family: (_words(names), _import_lines(reach), _words(dotted))
-        for family, (names, reach, dotted) in needs.items() if names
-    }
+    scanners = {family: (_words(names), _literals(reach)) for family, (names, reach) in needs.items() if names}
     # a file an exclusive zone's path rules claim (tests) keeps only that zone: linking cannot
     # change it, unless a propagating zone is locked (locked zones survive `exclusive`)
     config = classifier.config if classifier is not None else None
@@ -134,36 +131,39 @@ def _may_call(
         if exclusive and classifier is not None and exclusive.intersection(classifier.path_zones(rel)):
             continue
         try:
-            data, size = read_regular(root / rel, MAX_DEPENDENCY_BYTES)
+            data, size = read_regular(root / rel, MAX_PARSE_BYTES)
         except OSError:
             continue
-        if size > MAX_DEPENDENCY_BYTES or scanner[0].search(data) is None:
+        if size > MAX_PARSE_BYTES or scanner[0].search(data) is None:
             continue
         if (
             (family == "go" and posixpath.dirname(rel) in go_dirs)
-            or scanner[2].search(data) is not None
             or scanner[1].search(data) is not None
+            or _RELATIVE_IMPORT.search(data) is not None
         ):
             out.append(rel)
     return out
 
 
-def _import_lines(words: Iterable[str]) -> Any:
-    """A line that imports (or extends) something named by one of `words`."""
-    usable = sorted({w for w in words if w and w.replace("$", "_").isidentifier()})
+#: `from . import x`, `from .auth import y`, `from "./auth"`, `require('..')`
+_RELATIVE_IMPORT = re2.compile(rb"\bfrom[ \t]+\.|[\"'`]\.\.?(?:/[^\"'`\n]*)?[\"'`]")
+_NEVER = re2.compile(rb"\b\B")
+
+
+def _literals(words: Iterable[str]) -> Any:
+    """Any of `words` (module words may hold `-` or `.`: `go-auth`, `auth-utils`) standing alone."""
+    usable = sorted({w for w in words if w})
     if not usable:
-        return re2.compile(rb"(?!)")
-    alternatives = b"|".join(re2.escape(w.encode()) for w in usable)
-    return re2.compile(
-        rb"(?m)^[^\n]*\b(?:import|from|require|extends)\b[^\n]*(?:^|[^\w$])(?:" + alternatives + rb")(?:[^\w$]|$)"
-    )
+        return _NEVER
+    alternatives = b"|".join(re2.escape(w.encode("utf-8", "surrogateescape")) for w in usable)
+    return re2.compile(rb"(?:^|[^\w$-])(?:" + alternatives + rb")(?:[^\w$-]|$)")
 
 
 def _words(words: Iterable[str]) -> Any:
-    """Any of `words` (identifiers, or `word.name` pairs) as a whole word."""
-    usable = sorted({w for w in words if w and w.replace("$", "_").replace(".", "_").isidentifier()})
+    """Any of `words` (identifiers) as a whole word."""
+    usable = sorted({w for w in words if w and w.replace("$", "_").isidentifier()})
     if not usable:
-        return re2.compile(rb"(?!)")
+        return _NEVER
     alternatives = b"|".join(re2.escape(w.encode()) for w in usable)
     return re2.compile(rb"(?:^|[^\w$])(?:" + alternatives + rb")(?:[^\w$]|$)")
 

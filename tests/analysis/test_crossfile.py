@@ -274,11 +274,28 @@ class CountingClassifier(Classifier):
 
 def test_a_file_importing_thousands_of_modules_reads_a_bounded_number(tmp_path: Path) -> None:
     files = {f"m{i}.py": "def f():\n    return 1\n" for i in range(MAX_DEPENDENCIES * 3)}
-    files["main.py"] = "".join(f"from m{i} import f as f{i}\n" for i in range(MAX_DEPENDENCIES * 3))
+    files["main.py"] = "".join(f"from m{i} import f as f{i}\n" for i in range(MAX_DEPENDENCIES * 3)) + (
+        "\n\ndef run():\n" + "".join(f"    f{i}()\n" for i in range(MAX_DEPENDENCIES * 3)))
     write(tmp_path, files)
     classifier = CountingClassifier(config(AUTH))
-    classifier.classify("main.py", (tmp_path / "main.py").read_bytes(), repo=DiskRepo(tmp_path, classifier))
+    repo = DiskRepo(tmp_path, classifier)
+    classifier.classify("main.py", (tmp_path / "main.py").read_bytes(), repo=repo)
     assert classifier.calls == 1 + MAX_DEPENDENCIES
+    # remembered dependencies are free: the next classification takes the next ones
+    classifier.classify("main.py", (tmp_path / "main.py").read_bytes(), repo=repo)
+    assert classifier.calls == 1 + MAX_DEPENDENCIES + 1 + MAX_DEPENDENCIES
+
+
+def test_unused_imports_cannot_push_the_real_dependency_out(tmp_path: Path) -> None:
+    files = {f"pkg/m{i}.py": "def f():\n    return 1\n" for i in range(MAX_DEPENDENCIES + 5)}
+    files["pkg/security.py"] = "import bcrypt\n\ndef verify(p, h):\n    return bcrypt.checkpw(p, h)\n"
+    files["pkg/__init__.py"] = ""
+    files["pkg/views.py"] = (
+        "".join(f"from pkg import m{i}\n" for i in range(MAX_DEPENDENCIES + 5))
+        + "from pkg.security import verify\n\n\ndef login(p, h):\n    return verify(p, h)\n"
+    )
+    write(tmp_path, files)
+    assert set(in_zone(classify(tmp_path, "pkg/views.py"), "auth")) == {"login"}
 
 
 def test_exports_are_remembered_until_the_file_changes(tmp_path: Path) -> None:
@@ -294,3 +311,82 @@ def test_exports_are_remembered_until_the_file_changes(tmp_path: Path) -> None:
     os.utime(tmp_path / "accounts/hash.go", ns=(1, 1))
     result = classifier.classify("accounts/register.go", (tmp_path / "accounts/register.go").read_bytes(), repo=repo)
     assert result.zone_ids == ()  # the dependency no longer hashes: its caller is out again
+
+
+# --- found in review: false links, disagreements, a crash --------------------------------------
+def scan_symbols(root: Path, rel: str, zone_id: str, jobs: int = 1) -> set[str]:
+    from pavedroad import zonemap
+
+    files = {f.path: f for f in zonemap.scan(root, config(AUTH, CRYPTO), jobs=jobs)}
+    found = files.get(rel)
+    return {r.symbol or "(file)" for r in found.regions if r.zone == zone_id} if found else set()
+
+
+def test_java_inherited_methods_only_for_the_class_that_extends(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "src/org/ex/Digests.java": JAVA_DIGESTS.replace("package org.example.util;", "package org.ex;")
+        .replace("public static byte[] sha256", "protected byte[] mutate"),
+        "src/org/ex/C.java": """
+            package org.ex;
+
+            public class C {
+                public byte[] mutate(byte[] in) { return in; }
+                public byte[] run(byte[] in) throws Exception { return mutate(in); }
+                static class Inner extends Digests {}
+            }
+            """,
+        "src/org/ex/E.java": """
+            package org.ex;
+
+            public class E<T extends Digests> {
+                public byte[] run(byte[] in) throws Exception { return mutate(in); }
+                byte[] mutate(byte[] in) { return in; }
+            }
+            """,
+    })
+    assert in_zone(classify(tmp_path, "src/org/ex/C.java"), "crypto") == {}
+    assert in_zone(classify(tmp_path, "src/org/ex/E.java"), "crypto") == {}
+
+
+def test_a_parameter_sharing_an_exports_name_is_not_handed_over(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/security.py": "import bcrypt\n\ndef verify(p, h):\n    return bcrypt.checkpw(p, h)\n",
+        "app/views.py": "from app.security import verify\n\n\ndef unrelated(verify=True):\n    print(verify)\n\n\n"
+                        "def login(p, h):\n    return check(verify)\n",
+        "src/org/ex/Base.java": "package org.ex;\n\nimport java.security.MessageDigest;\n\npublic class Base {\n"
+                                "    protected void login(String s) throws Exception { MessageDigest.getInstance(s); }\n}\n",
+        "src/org/ex/Form.java": "package org.ex;\n\npublic class Form extends Base {\n"
+                                "    public Form(String login) { setPage(login); }\n    void setPage(String p) {}\n}\n",
+    })
+    assert set(in_zone(classify(tmp_path, "app/views.py"), "auth")) == {"login"}
+    assert in_zone(classify(tmp_path, "src/org/ex/Form.java"), "crypto") == {}
+
+
+def test_zone_map_agrees_with_single_files_and_survives_kebab_case_names(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "src/auth-utils.js": "import bcrypt from 'bcrypt';\nexport function hashIt(p) { return bcrypt.hashSync(p, 4); }\n",
+        "src/route.js": "import { hashIt } from './auth-utils';\nexport function signupHandler(p) { return hashIt(p); }\n",
+        "internal/go-sec/sec.go": "package sec\n\nimport \"golang.org/x/crypto/bcrypt\"\n\n"
+                                  "func Hash(p []byte) { bcrypt.GenerateFromPassword(p, 4) }\n",
+        "cmd/main.go": "package main\n\nimport (\n\tx \"example.com/app/internal/go-sec\"\n)\n\nfunc run(p []byte) { x.Hash(p) }\n",
+        "pay/__init__.py": "import bcrypt\n\ndef authorize_card(p, h):\n    return bcrypt.checkpw(p, h)\n",
+        "pay/plugin.py": "from . import authorize_card\n\n\ndef charge(p, h):\n    return authorize_card(p, h)\n",
+    })
+    for rel, symbol in (("src/route.js", "signupHandler"), ("cmd/main.go", "run"), ("pay/plugin.py", "charge")):
+        single = set(in_zone(classify(tmp_path, rel), "auth"))
+        assert symbol in single, rel
+        assert scan_symbols(tmp_path, rel, "auth") == single, rel
+
+
+def test_a_directory_swapped_for_a_symlink_out_of_the_root_is_not_read(tmp_path: Path) -> None:
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    write(root, {"lib/sec.py": "import bcrypt\n\ndef verify(p, h):\n    return bcrypt.checkpw(p, h)\n"})
+    write(outside, {"sec.py": "import bcrypt\n\ndef verify(p, h):\n    return bcrypt.checkpw(p, h)\n"})
+    classifier = Classifier(config(AUTH))
+    repo = DiskRepo(root, classifier)
+    assert [e.name for e in repo.exports("lib/sec.py")] == ["verify"]
+    (root / "lib" / "sec.py").unlink()
+    (root / "lib").rmdir()
+    (root / "lib").symlink_to(outside, target_is_directory=True)
+    assert repo.exports("lib/sec.py") == ()

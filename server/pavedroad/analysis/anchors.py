@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 MARKER = re.compile(
     rb"pavedroad:[ \t]*zone[ \t]*=[ \t]*([A-Za-z0-9_.\-]+(?:[ \t]*,[ \t]*[A-Za-z0-9_.\-]+)*)"
 )
+#: whole identifier tokens as `occurrences` counts them (IDENT_BYTE runs), for the word index
+_WORD = re.compile(rb"[A-Za-z0-9_$\x80-\xff]+")
+#: files larger than this get a word index instead of one scan per name
+_INDEXED_BYTES = 64 * 1024
 IDENT_BYTE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$") | frozenset(
     range(0x80, 0x100)
 )
@@ -69,6 +73,7 @@ class FileContext:
         self._bound: list[tuple[tuple[str, ...], str, str, Node, str]] = []
         #: per zone, the functions and methods in it by direct evidence (propagation sources)
         self.direct: dict[str, dict[tuple[int, int], Definition]] = {}
+        self._words: dict[bytes, list[int]] | None = None  # see `occurrences`
 
     # --- helpers ---------------------------------------------------------------------------------
     def _name_node(self, start: int, end: int) -> Node | None:
@@ -268,6 +273,16 @@ class FileContext:
         """Name nodes spelled `name` (whole tokens) anywhere in the file."""
         needle = name.encode("utf-8")
         data = self.data
+        if len(data) > _INDEXED_BYTES:
+            # large files: one pass builds word -> offsets, so asking for many names (one per zone
+            # function, one per export) stays linear instead of scanning the file each time
+            if self._words is None:
+                words: dict[bytes, list[int]] = {}
+                for match in _WORD.finditer(data):
+                    words.setdefault(match.group(), []).append(match.start())
+                self._words = words
+            size = len(needle)
+            return [n for pos in self._words.get(needle, ()) if (n := self._name_node(pos, pos + size)) is not None]
         out = []
         pos = data.find(needle)
         size = len(needle)

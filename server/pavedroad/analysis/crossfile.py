@@ -38,13 +38,16 @@ from typing import TYPE_CHECKING, Protocol
 from pavedroad.analysis.model import Export
 
 if TYPE_CHECKING:
+    from tree_sitter import Node
+
     from pavedroad.analysis.anchors import FileContext
     from pavedroad.analysis.syntax import Definition
 
 #: languages whose files are linked to the files they call
 LANGUAGES = frozenset({"python", "go", "java", "javascript", "typescript", "tsx"})
-#: at most this many repository files are consulted for one file (a hostile file importing
-#: thousands of modules must not make one keystroke classify the repository)
+#: at most this many repository files are classified for one file (a hostile file importing
+#: thousands of modules must not make one keystroke classify the repository); files whose
+#: exports are already known do not count
 MAX_DEPENDENCIES = 64
 
 _JS_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
@@ -81,6 +84,10 @@ class RepoView(Protocol):
         ...
 
     def exports(self, rel_path: str) -> tuple[Export, ...]: ...
+
+    def is_cheap(self, rel_path: str) -> bool:
+        """Are the exports of `rel_path` known without classifying it?"""
+        ...
 
 
 @dataclass(frozen=True)
@@ -140,17 +147,34 @@ def dependencies(ctx: FileContext, path: str, view: RepoView) -> list[Handle]:
         handles = _javascript(ctx, path, view)
     else:
         return []
-    seen: set[str] = set()
+    data = ctx.data
+    # only handles this file uses can link; then at most MAX_DEPENDENCIES files it takes
+    # classifying (remembered or preloaded ones are free), so a file cannot push a real
+    # dependency out with dozens of unused imports, nor make one keystroke classify hundreds
+    used = [h for h in handles if h.path != path and _used(h, data)]
+    budget = MAX_DEPENDENCIES
+    admitted: dict[str, bool] = {}
     out: list[Handle] = []
-    for handle in handles:
-        if handle.path == path:
-            continue
-        if handle.path not in seen:
-            if len(seen) >= MAX_DEPENDENCIES:
-                continue
-            seen.add(handle.path)
-        out.append(handle)
+    for handle in used:
+        ok = admitted.get(handle.path)
+        if ok is None:
+            ok = view.is_cheap(handle.path) or budget > 0
+            if ok and not view.is_cheap(handle.path):
+                budget -= 1
+            admitted[handle.path] = ok
+        if ok:
+            out.append(handle)
     return out
+
+
+def _used(handle: Handle, data: bytes) -> bool:
+    """Does the file spell a call through `handle` at all (a cheap byte test)?"""
+    if handle.qualifier is not None:
+        return (handle.qualifier + ".").encode("utf-8", "surrogateescape") in data
+    if handle.names is not None:
+        # the import itself names it once; a call needs a second occurrence
+        return any(data.count(local.encode("utf-8", "surrogateescape")) >= 2 for _, local in handle.names)
+    return True
 
 
 # --- Go ---------------------------------------------------------------------------------------------
@@ -337,20 +361,55 @@ def link(ctx: FileContext, handles: Sequence[Handle], view: RepoView, zones: Ite
                 accepted = {local}
             shown = f"{export.owner}.{export.name}" if export.owner else export.name
             reason = f"calls {shown} ({handle.path})"
+            inherited = handle.qualifier is None and handle.owner is not None
             for ref in ctx.occurrences(local):
-                callee = syntax.callee_at(ref)
-                if callee is None:
+                found = syntax.callee_at(ref)
+                handed = found is None
+                callee = ref if found is None else found
+                if handed:
                     # handed over rather than called: `Depends(get_current_user)`, `app.use(requireAuth)`
+                    # (never in Java, where a bare name argument is a variable, not a method)
                     parent = ref.parent
-                    if parent is None or parent.type not in ("argument_list", "arguments"):
+                    if syntax.language == "java" or parent is None or parent.type not in ("argument_list", "arguments"):
                         continue
-                    callee = ref
                 if syntax.dotted(callee, ctx.data) not in accepted:
                     continue
                 where = ctx.definition(ref)
                 if where is None or where.kind == "class":
                     continue
+                if handed and _is_parameter(ctx, where, local):
+                    continue  # `def unrelated(verify=True): print(verify)` passes its own parameter
+                if inherited and _superclass(ctx, ref) != handle.owner:
+                    continue  # only the class that extends the owner inherits its methods
                 ctx.result.add_definition(export.zone, where, reason)
+
+
+def _superclass(ctx: FileContext, node: Node) -> str | None:
+    """Java: the simple name of the superclass of the class declaring `node` (`Base` for
+    `class Handler extends Base<T>`), None when it extends nothing."""
+    current: Node | None = node
+    while current is not None and current.type not in ("class_declaration", "enum_declaration", "record_declaration"):
+        current = current.parent
+    superclass = current.child_by_field_name("superclass") if current is not None else None
+    if superclass is None:
+        return None
+    for child in superclass.named_children:
+        if child.type == "generic_type":
+            child = child.named_children[0] if child.named_children else child
+        if child.type == "scoped_type_identifier":
+            return ctx.data[child.start_byte:child.end_byte].decode("utf-8", "replace").rsplit(".", 1)[-1].strip()
+        if child.type == "type_identifier":
+            return ctx.data[child.start_byte:child.end_byte].decode("utf-8", "replace")
+    return None
+
+
+def _is_parameter(ctx: FileContext, where: Definition, name: str) -> bool:
+    """Is `name` a parameter of the function `where` (a local that only shares the name)?"""
+    parameters = where.node.child_by_field_name("parameters")
+    if parameters is None:
+        return False
+    text = ctx.data[parameters.start_byte:parameters.end_byte]
+    return re.search(rb"(?<![\w$])" + re.escape(name.encode("utf-8")) + rb"(?![\w$])", text) is not None
 
 
 __all__ = ["LANGUAGES", "MAX_DEPENDENCIES", "Handle", "RepoView", "dependencies", "exports_of", "family", "link", "module_word"]

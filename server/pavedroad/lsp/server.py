@@ -25,6 +25,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from pavedroad import __version__
+from pavedroad.analysis.crossfile import MAX_DEPENDENCIES
 from pavedroad.analysis.model import FileZones, Region
 from pavedroad.config.approvals import approve
 from pavedroad.lsp import render, transport
@@ -35,6 +36,7 @@ from pavedroad.lsp.protocol import PavedroadProtocol
 from pavedroad.lsp.roots import CONFIG_FILE, Roots, RootState
 from pavedroad.lsp.settings import Settings
 from pavedroad.lsp.shift import shift_regions
+from pavedroad.repoview import DiskRepo, WarmOnly
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,8 @@ class PavedroadServer(LanguageServer):
         self.generation = 0
         #: strong references to fire-and-forget tasks (asyncio only keeps weak ones)
         self.background: set[asyncio.Future[Any]] = set()
+        #: dependency files being classified in the background (see `_warm`)
+        self.warming: set[str] = set()
 
     # --- transport ----------------------------------------------------------------------------
     def _start_io_async(self, stdin: Any = None, stdout: Any = None) -> None:
@@ -221,16 +225,39 @@ class PavedroadServer(LanguageServer):
         if state is None or doc.rel_path is None:
             return None
         if doc.zones is None or doc.zones_version != doc.version or doc.zones_digest != state.config.digest:
+            view = WarmOnly(state.repo) if state.repo is not None else None
             try:
                 doc.zones = state.classifier.classify(
                     doc.rel_path, doc.data, tree=doc.current_tree(), aliases=self.aliases_of(doc, state),
-                    repo=state.repo)
+                    repo=view)
             except Exception:  # a classifier bug must never take the server down
                 log.exception("classification failed for %s", doc.rel_path)
                 doc.zones = FileZones(doc.rel_path, doc.language, skipped="internal error while classifying")
+            if view is not None and view.cold and state.repo is not None:
+                self._warm(doc.uri, state.repo, view.cold)
             doc.zones_version, doc.zones_digest = doc.version, state.config.digest
             doc.line_shifts = []
         return doc.zones
+
+    def _warm(self, uri: str, repo: DiskRepo, cold: list[str]) -> None:
+        """Classify `cold` dependencies of `uri` in a thread, then evaluate the document again."""
+        batch = [p for p in cold if p not in self.warming][:MAX_DEPENDENCIES]
+        if not batch:
+            return
+        self.warming.update(batch)
+
+        async def warm() -> None:
+            try:
+                await asyncio.to_thread(lambda: [repo.exports(p) for p in batch])
+            finally:
+                self.warming.difference_update(batch)
+            doc = self.documents.get(uri)
+            if doc is not None:
+                doc.zones = None
+                doc.diagnostics = None
+                self.schedule(uri, delay_ms=0)
+
+        self.spawn(warm())
 
     def regions_now(self, doc: DocumentState) -> tuple[Region, ...] | None:
         """The zone regions of `doc` for an interactive request: the last classification shifted
