@@ -98,6 +98,15 @@ class DiskRepo:
             self._dirs[rel_dir] = (info.st_mtime_ns, listing)
         return listing
 
+    def read_head(self, rel_path: str, limit: int) -> bytes:
+        info = self._readable(rel_path)
+        if info is None:
+            return b""
+        try:
+            return read_regular(self.root / rel_path, limit)[0][:limit]
+        except OSError:
+            return b""
+
     def is_cheap(self, rel_path: str) -> bool:
         """Are `rel_path`'s exports known without classifying it (preloaded or remembered)?"""
         if self._known is not None and rel_path in self._known_files:
@@ -169,6 +178,9 @@ class WarmOnly:
 
     def list_dir(self, rel_dir: str) -> Sequence[str]:
         return self.repo.list_dir(rel_dir)
+
+    def read_head(self, rel_path: str, limit: int) -> bytes:
+        return self.repo.read_head(rel_path, limit)
 
     def is_cheap(self, rel_path: str) -> bool:
         return True  # nothing here costs a classification: cold files are deferred

@@ -390,3 +390,25 @@ def test_a_directory_swapped_for_a_symlink_out_of_the_root_is_not_read(tmp_path:
     (root / "lib").rmdir()
     (root / "lib").symlink_to(outside, target_is_directory=True)
     assert repo.exports("lib/sec.py") == ()
+
+
+def test_go_mod_decides_which_imports_are_the_repositorys_own(tmp_path: Path) -> None:
+    sign = "package auth\n\nimport \"crypto/hmac\"\n\nfunc Verify(k []byte) []byte { return hmac.New(nil, k).Sum(nil) }\n"
+    write(tmp_path, {
+        "backend/go.mod": "module github.com/acme/widget\n\ngo 1.21\n",
+        "backend/internal/auth/auth.go": sign,
+        "backend/cmd/main.go": "package main\n\nimport \"github.com/acme/widget/internal/auth\"\n\n"
+                               "func run(k []byte) { auth.Verify(k) }\n",
+        "backend/cmd/other.go": "package main\n\nimport \"github.com/someone/oauth/auth\"\n\n"
+                                "func other(k []byte) { auth.Verify(k) }\n",
+    })
+    assert set(in_zone(classify(tmp_path, "backend/cmd/main.go"), "crypto")) == {"run"}
+    assert in_zone(classify(tmp_path, "backend/cmd/other.go"), "crypto") == {}  # someone else's `auth`
+
+
+def test_javascript_default_import_of_a_default_exported_function(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "lib/auth.js": "import bcrypt from 'bcrypt';\nexport default function verify(p, h) { return bcrypt.compareSync(p, h); }\n",
+        "routes/login.js": "import verify from '../lib/auth';\nexport function loginRoute(p, h) { return verify(p, h); }\n",
+    })
+    assert set(in_zone(classify(tmp_path, "routes/login.js"), "auth")) == {"loginRoute"}

@@ -89,6 +89,10 @@ class RepoView(Protocol):
         """Are the exports of `rel_path` known without classifying it?"""
         ...
 
+    def read_head(self, rel_path: str, limit: int) -> bytes:
+        """Up to `limit` bytes of a small regular file of the repository (`go.mod`); b"" if none."""
+        ...
+
 
 @dataclass(frozen=True)
 class Handle:
@@ -186,10 +190,38 @@ def _go_files(view: RepoView, directory: str, tests: bool) -> list[str]:
     ]
 
 
-def _go_package_dir(module: str, view: RepoView) -> str | None:
+_GO_MODULE = re.compile(rb"^[ \t]*module[ \t]+\"?([^\s\"]+)", re.MULTILINE)
+
+
+def _go_module(view: RepoView, directory: str) -> tuple[str, str] | None:
+    """(module path, its directory) from the nearest `go.mod` at or above `directory`."""
+    current = directory
+    while True:
+        mod = f"{current}/go.mod" if current else "go.mod"
+        if view.is_file(mod):
+            head = view.read_head(mod, 4096)
+            match = _GO_MODULE.search(head) if head else None
+            return (match.group(1).decode("utf-8", "replace"), current) if match else None
+        if not current:
+            return None
+        current = posixpath.dirname(current)
+
+
+def _go_package_dir(module: str, view: RepoView, go_mod: tuple[str, str] | None) -> str | None:
+    """The repository directory of imported package `module`: under the nearest `go.mod`'s module
+    path when there is one (a third-party `.../auth` is never the repository's `auth/`), else the
+    longest suffix of the import path that is a directory of Go files here (trees without
+    `go.mod`, such as a GOPATH checkout)."""
     parts = [p for p in module.split("/") if p]
     if not parts or "." not in parts[0]:
         return None  # the standard library (`crypto/x509`) is never the repository's own code
+    if go_mod is not None:
+        name, base = go_mod
+        if module != name and not module.startswith(name + "/"):
+            return None
+        rest = module[len(name):].strip("/")
+        candidate = "/".join(x for x in (base, rest) if x)
+        return candidate if _go_files(view, candidate, False) else None
     for start in range(len(parts)):
         candidate = "/".join(parts[start:])
         if _go_files(view, candidate, False):
@@ -201,9 +233,10 @@ def _go(ctx: FileContext, path: str, view: RepoView) -> list[Handle]:
     directory = posixpath.dirname(path)
     testing = path.endswith("_test.go")
     handles = [Handle(file, None) for file in _go_files(view, directory, testing)]
+    go_mod = _go_module(view, directory)
     for bound, bindings in ctx.import_table().items():
         for binding in bindings:
-            package = _go_package_dir(binding.module, view)
+            package = _go_package_dir(binding.module, view, go_mod)
             if package is not None and package != directory:
                 handles.extend(Handle(file, bound) for file in _go_files(view, package, False))
     return handles
@@ -334,6 +367,9 @@ def _javascript(ctx: FileContext, path: str, view: RepoView) -> list[Handle]:
                 continue
             if binding.target == binding.module:  # `import * as auth`, a default import, `require`
                 handles.append(Handle(file, bound))
+                # `import verify from "./auth"` with `export default function verify`: the
+                # default export is taken to be the function of the same name
+                handles.append(Handle(file, None, names=((bound, bound),)))
             else:  # `import { verify as check } from "./auth"`
                 handles.append(Handle(file, None, names=((binding.target[len(binding.module) + 1:], bound),)))
     return handles
