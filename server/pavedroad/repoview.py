@@ -121,14 +121,16 @@ class DiskRepo:
     def exports(self, rel_path: str) -> tuple[Export, ...]:
         if self._known is not None and rel_path in self._known_files:
             return self._known.get(rel_path, ())
-        info = self._readable(rel_path)
+        info = self._stat(rel_path)
         if info is None:
             return ()
         key = _key(info)
         with self._lock:
             cached = self._exports.get(rel_path)
         if cached is not None and cached[0] == key:
-            return cached[1]
+            return cached[1]  # read and confined before; a swapped path changes the inode
+        if self._readable(rel_path) is None:
+            return ()
         try:
             data, size = read_regular(self.root / rel_path, MAX_DEPENDENCY_BYTES)
         except OSError:

@@ -162,8 +162,9 @@ def dependencies(ctx: FileContext, path: str, view: RepoView) -> list[Handle]:
     for handle in used:
         ok = admitted.get(handle.path)
         if ok is None:
-            ok = view.is_cheap(handle.path) or budget > 0
-            if ok and not view.is_cheap(handle.path):
+            cheap = view.is_cheap(handle.path)
+            ok = cheap or budget > 0
+            if ok and not cheap:
                 budget -= 1
             admitted[handle.path] = ok
         if ok:
