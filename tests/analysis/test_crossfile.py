@@ -412,3 +412,11 @@ def test_javascript_default_import_of_a_default_exported_function(tmp_path: Path
         "routes/login.js": "import verify from '../lib/auth';\nexport function loginRoute(p, h) { return verify(p, h); }\n",
     })
     assert set(in_zone(classify(tmp_path, "routes/login.js"), "auth")) == {"loginRoute"}
+
+
+def test_a_call_found_by_name_and_by_file_is_one_reason(tmp_path: Path) -> None:
+    named = replace(AUTH, match=replace(AUTH.match, symbols=("(?i)^hash_?password$",)))
+    write(tmp_path, {"accounts/hash.go": GO_PASSWORDS.replace("hashPassword", "HashPassword"),
+                     "accounts/register.go": "package accounts\n\nfunc Register(p string) { HashPassword(p) }\n"})
+    found = in_zone(classify(tmp_path, "accounts/register.go", named), "auth")
+    assert found == {"Register": ("calls HashPassword (accounts/hash.go)",)}

@@ -65,7 +65,10 @@ class Regions:
         entry = self._regions.get(key)
         if entry is None:
             self._regions[key] = [symbol, kind, first, last, [reason]]
-        elif reason not in entry[4]:
+        elif reason not in entry[4] and not (
+            reason.startswith("calls ") and any(r.startswith(reason + " (") for r in entry[4])
+        ):
+            # `calls verify` (by name) says less than `calls verify (app/security.py)`: one is enough
             entry[4].append(reason)
 
     def drop_content(self, zones: set[str]) -> None:
