@@ -107,16 +107,21 @@ class DiskRepo:
         except OSError:
             return b""
 
-    def is_cheap(self, rel_path: str) -> bool:
-        """Are `rel_path`'s exports known without classifying it (preloaded or remembered)?"""
+    def remembered(self, rel_path: str) -> tuple[Export, ...] | None:
+        """`rel_path`'s exports when known without classifying it (preloaded, or remembered and
+        unchanged), else None."""
         if self._known is not None and rel_path in self._known_files:
-            return True
+            return self._known.get(rel_path, ())
         with self._lock:
             cached = self._exports.get(rel_path)
         if cached is None:
-            return False
+            return None
         info = self._stat(rel_path)
-        return info is not None and cached[0] == _key(info)
+        return cached[1] if info is not None and cached[0] == _key(info) else None
+
+    def is_cheap(self, rel_path: str) -> bool:
+        """Are `rel_path`'s exports known without classifying it (preloaded or remembered)?"""
+        return self.remembered(rel_path) is not None
 
     def exports(self, rel_path: str) -> tuple[Export, ...]:
         if self._known is not None and rel_path in self._known_files:
@@ -188,8 +193,9 @@ class WarmOnly:
         return True  # nothing here costs a classification: cold files are deferred
 
     def exports(self, rel_path: str) -> tuple[Export, ...]:
-        if self.repo.is_cheap(rel_path):
-            return self.repo.exports(rel_path)
+        found = self.repo.remembered(rel_path)
+        if found is not None:
+            return found
         if rel_path not in self.cold:
             self.cold.append(rel_path)
         return ()

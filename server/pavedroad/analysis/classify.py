@@ -47,6 +47,7 @@ from pavedroad.analysis.plan import (
     compile_bytes,
     snake_case,
 )
+from pavedroad.analysis.prefilter import query_requirements
 from pavedroad.analysis.queries import UserQuery, query_literals, query_scanners
 from pavedroad.analysis.regions import Regions
 from pavedroad.config.model import EffectiveConfig, Level, Zone
@@ -189,8 +190,10 @@ class Classifier:
                     if canonical:
                         self._problems.append(f"zone {zone_id}: query {language}#{index}: {exc}")
                     continue
+                requirements = query_requirements(source)
                 compiled.append(UserQuery(zone_id, index, languages.canonical_language(language) or lang,
-                                          query, query_scanners(source), query_literals(source)))
+                                          query, query_scanners(requirements),
+                                          query_literals(requirements)))
         return compiled
 
     # --- public API -----------------------------------------------------------------------------

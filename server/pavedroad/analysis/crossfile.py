@@ -424,8 +424,9 @@ def link(ctx: FileContext, handles: Sequence[Handle], view: RepoView, zones: Ite
 def _superclass(ctx: FileContext, node: Node) -> str | None:
     """Java: the simple name of the superclass of the class declaring `node` (`Base` for
     `class Handler extends Base<T>`), None when it extends nothing."""
+    syntax = ctx.syntax
     current: Node | None = node
-    while current is not None and current.type not in ("class_declaration", "enum_declaration", "record_declaration"):
+    while current is not None and not (syntax.is_definition(current) and syntax.definition_kind(current) == "class"):
         current = current.parent
     superclass = current.child_by_field_name("superclass") if current is not None else None
     if superclass is None:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from pavedroad.analysis import languages
-from pavedroad.analysis.prefilter import literal_scanner, query_requirements
+from pavedroad.analysis.prefilter import literal_scanner
 
 #: Query windows closer than this are run as one range.
 _WINDOW_GAP = 512
@@ -30,11 +30,11 @@ class UserQuery:
     literals: frozenset[str] | None = None
 
 
-def query_literals(source: str) -> frozenset[str] | None:
+def query_literals(requirements: list[list[frozenset[str]]] | None) -> frozenset[str] | None:
     """Literals one of which every match of the query contains (None when a pattern requires
     none): per pattern, its most selective literal set (a match holds a literal of each of its
-    sets, so of that one too; `os` in `os.environ[...]` would be found in every file)."""
-    requirements = query_requirements(source)
+    sets, so of that one too; `os` in `os.environ[...]` would be found in every file).
+    `requirements`: `prefilter.query_requirements` of the query."""
     if requirements is None:
         return None
     out: set[str] = set()
@@ -43,8 +43,9 @@ def query_literals(source: str) -> frozenset[str] | None:
     return frozenset(out)
 
 
-def query_scanners(source: str) -> tuple[tuple[Any, ...], ...] | None:
-    requirements = query_requirements(source)
+def query_scanners(requirements: list[list[frozenset[str]]] | None) -> tuple[tuple[Any, ...], ...] | None:
+    """Per pattern, the scanners of its literal sets (`requirements`: `query_requirements` of the
+    query; None: the query always runs)."""
     if requirements is None:
         return None
     return tuple(

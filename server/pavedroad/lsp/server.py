@@ -80,8 +80,8 @@ class PavedroadServer(LanguageServer):
         self.generation = 0
         #: strong references to fire-and-forget tasks (asyncio only keeps weak ones)
         self.background: set[asyncio.Future[Any]] = set()
-        #: dependency files being classified in the background (see `_warm`)
-        self.warming: set[str] = set()
+        #: (root, dependency) being classified in the background (see `_warm`)
+        self.warming: set[tuple[Path, str]] = set()
 
     # --- transport ----------------------------------------------------------------------------
     def _start_io_async(self, stdin: Any = None, stdout: Any = None) -> None:
@@ -241,16 +241,17 @@ class PavedroadServer(LanguageServer):
 
     def _warm(self, uri: str, repo: DiskRepo, cold: list[str]) -> None:
         """Classify `cold` dependencies of `uri` in a thread, then evaluate the document again."""
-        batch = [p for p in cold if p not in self.warming][:MAX_DEPENDENCIES]
+        batch = [p for p in cold if (repo.root, p) not in self.warming][:MAX_DEPENDENCIES]
         if not batch:
             return
-        self.warming.update(batch)
+        keys = {(repo.root, p) for p in batch}
+        self.warming.update(keys)
 
         async def warm() -> None:
             try:
                 await asyncio.to_thread(lambda: [repo.exports(p) for p in batch])
             finally:
-                self.warming.difference_update(batch)
+                self.warming.difference_update(keys)
             doc = self.documents.get(uri)
             if doc is not None:
                 doc.zones = None
