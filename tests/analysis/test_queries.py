@@ -157,3 +157,19 @@ def test_a_literal_free_query_still_runs_where_other_queries_literals_are_absent
     both = classifier(zone("a", queries={"python": with_literal}), zone("b", queries={"python": literal_free}))
     found = both.classify("a.py", code.encode())
     assert {r.zone for r in found.regions} == {"b"}
+
+
+def test_a_patterns_own_comment_names_it_in_the_reason() -> None:
+    """A `;` comment right above a pattern says what it found (cut before its example, printable
+    only, at most one clause of a long line); a pattern without one keeps the bare reason."""
+    labelled = (
+        "; an environment secret read in code: os.environ[\"X_TOKEN\"]\n" + ENV_QUERY
+        + "; \x1b[31mthe home directory\x1b[0m, a setting that is long enough to need cutting after its first clause\n"
+        + '((string (string_content) @home) (#eq? @home "HOME"))\n'
+        + '((identifier) @debug (#eq? @debug "DEBUG"))\n'
+    )
+    result = classify(zone("secrets", queries={"python": labelled}), "s.py", CODE)
+    assert reasons(result, "secrets", "api_token") == ("query python#0 (an environment secret read in code)",)
+    assert reasons(result, "secrets", "home") == ("query python#0 ([31mthe home directory[0m)",)
+    debug = [r for r in result.regions if r.zone == "secrets" and r.start_line == 3]
+    assert [r.reasons for r in debug] == [("query python#0",)]  # the comment above is another pattern's

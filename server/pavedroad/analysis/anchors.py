@@ -528,8 +528,9 @@ class FileContext:
             # a query names what it is about: a capture in a class marks the class, unless the
             # query says it is about a member (`@member`: a field holding a secret, not its class)
             members = capture.startswith("member")
-            for node in sorted(nodes, key=lambda n: n.start_byte):
-                self.add((query.zone,), node, reason, members=members)
+            for node, pattern in sorted(nodes, key=lambda found: found[0].start_byte):
+                label = query.compiled.label(pattern)
+                self.add((query.zone,), node, f"{reason} ({label})" if label else reason, members=members)
 
     # --- markers ----------------------------------------------------------------------------------
     def markers(self) -> None:

@@ -111,14 +111,20 @@ class CompiledQuery:
     language: str
     query: Query
     source: str
+    #: per pattern, what it looks for in words: the `;` comment above it (see `pattern_labels`)
+    labels: tuple[str, ...] = ()
+
+    def label(self, pattern_index: int) -> str:
+        return self.labels[pattern_index] if 0 <= pattern_index < len(self.labels) else ""
 
     def captures(
         self,
         node: Node,
         budget: float = QUERY_BUDGET_SECONDS,
         ranges: Sequence[tuple[int, int]] | None = None,
-    ) -> dict[str, list[Node]]:
-        """All captures under `node`; raises QueryTimeout past the budget instead of running on.
+    ) -> dict[str, list[tuple[Node, int]]]:
+        """All captures under `node`, each with the index of the pattern that matched it; raises
+        QueryTimeout past the budget instead of running on.
 
         `ranges`: only matches intersecting these byte ranges (sorted, disjoint) are wanted; the
         query then skips the rest of the tree.
@@ -130,7 +136,7 @@ class CompiledQuery:
         ranges of at most `_QUERY_CHUNK_BYTES`, and the deadline is checked between ranges.
         """
         deadline = time.monotonic() + budget
-        result: dict[str, list[Node]] = {}
+        result: dict[str, list[tuple[Node, int]]] = {}
         seen: set[tuple[str, int, int]] = set()
         spans = [(node.start_byte, node.end_byte)] if ranges is None else ranges
         for span_start, span_end in spans:
@@ -140,12 +146,14 @@ class CompiledQuery:
                 stop = min(end, start + _QUERY_CHUNK_BYTES)
                 cursor = QueryCursor(self.query, match_limit=4096)
                 cursor.set_byte_range(start, stop)
-                for name, nodes in cursor.captures(node, _evaluate_predicate).items():
-                    for captured in nodes:  # a match spanning ranges is reported once per range
-                        key = (name, captured.id, captured.start_byte)
-                        if key not in seen:
-                            seen.add(key)
-                            result.setdefault(name, []).append(captured)
+                for pattern_index, captured_by_name in cursor.matches(node, _evaluate_predicate):
+                    for name, nodes in captured_by_name.items():
+                        for captured in nodes if isinstance(nodes, list) else (nodes,):
+                            # a match spanning ranges is reported once per range
+                            key = (name, captured.id, captured.start_byte)
+                            if key not in seen:
+                                seen.add(key)
+                                result.setdefault(name, []).append((captured, pattern_index))
                 if time.monotonic() > deadline:
                     raise QueryTimeout(f"query over {self.language} exceeded {budget:.1f}s")
                 if stop >= end:
@@ -190,7 +198,41 @@ def compile_query(language_id: str, source: str) -> CompiledQuery:
         query = Query(grammar(canonical), rewritten)
     except QueryError as exc:
         raise PatternError(f"invalid {canonical} tree-sitter query: {exc}") from None
-    return CompiledQuery(canonical, query, source)
+    return CompiledQuery(canonical, query, source, pattern_labels(query, rewritten))
+
+
+_COMMENT_LINE = re.compile(r"^[ \t]*;+[ \t]?(.*)$", re.MULTILINE)
+
+
+def pattern_labels(query: Query, source: str) -> tuple[str, ...]:
+    """Per pattern, the first line of the `;` comment right above it, cut before its example
+    (`; a key object signing or verifying: signingKey.Verify(...)` gives "a key object signing or
+    verifying"), so a reason can say what matched instead of only `query go#0`. A pattern with no
+    comment of its own gets "" (a comment two patterns up may be about something else)."""
+    data = source.encode("utf-8")
+    labels: list[str] = []
+    for index in range(query.pattern_count):
+        begin = min(query.start_byte_for_pattern(index), len(data))
+        lines = data[:begin].decode("utf-8", "replace").rstrip().splitlines()
+        block: list[str] = []
+        while lines and (m := _COMMENT_LINE.match(lines[-1])) is not None:
+            block.append(m.group(1))
+            lines.pop()
+        labels.append(_label_text(block[-1]) if block else "")
+    return tuple(labels)
+
+
+def _label_text(comment: str) -> str:
+    # a committed config's comment reaches hovers and reports: printable text only
+    text = "".join(c for c in comment if c.isprintable()).strip()
+    for stop in (": ", " (", " `"):
+        cut = text.find(stop)
+        if cut > 0:
+            text = text[:cut]
+    if len(text) > 72:  # a long first line: keep its first clause, else whole words
+        clause = text.rfind(", ", 0, 72)
+        text = text[:clause] if clause > 24 else text[: text.rfind(" ", 0, 72)]
+    return text.rstrip(" ,;.")
 
 
 def parse_with(language_id: str, data: bytes) -> Any:

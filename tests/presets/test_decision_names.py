@@ -1,0 +1,205 @@
+"""preset:auth and preset:crypto on names that state a decision, from the Go and Java apps of the
+corpus: permission checks about a named thing, whether authentication applies, API-key checks,
+a token type's verification methods, the user store a login reads, a stored password looked up
+by user name, a key object that verifies, and the classic `crypt`. Each is paired with the
+nearest name that must not match (lexers' `check_token`, the JVM sandbox's `checkShutdownAccess`,
+a plain getter)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .test_regressions import classifier, zoned
+
+
+def test_permission_checks_about_a_named_thing(tmp_path: Path) -> None:
+    # Eclipse Jetty 9.4.57 (Apache-2.0), jetty-security/.../ConstraintSecurityHandler.java and
+    # Apache Tomcat 10.1 (Apache-2.0), java/org/apache/tomcat/util/threads/ThreadPoolExecutor.java
+    java = """
+    public class ConstraintSecurityHandler extends SecurityHandler {
+        protected boolean checkUserDataPermissions(String pathInContext, Request request, RoleInfo roleInfo) {
+            if (roleInfo == null)
+                return true;
+            return !roleInfo.isForbidden();
+        }
+
+        private void checkShutdownAccess() {
+            SecurityManager security = System.getSecurityManager();
+        }
+
+        public int getMaxNonceCount() { return 0; }
+    }
+    """
+    found = zoned(classifier(tmp_path, "auth"), "ConstraintSecurityHandler.java", java, "auth")
+    assert found == {"ConstraintSecurityHandler.checkUserDataPermissions"}
+
+
+def test_django_rest_framework_permission_classes(tmp_path: Path) -> None:
+    # the shape of rest_framework/permissions.py (BSD-3-Clause): has_object_permission
+    python = """
+    class IsOwner:
+        def has_object_permission(self, request, view, obj):
+            return obj.owner == request.user
+
+        def describe(self):
+            return "owner only"
+    """
+    assert zoned(classifier(tmp_path, "auth"), "permissions.py", python, "auth") == {"IsOwner.has_object_permission"}
+
+
+def test_whether_auth_applies_and_api_key_checks(tmp_path: Path) -> None:
+    # Syncthing 1.19.2 (MPL-2.0), lib/config/guiconfiguration.go (abridged)
+    go = """
+    package config
+
+    func (c GUIConfiguration) IsAuthEnabled() bool {
+        return c.AuthMode == AuthModeLDAP || (len(c.User) > 0 && len(c.Password) > 0)
+    }
+
+    func (c GUIConfiguration) IsOverridden() bool {
+        return os.Getenv("STGUIADDRESS") != ""
+    }
+
+    func (c GUIConfiguration) IsValidAPIKey(apiKey string) bool {
+        switch apiKey {
+        case "":
+            return false
+        default:
+            return apiKey == c.APIKey
+        }
+    }
+    """
+    found = zoned(classifier(tmp_path, "auth"), "guiconfiguration.go", go, "auth")
+    assert found == {"GUIConfiguration.IsAuthEnabled", "GUIConfiguration.IsValidAPIKey"}
+
+
+def test_a_lexer_checking_its_next_token_is_not_auth(tmp_path: Path) -> None:
+    # the shape of PyYAML's scanner.py (MIT): check_token / check_next_token
+    python = """
+    class Scanner:
+        def check_token(self, *choices):
+            return bool(self.tokens)
+
+        def validate_next_token(self):
+            return self.tokens[0]
+    """
+    assert zoned(classifier(tmp_path, "auth"), "scanner.py", python, "auth") == set()
+
+
+def test_a_token_types_verification_methods_and_the_key_that_verifies(tmp_path: Path) -> None:
+    # Docker distribution 2.8.2 (Apache-2.0), registry/auth/token/token.go (abridged)
+    go = """
+    package token
+
+    func (t *Token) Verify(verifyOpts VerifyOptions) error {
+        signingKey, err := t.VerifySigningKey(verifyOpts)
+        if err != nil {
+            return ErrInvalidToken
+        }
+        if err := signingKey.Verify(strings.NewReader(t.Raw), t.Header.SigningAlg, t.Signature); err != nil {
+            return ErrInvalidToken
+        }
+        return nil
+    }
+
+    func (t *Token) VerifySigningKey(verifyOpts VerifyOptions) (signingKey libtrust.PublicKey, err error) {
+        signingKey = verifyOpts.TrustedKeys[t.Header.KeyID]
+        return
+    }
+
+    func (t *Token) String() string { return t.Raw }
+
+    func (s *Server) Verify(r *Request) error { return r.Check() }
+    """
+    auth = zoned(classifier(tmp_path, "auth"), "token.go", go, "auth")
+    assert auth == {"Token.Verify", "Token.VerifySigningKey"}
+    (tmp_path / "crypto").mkdir()
+    crypto = zoned(classifier(tmp_path / "crypto", "crypto"), "token.go", go, "crypto")
+    assert crypto == {"Token.Verify"}  # `signingKey.Verify(...)`; the `Server.Verify` name alone is not
+
+
+def test_the_user_store_a_login_reads(tmp_path: Path) -> None:
+    # Eclipse Jetty 9.4.57 (Apache-2.0), jetty-security/.../JDBCLoginService.java (abridged), and
+    # Spring Security's UserDetailsService shape
+    java = """
+    public class JDBCLoginService extends AbstractLoginService {
+        public UserPrincipal loadUserInfo(String username) {
+            String credentials = rs1.getString(_userTablePasswordField);
+            return new JDBCUserPrincipal(username, Credential.getCredential(credentials), key);
+        }
+
+        public UserDetails loadUserByUsername(String username) {
+            return repository.findByUsername(username);
+        }
+
+        public List<User> loadUsers() {
+            return repository.findAll();
+        }
+    }
+    """
+    found = zoned(classifier(tmp_path, "auth"), "JDBCLoginService.java", java, "auth")
+    assert found == {"JDBCLoginService.loadUserInfo", "JDBCLoginService.loadUserByUsername"}
+
+
+def test_a_stored_password_looked_up_by_user_name(tmp_path: Path) -> None:
+    # Apache Tomcat 10.1.55 (Apache-2.0), java/org/apache/catalina/realm/RealmBase.java (abridged)
+    java = """
+    public abstract class RealmBase {
+        protected String getDigest(String username, String realmName, String algorithm) {
+            String stored = getPassword(username);
+            if (stored == null) {
+                return null;
+            }
+            return username + ":" + realmName;
+        }
+
+        public String describe() {
+            return getPassword() + getName();
+        }
+    }
+    """
+    found = zoned(classifier(tmp_path, "auth"), "RealmBase.java", java, "auth")
+    assert found == {"RealmBase.getDigest"}
+
+
+def test_crypt_and_its_methods_are_crypto(tmp_path: Path) -> None:
+    # Eclipse Jetty 9.4.57 (Apache-2.0), jetty-util/.../security/Credential.java (abridged)
+    java = """
+    public abstract class Credential {
+        public static class Crypt extends Credential {
+            private final String _cooked;
+
+            public boolean check(Object credentials) {
+                return stringEquals(_cooked, UnixCrypt.crypt(credentials.toString(), _cooked));
+            }
+        }
+
+        public static class Description {
+            public String text() { return "decrypted later"; }
+        }
+    }
+    """
+    found = zoned(classifier(tmp_path, "crypto"), "Credential.java", java, "crypto")
+    assert "Credential.Crypt.check" in found
+    assert "Credential.Description.text" not in found and "Credential.Description" not in found
+
+
+def test_a_key_object_that_signs_or_verifies_in_each_language(tmp_path: Path) -> None:
+    built = classifier(tmp_path, "crypto")
+    python = """
+    def check_upgrade(public_key, signature, data):
+        public_key.verify(signature, data)
+
+    def check_form(form):
+        form.verify()
+    """
+    assert zoned(built, "upgrade.py", python, "crypto") == {"check_upgrade"}
+    typescript = """
+    export function checkWebhook(verifier: Verifier, body: string) {
+      return verifier.verify(body);
+    }
+    export function checkInput(input: Input) {
+      return input.verify();
+    }
+    """
+    assert zoned(built, "webhook.ts", typescript, "crypto") == {"checkWebhook"}
