@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from pavedroad.analysis import queries as queries_module
@@ -173,3 +175,19 @@ def test_a_patterns_own_comment_names_it_in_the_reason() -> None:
     assert reasons(result, "secrets", "home") == ("query python#0 ([31mthe home directory[0m)",)
     debug = [r for r in result.regions if r.zone == "secrets" and r.start_line == 3]
     assert [r.reasons for r in debug] == [("query python#0",)]  # the comment above is another pattern's
+
+
+def test_camel_case_names_are_found_whatever_literal_a_symbol_rule_offers() -> None:
+    """Symbol rules are tried on camelCase names too, which the prefilter finds by a literal's
+    letters: `is_` would be only `Is`, too short to scan for. The prefilter prefers the nouns
+    (`acl`), and a rule whose only literal is that short runs on every file."""
+    assert regex_literals("(?i)^(check|has|is)_(\\w+_)?(acl|role)s?$") == {"acl", "role"}
+    code = (
+        "public class Gate {\n"
+        "    void open(Server server) { if (server.isReady()) { start(); } }\n"
+        "    void close(Server server) { server.stop(); }\n"
+        "}\n"
+    )
+    rules = zone("auth", symbols=["(?i)^(is|go)_\\w+$"])
+    result = classify(replace(rules, propagate=True), "Gate.java", code)
+    assert symbols(result, "auth") == {"Gate.open"}  # `server.isReady()`: a call named like the rule

@@ -7,6 +7,7 @@ a plain getter)."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from .test_regressions import classifier, zoned
@@ -203,3 +204,124 @@ def test_a_key_object_that_signs_or_verifies_in_each_language(tmp_path: Path) ->
     }
     """
     assert zoned(built, "webhook.ts", typescript, "crypto") == {"checkWebhook"}
+
+
+def test_go_struct_fields_named_for_a_secret_mark_the_field_not_the_struct(tmp_path: Path) -> None:
+    # Docker distribution 2.8.2 (Apache-2.0), configuration/configuration.go (abridged)
+    go = """
+    package configuration
+
+    type Configuration struct {
+        Version string `yaml:"version"`
+        HTTP struct {
+            Addr   string `yaml:"addr,omitempty"`
+            Secret string `yaml:"secret,omitempty"`
+        } `yaml:"http,omitempty"`
+        Notifications Notifications `yaml:"notifications,omitempty"`
+    }
+
+    type MailOptions struct {
+        Username string `yaml:"username,omitempty"`
+        Password string `yaml:"password,omitempty"`
+        NoPasswordPrompt bool `yaml:"nopasswordprompt,omitempty"`
+    }
+    """
+    built = classifier(tmp_path, "secrets")
+    result = built.classify("configuration.go", textwrap.dedent(go).lstrip("\n").encode())
+    found = {(r.symbol, r.start_line, r.end_line) for r in result.regions if r.zone == "secrets"}
+    assert found == {("Configuration.Secret", 7, 7), ("MailOptions.Password", 14, 14)}
+
+
+def test_a_file_permission_error_is_not_an_authorization_check(tmp_path: Path) -> None:
+    # Syncthing 1.19.2 (MPL-2.0), lib/fs: `os.IsPermission(err)`; ZooKeeper 3.8 (Apache-2.0):
+    # `zks.checkACL(...)` on an injected server is one
+    go = """
+    package fs
+
+    func (w *AtomicWriter) Close() error {
+        if err := os.Rename(w.path, w.next); fs.IsPermission(err) {
+            return err
+        }
+        return nil
+    }
+    """
+    assert zoned(classifier(tmp_path, "auth"), "atomic.go", go, "auth") == set()
+    java = """
+    public class PrepRequestProcessor {
+        private void pRequest2TxnCreate(Request request, String path) {
+            zks.checkACL(request.cnxn, parentRecord.acl, ZooDefs.Perms.CREATE, request.authInfo, path, null);
+        }
+
+        private boolean isUserInRole(String role) { return roles.contains(role); }
+
+        private String describe() { return "prep"; }
+    }
+    """
+    (tmp_path / "java").mkdir()
+    found = zoned(classifier(tmp_path / "java", "auth"), "PrepRequestProcessor.java", java, "auth")
+    assert found == {"PrepRequestProcessor.pRequest2TxnCreate", "PrepRequestProcessor.isUserInRole"}
+
+
+def test_authentication_steps_and_identity_from_a_credential(tmp_path: Path) -> None:
+    # Apache ZooKeeper 3.8.0 (Apache-2.0) and Eclipse Jetty 9.4.57 (Apache-2.0), abridged;
+    # etcd 3.4.23 (Apache-2.0), auth/store.go
+    java = """
+    public class DigestAuthenticationProvider {
+        public KeeperException.Code handleAuthentication(ServerCnxn cnxn, byte[] authData) {
+            return KeeperException.Code.OK;
+        }
+
+        public String getScheme() { return "digest"; }
+
+        public static class FormAuthentication {
+            public String toString() { return "Form"; }
+        }
+    }
+    """
+    built = classifier(tmp_path, "auth")
+    assert zoned(built, "DigestAuthenticationProvider.java", java, "auth") == {
+        "DigestAuthenticationProvider.handleAuthentication"
+    }
+    go = """
+    package auth
+
+    func (as *authStore) AuthInfoFromTLS(ctx context.Context) (ai *AuthInfo) {
+        return nil
+    }
+
+    func (as *authStore) Revision() uint64 { return as.revision }
+    """
+    assert zoned(built, "store.go", go, "auth") == {"authStore.AuthInfoFromTLS"}
+
+
+def test_key_stores_cipher_suites_and_jwt_signing_are_crypto(tmp_path: Path) -> None:
+    # Apache ZooKeeper 3.8.0 (Apache-2.0), common/X509Util.java; etcd 3.4.23 (Apache-2.0),
+    # auth/jwt.go (abridged)
+    java = """
+    public abstract class X509Util {
+        private static String[] getGCMCiphers() {
+            return new String[]{"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"};
+        }
+
+        public static KeyStore loadKeyStore(String path, String password, String type) {
+            return KeyStoreLoader.load(path, password, type);
+        }
+
+        public String getConfigPrefix() { return "zookeeper.ssl."; }
+    }
+    """
+    built = classifier(tmp_path, "crypto")
+    assert zoned(built, "X509Util.java", java, "crypto") == {"X509Util.getGCMCiphers", "X509Util.loadKeyStore"}
+    go = """
+    package auth
+
+    import jwt "github.com/golang-jwt/jwt"
+
+    func (t *tokenJWT) assign(username string) (string, error) {
+        tk := jwt.NewWithClaims(t.signMethod, jwt.MapClaims{"username": username})
+        return tk.SignedString(t.key)
+    }
+
+    func (t *tokenJWT) enable() {}
+    """
+    assert zoned(built, "jwt.go", go, "crypto") == {"tokenJWT.assign"}

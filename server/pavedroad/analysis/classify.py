@@ -407,6 +407,8 @@ class Classifier:
             start, end = match.span()
             if start and data[start - 1] in IDENT_BYTE:
                 continue  # the tail of an identifier with non-ASCII letters
+            if data[end - 1 : end] == b"(":  # the call-site scanner of literal-free rules
+                end = start + len(data[start : end - 1].rstrip(b" \t"))
             word = data[start:end]
             zones = memo.get(word)
             if zones is None:

@@ -156,7 +156,8 @@ def build_plan(
     if symbol_rules and (lang != "yaml"):
         for source, _, _ in symbol_rules:
             found = regex_literals(source)
-            if found is None:
+            if found is None or any("_" in lit and len(lit.replace("_", "")) < 3 for lit in found):
+                # no literal, or one (`is_`) whose camelCase spelling (`Is`) is too short to scan
                 symbols_always = True
             else:
                 literals |= found
@@ -168,6 +169,11 @@ def build_plan(
     if symbol_prefilter is not None:
         literal_words = "|".join(re2.escape(lit) for lit in sorted(literals, key=lambda x: (-len(x), x)))
         symbol_words = compile_bytes(r"(?i)[A-Za-z0-9_$]*(?:" + literal_words + r")[A-Za-z0-9_$]*")
+    elif symbols_always:
+        # a rule with no usable literal: every called name is a candidate (each distinct one is
+        # tried against the rules once), so calls named like it are still found; `_named_like`
+        # trims the `(`. Only calls, so a literal-free rule costs one regex per distinct callee.
+        symbol_words = compile_bytes(r"[A-Za-z_$][A-Za-z0-9_$]*[ \t]*\(")
     import_keyword = compile_bytes(syntax.import_keyword.decode()) if syntax.import_keyword else None
     return Plan(
         syntax=syntax,

@@ -71,13 +71,15 @@ _Sets = tuple[frozenset[str] | None, frozenset[str] | None]
 
 
 def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
-    """The more selective requirement: longest shortest literal, then fewest literals."""
+    """The more selective requirement: longest shortest literal, then fewest literals. Length
+    is counted without underscores: symbol rules are also tried on camelCase names, which the
+    scanner finds by a literal's letters (`is_` is only `Is` in `IsRangePermitted`)."""
     if not a:
         return b or None
     if not b:
         return a
-    key_a = (min(map(len, a)), -len(a))
-    key_b = (min(map(len, b)), -len(b))
+    key_a = (min(len(s.replace("_", "")) for s in a), -len(a))
+    key_b = (min(len(s.replace("_", "")) for s in b), -len(b))
     return a if key_a >= key_b else b
 
 

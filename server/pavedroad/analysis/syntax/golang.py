@@ -136,7 +136,19 @@ class GoSyntax(Syntax):
         return None
 
     # --- statements, bound names, type positions ---------------------------------------------------
+    def class_member(self, node: Node, cls: Node) -> Node | None:
+        """The struct field holding `node` (the innermost one: a field of an anonymous struct
+        nested in a field), so a match marks `Password string`, not the whole `Configuration`."""
+        current: Node | None = node
+        while current is not None and current != cls:
+            if current.type == "field_declaration":
+                return current
+            current = current.parent
+        return None
+
     def statement_binds(self, node: Node, data: bytes) -> list[str]:
+        if node.type == "field_declaration":
+            return [node_text(name, data) for name in node.children_by_field_name("name")]
         if node.type not in ("var_declaration", "const_declaration"):
             return []
         out: list[str] = []
