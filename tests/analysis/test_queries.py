@@ -113,7 +113,8 @@ def test_regex_literals() -> None:
 
 def test_query_requirements() -> None:
     reqs = query_requirements(ENV_QUERY)
-    assert reqs == [[frozenset({"environ"}), frozenset({"secret", "token"})]]
+    # `environ` is an identifier's whole text (`\x00`: found only as a word); `secret` is a regex literal
+    assert reqs == [[frozenset({"\x00environ"}), frozenset({"secret", "token"})]]
     assert query_requirements("(a) @x ((b) @y (#eq? @y \"hello\"))") is None  # first pattern: none
     assert query_requirements("[(a) (b)] @x") is None
     assert query_requirements('((a) @x (#eq? @x "hello"))?') is None
@@ -124,7 +125,7 @@ def test_predicates_over_optional_captures_are_not_requirements() -> None:
     assert query_requirements('((identifier)? @x (#eq? @x "hello"))') is None
     assert query_requirements('((call (identifier) @f (string)* @s) (#eq? @s "hello"))') is None
     assert query_requirements('[((identifier) @x (#eq? @x "hello")) (string)]') is None
-    assert query_requirements('((call (identifier) @f) (#eq? @f "hello"))') == [[frozenset({"hello"})]]
+    assert query_requirements('((call (identifier) @f) (#eq? @f "hello"))') == [[frozenset({"\x00hello"})]]
     assert query_requirements('((call "print" @kw) (#eq? @kw "print"))') == [[frozenset({"print"})]]
     # and the classifier agrees: a file without "hello" still gets the optional-capture match
     result = classify(zone("z", queries={"python": '((function_definition (comment)? @c) @f (#eq? @c "hello"))'}),
@@ -191,3 +192,21 @@ def test_camel_case_names_are_found_whatever_literal_a_symbol_rule_offers() -> N
     rules = zone("auth", symbols=["(?i)^(is|go)_\\w+$"])
     result = classify(replace(rules, propagate=True), "Gate.java", code)
     assert symbols(result, "auth") == {"Gate.open"}  # `server.isReady()`: a call named like the rule
+
+
+def test_an_identifiers_literal_is_scanned_as_a_word() -> None:
+    """`(#any-of? @m "sign")` over an identifier needs the word `sign`, not `assign` or
+    `signal`: such files skip the query; a string capture keeps substring scanning."""
+    from pavedroad.analysis.prefilter import literal_scanner
+
+    words = literal_scanner({"\x00sign", "\x00$ref", "token"})
+    assert words.search(b"x = key.sign(data)") is not None
+    assert words.search(b"assign(signal, design)") is None
+    # a boundary only beside a word character: `$ref` may follow anything, but not precede a letter
+    assert words.search(b"a.$ref(") is not None and words.search(b"x$ref(") is not None
+    assert words.search(b"a.$refs(") is None
+    assert words.search(b"bearer_token") is not None  # a regex literal: any substring
+    query = '((call function: (attribute attribute: (identifier) @_m)) @call (#eq? @_m "sign"))'
+    hit = classify(zone("crypto", queries={"python": query}), "a.py", "def f(k):\n    return k.sign(b'x')\n")
+    miss = classify(zone("crypto", queries={"python": query}), "b.py", "def g(k):\n    return k.assign(b'x')\n")
+    assert symbols(hit) == {"f"} and symbols(miss) == set()

@@ -145,10 +145,25 @@ def _element(op: Any, av: Any) -> _Sets:
     return None, None
 
 
+#: Marks a literal that is a whole identifier (an `#eq?`/`#any-of?` over an identifier capture):
+#: the scanner then wants it between non-word characters, so `sign` is not found in `assign`. An
+#: identifier never has a word character beside it in source, so this only drops impossible hits.
+WHOLE_WORD = "\x00"
+
+
+def _literal_regex(literal: str) -> str:
+    if not literal.startswith(WHOLE_WORD):
+        return str(re2.escape(literal))
+    body = literal[1:]
+    left = r"\b" if body[:1].isascii() and (body[:1].isalnum() or body[:1] == "_") else ""
+    right = r"\b" if body[-1:].isascii() and (body[-1:].isalnum() or body[-1:] == "_") else ""
+    return left + str(re2.escape(body)) + right
+
+
 def literal_scanner(literals: frozenset[str] | set[str]) -> Any:
-    """A case-insensitive RE2 regex over bytes finding any of `literals`."""
+    """A case-insensitive RE2 regex over bytes finding any of `literals` (see `WHOLE_WORD`)."""
     alternatives = sorted(literals, key=lambda s: (-len(s), s))
-    source = "(?i)(?:" + "|".join(re2.escape(s) for s in alternatives) + ")"
+    source = "(?i)(?:" + "|".join(_literal_regex(s) for s in alternatives) + ")"
     return re2.compile(source.encode("utf-8"))
 
 
@@ -167,7 +182,7 @@ def query_requirements(source: str) -> list[list[frozenset[str]]] | None:
     result: list[list[frozenset[str]]] = []
     for group in groups:
         needs: list[frozenset[str]] = []
-        _collect(group, needs)
+        _collect(group, needs, None, _capture_types(group, {}))
         if not needs:
             return None
         result.append(needs)
@@ -275,7 +290,20 @@ def _mandatory_captures(group: _Group, found: set[str], required: bool = True) -
     return found
 
 
-def _collect(group: _Group, needs: list[frozenset[str]], mandatory: set[str] | None = None) -> None:
+def _capture_types(group: _Group, found: dict[str, str]) -> dict[str, str]:
+    """The node type each capture names (`(identifier) @m` -> `identifier`; `_` when unknown)."""
+    if group.captures and group.tokens and not group.is_predicate and group.tokens[0] != "\x00group":
+        for capture in group.captures:
+            found[capture] = group.tokens[0]
+    for child in group.children:
+        _capture_types(child, found)
+    return found
+
+
+def _collect(
+    group: _Group, needs: list[frozenset[str]], mandatory: set[str] | None = None,
+    types: dict[str, str] | None = None,
+) -> None:
     """Requirements of `group` that hold for every match: predicates outside alternations and
     optional parts whose captures always exist (a predicate over an absent capture holds)."""
     if mandatory is None:
@@ -283,22 +311,24 @@ def _collect(group: _Group, needs: list[frozenset[str]], mandatory: set[str] | N
     if group.kind == "[" or group.quantifier in ("?", "*"):
         return
     if group.is_predicate:
-        _predicate(group.tokens, needs, mandatory)
+        _predicate(group.tokens, needs, mandatory, types or {})
         return
     for child in group.children:
-        _collect(child, needs, mandatory)
+        _collect(child, needs, mandatory, types)
 
 
-def _predicate(tokens: list[str], needs: list[frozenset[str]], mandatory: set[str]) -> None:
+def _predicate(tokens: list[str], needs: list[frozenset[str]], mandatory: set[str], types: dict[str, str]) -> None:
     name = tokens[0]
     strings = [t[1:] for t in tokens[1:] if t.startswith('"')]
     captures = [t for t in tokens[1:] if t.startswith("@")]
     if not captures or not all(c in mandatory for c in captures):
         return
+    # `#eq?`/`#any-of?` compare a node's whole text: over an identifier, the literal is a word
+    word = WHOLE_WORD if len(captures) == 1 and types.get(captures[0], "").endswith("identifier") else ""
     if name == "#eq?" and len(strings) == 1 and len(captures) == 1 and len(strings[0]) >= MIN_LITERAL:
-        needs.append(frozenset([strings[0].lower()]))
+        needs.append(frozenset([word + strings[0].lower()]))
     elif name == "#any-of?" and strings and min(len(s) for s in strings) >= MIN_LITERAL:
-        needs.append(frozenset(s.lower() for s in strings))
+        needs.append(frozenset(word + s.lower() for s in strings))
     elif name == "#match?" and len(strings) == 1:
         literals = regex_literals(strings[0])
         if literals:
