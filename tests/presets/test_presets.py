@@ -100,7 +100,7 @@ def test_example_workspace_end_to_end(example_workspace: Path, example_central: 
     assert not any("render_health" in symbols for symbols in handlers.values())
 
     login = regions("web/login.ts")
-    assert login == {"auth": {"issueToken"}}
+    assert login == {"auth": {"issueToken"}, "crypto": {"issueToken"}}  # signing a JWT is both
 
     token = regions("services/token/token.go")
     assert token == {"crypto": {"Seal"}}

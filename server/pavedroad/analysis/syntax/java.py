@@ -174,7 +174,9 @@ class JavaSyntax(Syntax):
                 return False
             if current.type in ("class_literal", "method_reference"):
                 return False
-            if current.type not in ("scoped_type_identifier", "generic_type", "type_arguments"):
+            if current.type in ("superclass", "super_interfaces", "extends_interfaces"):
+                return False  # `implements HostnameVerifier`: the class takes on the library's behaviour
+            if current.type not in ("scoped_type_identifier", "generic_type", "type_arguments", "type_list"):
                 return True
             child, current = current, current.parent
         return True
