@@ -1,0 +1,123 @@
+"""Shapes the blind-labelled apps of the corpus showed (nats-server, hsqldb, FlaskBB, Payload,
+Alertmanager, Log4j 2, Airflow, Strapi), each with the nearest thing that must not match."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .test_regressions import classifier, zoned
+
+
+def test_java_security_is_crypto_only_for_its_cryptographic_classes(tmp_path: Path) -> None:
+    # Apache Tomcat 10.1 (Apache-2.0): java.security for privileges and principals is not crypto;
+    # Apache Log4j 2.19 (Apache-2.0): a lax HostnameVerifier implements javax.net.ssl's interface
+    java = """
+    import java.security.AccessController;
+    import java.security.MessageDigest;
+    import java.security.Principal;
+    import javax.net.ssl.HostnameVerifier;
+
+    public class Realm {
+        public Principal getPrincipal(String name) { return new GenericPrincipal(name); }
+
+        public ClassLoader loader() { return AccessController.doPrivileged(new PrivilegedGetTccl()); }
+
+        public byte[] digest(byte[] data) throws Exception {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        }
+    }
+
+    final class LaxHostnameVerifier implements HostnameVerifier {
+        public boolean verify(final String host, final SSLSession session) { return true; }
+    }
+    """
+    found = zoned(classifier(tmp_path, "crypto"), "Realm.java", java, "crypto")
+    assert found == {"Realm.digest", "LaxHostnameVerifier"}
+
+
+def test_signing_a_jwt_and_hashing_a_password_are_crypto_too(tmp_path: Path) -> None:
+    # @strapi/plugin-users-permissions 4.25 (MIT), server/services/jwt.js and user.js (abridged)
+    javascript = """
+    const jwt = require('jsonwebtoken');
+    const bcrypt = require('bcryptjs');
+
+    module.exports = ({ strapi }) => ({
+      issue(payload, jwtOptions = {}) {
+        return jwt.sign(_.clone(payload), strapi.config.get('plugin.users-permissions.jwtSecret'), jwtOptions);
+      },
+      validatePassword(password, hash) {
+        return bcrypt.compare(password, hash);
+      },
+      sanitizeUser(user) {
+        return _.omit(user, ['password']);
+      },
+    });
+    """
+    built = classifier(tmp_path, "crypto")
+    assert zoned(built, "jwt.js", javascript, "crypto") == {"exports.issue", "exports.validatePassword"}
+
+
+def test_secrets_read_by_name_or_from_a_file_named_for_one(tmp_path: Path) -> None:
+    # Apache Airflow 2.10 (Apache-2.0), airflow/models/crypto.py; Alertmanager 0.25 (Apache-2.0),
+    # notify/email/email.go and config/notifiers.go (abridged)
+    python = """
+    def get_fernet():
+        fernet_key = conf.get("core", "FERNET_KEY")
+        return Fernet(fernet_key.encode("utf-8"))
+
+    def get_timeout():
+        return conf.get("core", "default_timeout")
+
+    def read_password(password_file):
+        with open(password_file) as handle:
+            return handle.read().strip()
+
+    def read_notes(notes_file):
+        with open(notes_file) as handle:
+            return handle.read()
+    """
+    built = classifier(tmp_path, "secrets")
+    assert zoned(built, "crypto.py", python, "secrets") == {"get_fernet", "read_password"}
+    go = """
+    package email
+
+    type PagerdutyConfig struct {
+        ServiceKey Secret `yaml:"service_key,omitempty"`
+        Client     string `yaml:"client,omitempty"`
+    }
+
+    func (n *Email) getPassword() (string, error) {
+        content, err := os.ReadFile(n.conf.AuthPasswordFile)
+        return string(content), err
+    }
+
+    func (n *Email) getTemplate() (string, error) {
+        content, err := os.ReadFile(n.conf.TemplateFile)
+        return string(content), err
+    }
+    """
+    assert zoned(built, "email.go", go, "secrets") == {"PagerdutyConfig.ServiceKey", "Email.getPassword"}
+
+
+def test_redaction_handles_secrets_and_a_constant_marks_its_member(tmp_path: Path) -> None:
+    # Alertmanager 0.25 (Apache-2.0), notify/util.go; FlaskBB 2.0.2 (BSD-3-Clause),
+    # flaskbb/configs/default.py (abridged)
+    go = """
+    package notify
+
+    func RedactURL(err error) error {
+        e.URL = "<redacted>"
+        return e
+    }
+
+    func TruncateInRunes(s string, n int) string { return s[:n] }
+    """
+    built = classifier(tmp_path, "secrets")
+    assert zoned(built, "util.go", go, "secrets") == {"RedactURL"}
+    python = """
+    class DefaultConfig(object):
+        DEBUG = False
+        SECRET_KEY = "a3f1c9e2b7d4a6f8"
+        CACHE_TYPE = "simple"
+    """
+    assert zoned(built, "default.py", python, "secrets") == {"DefaultConfig.SECRET_KEY"}
