@@ -56,6 +56,13 @@ async def code_actions(client: LanguageClient, uri: str, diagnostic: types.Diagn
         context=types.CodeActionContext(diagnostics=[diagnostic])))
 
 
+def zone_of(diagnostic: types.Diagnostic) -> str:
+    """The zone id a PR10x message names (`... in zone 'Title' (auth), ...` or `... zone 'auth' ...`)."""
+    head = diagnostic.message.split(",", 1)[0].split(":", 1)[0]
+    inner = head.rsplit("(", 1)[-1].rstrip(")") if head.endswith(")") else head.rsplit("'", 2)[-2]
+    return inner
+
+
 async def test_ai_edit_sign_off_and_reopen_cycle(client: LanguageClient, example_workspace: Path):
     path = example_workspace / "app" / "handlers.py"
     uri = open_file(client, path)
@@ -65,7 +72,9 @@ async def test_ai_edit_sign_off_and_reopen_cycle(client: LanguageClient, example
                                                      "range": {"start": {"line": line, "character": 0}, "end": {"line": line + 4, "character": 0}}})
     ai_edit(client, uri, 2, line, line + 4)
     diagnostics = await pushed(client, uri, lambda ds: "PR102" in codes_of(ds), "PR102 after aiEdit")
-    warning = next(d for d in diagnostics if d.code == "PR102")
+    # verifying a JWT is auth and, checking its signature, crypto: one warning per zone
+    assert sorted(zone_of(d) for d in diagnostics if d.code == "PR102") == ["auth", "crypto"]
+    warning = next(d for d in diagnostics if d.code == "PR102" and zone_of(d) == "auth")
     assert warning.severity == types.DiagnosticSeverity.Warning
     assert "auth" in warning.message.lower() and "@acme/appsec" in warning.message
     assert "probable" not in warning.message  # explicit, not heuristic
@@ -79,10 +88,17 @@ async def test_ai_edit_sign_off_and_reopen_cycle(client: LanguageClient, example
     result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
         command=sign_off.command.command, arguments=sign_off.command.arguments))
     assert result["reviewer"] == "reviewer@acme.test"
-    await pushed(client, uri, lambda ds: "PR102" not in codes_of(ds), "the warning to clear after sign-off")
+    # the auth sign-off clears the auth warning only; the crypto one needs its own
+    diagnostics = await pushed(client, uri, lambda ds: [zone_of(d) for d in ds if d.code == "PR102"] == ["crypto"],
+                               "the auth warning to clear after its sign-off")
     record = yaml.safe_load((example_workspace / ".pavedroad" / "reviews.yaml").read_text())[-1]
     assert record["zone"] == "auth" and record["path"] == "app/handlers.py" and record["symbol"] == "verify_token"
     assert record["reviewer"] == "reviewer@acme.test" and len(record["hash"]) >= 16 and record["policy"]
+    crypto = next(d for d in diagnostics if d.code == "PR102")
+    sign_off = next(a for a in await code_actions(client, uri, crypto) if a.title.startswith("Sign off"))
+    await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command=sign_off.command.command, arguments=sign_off.command.arguments))
+    await pushed(client, uri, lambda ds: "PR102" not in codes_of(ds), "the warning to clear after both sign-offs")
 
     insert(client, uri, 3, line + 1, 0, "    claims['checked'] = True\n")
     await pushed(client, uri, lambda ds: "PR102" in codes_of(ds), "the warning to come back after an edit")
