@@ -10,6 +10,7 @@ changes (`record_hooks`) and created, deleted and renamed files (`file_hooks`: w
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,7 +69,7 @@ class PromptFeature:
         """Build the root's index off the event loop, so the first glob does not wait for it."""
         workspace = self.workspace(state)
         if not workspace.index_built:
-            server.spawn(asyncio.to_thread(workspace.prewarm))
+            server.spawn(asyncio.to_thread(_prewarm_and_freeze, workspace))
 
     def on_open(self, server: PavedroadServer, doc: DocumentState) -> None:
         if doc.rel_path is None or not doc.rel_path.endswith(PROMPT_FILE_ENDINGS):
@@ -80,6 +81,13 @@ class PromptFeature:
     def on_save(self, _server: PavedroadServer, doc: DocumentState) -> None:
         if doc.path is not None:
             self.files_changed([str(doc.path)])
+
+
+def _prewarm_and_freeze(workspace: PromptWorkspace) -> None:
+    workspace.prewarm()
+    # The index lives as long as the root: like the start-up heap (see `app.run_stdio`), move it
+    # out of the collector's way so a full collection on the prompt path does not walk it.
+    gc.freeze()
 
 
 FEATURE = PromptFeature()
