@@ -121,3 +121,73 @@ def test_redaction_handles_secrets_and_a_constant_marks_its_member(tmp_path: Pat
         CACHE_TYPE = "simple"
     """
     assert zoned(built, "default.py", python, "secrets") == {"DefaultConfig.SECRET_KEY"}
+
+
+def test_a_branch_on_who_the_caller_is_is_an_authorization_decision(tmp_path: Path) -> None:
+    # django-oscar 3.2.5 (BSD-3-Clause), apps/dashboard/orders/views.py (abridged); @vendure/core
+    # 2.3.3 (MIT), api/common/request-context.js (abridged)
+    python = """
+    def queryset_orders_for_user(user):
+        queryset = Order._default_manager.select_related("user")
+        if user.is_staff:
+            return queryset
+        return queryset.filter(lines__partner__users=user)
+
+    def order_total(order):
+        if order.is_paid:
+            return order.total
+        return 0
+    """
+    built = classifier(tmp_path, "auth")
+    assert zoned(built, "views.py", python, "auth") == {"queryset_orders_for_user"}
+    javascript = """
+    class RequestContext {
+        userHasPermissions(permissions) {
+            return this.arraysIntersect(this.session.user.permissions, permissions);
+        }
+        get languageCode() {
+            return this._languageCode;
+        }
+    }
+    function guard(req, res, next) {
+        if (req.user) {
+            return next();
+        }
+        res.status(401).end();
+    }
+    function paginate(req, items) {
+        if (req.query.page) {
+            return items.slice(0, 10);
+        }
+        return items;
+    }
+    """
+    found = zoned(built, "request-context.js", javascript, "auth")
+    assert found == {"RequestContext.userHasPermissions", "guard"}
+
+
+def test_tls_trust_decisions_and_django_signing_are_crypto(tmp_path: Path) -> None:
+    # Apache HttpClient 4.5.14 (Apache-2.0), conn/ssl/TrustAllStrategy.java; django-oscar 3.2.5
+    # (BSD-3-Clause), apps/order/abstract_models.py (abridged)
+    java = """
+    public class TrustAllStrategy implements TrustStrategy {
+        public boolean isTrusted(final X509Certificate[] chain, final String authType) {
+            return true;
+        }
+        public String toString() { return "TrustAll"; }
+    }
+    """
+    built = classifier(tmp_path, "crypto")
+    assert zoned(built, "TrustAllStrategy.java", java, "crypto") == {"TrustAllStrategy.isTrusted"}
+    python = """
+    from django.core.signing import Signer
+
+    class AbstractOrder:
+        def check_verification_hash(self, hash_to_check):
+            signer = Signer(salt="oscar.apps.order.Order")
+            return signer.unsign(hash_to_check) == self.number
+
+        def __str__(self):
+            return "#%s" % self.number
+    """
+    assert zoned(built, "abstract_models.py", python, "crypto") == {"AbstractOrder.check_verification_hash"}
