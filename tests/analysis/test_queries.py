@@ -210,3 +210,17 @@ def test_an_identifiers_literal_is_scanned_as_a_word() -> None:
     hit = classify(zone("crypto", queries={"python": query}), "a.py", "def f(k):\n    return k.sign(b'x')\n")
     miss = classify(zone("crypto", queries={"python": query}), "b.py", "def g(k):\n    return k.assign(b'x')\n")
     assert symbols(hit) == {"f"} and symbols(miss) == set()
+
+
+def test_pattern_labels_of_a_long_query_each_come_from_their_own_comment() -> None:
+    """Thousands of patterns (a committed config may hold them) are labelled in one pass: a
+    comment names the pattern right below it (blank lines allowed), not the ones after."""
+    from pavedroad.analysis.languages import compile_query
+
+    parts = []
+    for i in range(2000):
+        comment = f"; rule {i}: an example\n\n" if i % 2 == 0 else ""
+        parts.append(f'{comment}((identifier) @x{i} (#eq? @x{i} "name{i}"))\n')
+    labels = compile_query("python", "".join(parts)).labels
+    assert len(labels) == 2000
+    assert labels[0] == "rule 0" and labels[1] == "" and labels[1998] == "rule 1998" and labels[1999] == ""

@@ -6,6 +6,8 @@ Grammars come from per-language wheels (offline, no run-time downloads). ABI-14 
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import threading
 import time
@@ -208,17 +210,25 @@ def pattern_labels(query: Query, source: str) -> tuple[str, ...]:
     """Per pattern, the first line of the `;` comment right above it, cut before its example
     (`; a key object signing or verifying: signingKey.Verify(...)` gives "a key object signing or
     verifying"), so a reason can say what matched instead of only `query go#0`. A pattern with no
-    comment of its own gets "" (a comment two patterns up may be about something else)."""
-    data = source.encode("utf-8")
+    comment of its own gets "" (a comment two patterns up may be about something else). Linear
+    in the size of the query: a committed config may hold thousands of patterns."""
+    lines = source.encode("utf-8").splitlines(keepends=True)
+    starts = list(itertools.accumulate((len(line) for line in lines), initial=0))
     labels: list[str] = []
     for index in range(query.pattern_count):
-        begin = min(query.start_byte_for_pattern(index), len(data))
-        lines = data[:begin].decode("utf-8", "replace").rstrip().splitlines()
-        block: list[str] = []
-        while lines and (m := _COMMENT_LINE.match(lines[-1])) is not None:
-            block.append(m.group(1))
-            lines.pop()
-        labels.append(_label_text(block[-1]) if block else "")
+        begin = query.start_byte_for_pattern(index)
+        row = bisect.bisect_right(starts, begin) - 1
+        if row < len(lines) and lines[row][: begin - starts[row]].strip():
+            labels.append("")  # something else precedes the pattern on its own line
+            continue
+        row -= 1
+        while row >= 0 and not lines[row].strip():
+            row -= 1  # blank lines between a comment and its pattern
+        first = ""
+        while row >= 0 and (m := _COMMENT_LINE.match(lines[row].decode("utf-8", "replace").rstrip("\r\n"))):
+            first = m.group(1)
+            row -= 1
+        labels.append(_label_text(first) if first else "")
     return tuple(labels)
 
 
