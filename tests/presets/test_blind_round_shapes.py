@@ -191,3 +191,26 @@ def test_tls_trust_decisions_and_django_signing_are_crypto(tmp_path: Path) -> No
             return "#%s" % self.number
     """
     assert zoned(built, "abstract_models.py", python, "crypto") == {"AbstractOrder.check_verification_hash"}
+
+
+def test_a_go_handler_that_checks_the_caller_is_auth(tmp_path: Path) -> None:
+    # go-imap 1.2.0 (MIT), server/cmd_auth.go (abridged)
+    go = """
+    package server
+
+    func (cmd *Select) Handle(conn Conn) error {
+        ctx := conn.Context()
+        if ctx.User == nil {
+            return ErrNotAuthenticated
+        }
+        return nil
+    }
+
+    func (cmd *Noop) Handle(conn Conn) error {
+        if conn.Closed() {
+            return nil
+        }
+        return nil
+    }
+    """
+    assert zoned(classifier(tmp_path, "auth"), "cmd_auth.go", go, "auth") == {"Select.Handle"}
