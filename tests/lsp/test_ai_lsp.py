@@ -57,10 +57,9 @@ async def code_actions(client: LanguageClient, uri: str, diagnostic: types.Diagn
 
 
 def zone_of(diagnostic: types.Diagnostic) -> str:
-    """The zone id a PR10x message names (`... in zone 'Title' (auth), ...` or `... zone 'auth' ...`)."""
-    head = diagnostic.message.split(",", 1)[0].split(":", 1)[0]
-    inner = head.rsplit("(", 1)[-1].rstrip(")") if head.endswith(")") else head.rsplit("'", 2)[-2]
-    return inner
+    """The zone id a PR10x diagnostic carries in its data (what its code actions act on)."""
+    assert isinstance(diagnostic.data, dict)
+    return str(diagnostic.data["zone"])
 
 
 async def test_ai_edit_sign_off_and_reopen_cycle(client: LanguageClient, example_workspace: Path):
