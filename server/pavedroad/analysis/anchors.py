@@ -530,7 +530,10 @@ class FileContext:
             members = capture.startswith("member")
             for node, pattern in sorted(nodes, key=lambda found: found[0].start_byte):
                 label = query.compiled.label(pattern)
-                self.add((query.zone,), node, f"{reason} ({label})" if label else reason, members=members)
+                # an `if` or `return` is executable code: in a class outside its methods it sits in
+                # an initializer block (`static { if (skipACL) ... }`), which it marks, not the class
+                as_member = members or node.type in _EXECUTABLE_STATEMENTS
+                self.add((query.zone,), node, f"{reason} ({label})" if label else reason, members=as_member)
 
     # --- markers ----------------------------------------------------------------------------------
     def markers(self) -> None:
@@ -545,6 +548,10 @@ class FileContext:
                              follow=False)
                 else:
                     self.result.notes.append(unknown_marker(self.data, match.start(), zone_id))
+
+
+#: statement node types (the same in every grammar here) that only occur in executable code
+_EXECUTABLE_STATEMENTS = frozenset({"if_statement", "return_statement"})
 
 
 def marker_ids(match: re.Match[bytes]) -> list[str]:
