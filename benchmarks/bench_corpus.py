@@ -352,13 +352,29 @@ def main() -> int:
     parser.add_argument("--only", action="append", default=[], help="only this app (repeatable)")
     parser.add_argument("--misses", action="store_true", help="list false positives/negatives by position")
     parser.add_argument("--json", type=Path, help="write every outcome and tally to this file")
+    parser.add_argument(
+        "--tree", action="append", default=[], metavar="APP=DIR",
+        help="measure APP on an unpacked tree of your own instead of the pinned artifact (for when the "
+             "registry cannot serve it; the result is marked unverified)",
+    )
     options = parser.parse_args()
+    own_trees: dict[str, Path] = {}
+    for spec in options.tree:
+        name, _, directory = spec.partition("=")
+        if not directory or not Path(directory).is_dir():
+            parser.error(f"--tree {spec!r}: expected APP=DIR with an existing directory")
+        own_trees[name] = Path(directory)
 
     apps = load_apps(options.only)
     report = Report()
     with tempfile.TemporaryDirectory() as tmp:
         central = central_map(Path(tmp))
         for app in apps:
+            if app.name in own_trees:
+                print(f"{app.name}: measured on {own_trees[app.name]}, NOT checked against the pinned "
+                      f"{app.source['artifact']} (unverified)", file=sys.stderr)
+                report.outcomes.extend(evaluate(app, own_trees[app.name], central))
+                continue
             try:
                 tree = fetch(app, options.cache)
             except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from pavedroad.analysis import queries as queries_module
+from pavedroad.analysis.languages import stray_predicate_line
 from pavedroad.analysis.prefilter import query_requirements, regex_literals
 
 from .helpers import classifier, classify, reasons, region, symbols, zone
@@ -224,3 +225,13 @@ def test_pattern_labels_of_a_long_query_each_come_from_their_own_comment() -> No
     labels = compile_query("python", "".join(parts)).labels
     assert len(labels) == 2000
     assert labels[0] == "rule 0" and labels[1] == "" and labels[1998] == "rule 1998" and labels[1999] == ""
+
+
+def test_a_stray_predicate_is_found_but_text_that_looks_like_one_is_not() -> None:
+    assert stray_predicate_line('((identifier) @x (#eq? @x "a"))') is None
+    assert stray_predicate_line('(identifier) @x (#eq? @x "a")') == 1
+    assert stray_predicate_line('(call) @c\n\n  ( #match? @c "x")') == 3
+    # `(#` inside a string or a `;` comment is text, and an escaped quote does not end a string
+    assert stray_predicate_line('; (#eq? @x "y")\n((string) @s (#eq? @s "\\"(#x"))') is None
+    # a query of thousands of patterns is one pass (a committed config may be large)
+    assert stray_predicate_line('((identifier) @x (#eq? @x "a"))\n' * 20_000) is None

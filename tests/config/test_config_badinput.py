@@ -206,6 +206,32 @@ def test_valid_query_is_kept_with_canonical_language() -> None:
     assert result.config.zones[0].match.queries == (("python", "(call) @c"),)
 
 
+def test_a_predicate_outside_its_pattern_is_refused_not_applied_to_nothing() -> None:
+    # tree-sitter itself accepts this and matches every raw string: a key-material rule written
+    # this way put whole Go files (struct tags are raw strings) in the secrets zone
+    text = dedent(
+        """
+        version: 1
+        zones:
+          - id: secrets
+            match:
+              queries:
+                go: |
+                  ; a private key written into the code
+                  (raw_string_literal) @value
+                    (#match? @value "PRIVATE KEY")
+        """
+    )
+    result = load_zone_map_text(text, "c.yaml")
+    problem = only(result.problems, codes.CONFIG_PATTERN)
+    assert problem.where.line == 6  # the query, which is refused whole
+    assert "line 3 of the query is outside any pattern" in problem.message and "zone 'secrets'" in problem.message
+    fixed = text.replace("(raw_string_literal) @value\n", "((raw_string_literal) @value\n").replace(
+        '"PRIVATE KEY")\n', '"PRIVATE KEY"))\n'
+    )
+    assert load_zone_map_text(fixed, "c.yaml").problems == ()
+
+
 @pytest.mark.parametrize(
     ("glob", "fragment"),
     [("", "empty glob"), ("!src/**", "negated"), ("#x", "comment"), ("\\", "invalid glob")],

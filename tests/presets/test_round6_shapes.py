@@ -373,3 +373,194 @@ def test_a_check_against_an_acl_or_allow_list_is_auth_and_an_initializer_marks_i
     }
     """
     assert zoned(built, "admin.go", go, "auth") == {"adminHandler.checkHost"}
+
+
+def test_hard_coded_private_keys_and_secrets_put_under_their_name_are_secrets(tmp_path: Path) -> None:
+    # go-imap 1.2.0 (MIT), backend/memory/backend.go and internal/testcert.go (abridged; key cut short)
+    go = """
+    package memory
+
+    var LocalhostKey = []byte(`-----BEGIN RSA PRIVATE KEY-----
+    MIIEpAIBAAKCAQEA...
+    -----END RSA PRIVATE KEY-----`)
+
+    const pemHeader = "-----BEGIN RSA PRIVATE KEY-----\\n"
+
+    var LocalhostCert = []byte(`-----BEGIN CERTIFICATE-----
+    MIIDOTCCAiGgAwIBAgIQSRJrEpBGFc7tNb1fb5pKFzANBgkqhkiG9w0BAQsFADAS
+    -----END CERTIFICATE-----`)
+
+    func New() *Backend {
+        user := &User{username: "username", password: "password"}
+        return &Backend{users: map[string]*User{user.username: user}}
+    }
+
+    func (be *Backend) Name() string {
+        return "memory"
+    }
+    """
+    found = zoned(classifier(tmp_path, "secrets"), "backend.go", go, "secrets")
+    # a PEM private-key header marks a hard-coded key or code that writes one out
+    assert found == {"LocalhostKey", "pemHeader", "New"}
+    # @vendure/core 2.3 (MIT), dist/config/default-config.js; @medusajs/medusa 1.20 (MIT), passport.js
+    javascript = """
+    exports.defaultConfig = {
+      authOptions: {
+        cookieOptions: { secret: Math.random().toString(36).substr(3) },
+        superadminCredentials: { identifier: SUPER_ADMIN_USER_IDENTIFIER, password: SUPER_ADMIN_USER_PASSWORD },
+      },
+    };
+
+    function configure(configModule) {
+      let jwt_secret;
+      jwt_secret = configModule.projectConfig.jwt_secret;
+      return jwt_secret;
+    }
+
+    function port(configModule) {
+      let port;
+      port = configModule.projectConfig.port;
+      return { port: port, secret: undefined };
+    }
+    """
+    found = zoned(classifier(tmp_path, "secrets"), "default-config.js", javascript, "secrets")
+    assert "configure" in found and "port" not in found
+    assert any(symbol is not None and "defaultConfig" in symbol for symbol in found)
+
+
+def test_java_secrets_read_by_a_constant_or_gathered_into_a_map_are_secrets(tmp_path: Path) -> None:
+    # Apache ZooKeeper 3.8 (Apache-2.0), SaslServerCallbackHandler.java (abridged)
+    java = """
+    public class SaslServerCallbackHandler implements CallbackHandler {
+        private final Map<String, String> credentials = new HashMap<>();
+
+        public SaslServerCallbackHandler(AppConfigurationEntry entry) {
+            for (Map.Entry<String, ?> pair : entry.getOptions().entrySet()) {
+                credentials.put(pair.getKey().substring(USER_PREFIX.length()), (String) pair.getValue());
+            }
+        }
+
+        private void handlePasswordCallback(PasswordCallback pc) {
+            pc.setPassword(System.getProperty(SYSPROP_SUPER_PASSWORD).toCharArray());
+        }
+
+        private void handleRealmCallback(RealmCallback rc) {
+            rc.setText(System.getProperty(SYSPROP_REALM, rc.getDefaultText()));
+            options.put(userName, value);
+        }
+    }
+    """
+    found = zoned(classifier(tmp_path, "secrets"), "SaslServerCallbackHandler.java", java, "secrets")
+    assert {"SaslServerCallbackHandler.SaslServerCallbackHandler",
+            "SaslServerCallbackHandler.handlePasswordCallback"} <= found
+    assert "SaslServerCallbackHandler.handleRealmCallback" not in found
+
+
+def test_refusing_a_request_and_enforcing_access_are_authorization(tmp_path: Path) -> None:
+    # Apache Airflow 2.10 (Apache-2.0), api/auth/backend/deny_all.py and session.py; Apache Superset
+    # 4.1 (Apache-2.0), security/api.py and views/utils.py (abridged)
+    python = """
+    from flask_appbuilder.security.decorators import permission_name, protect
+
+    def requires_authentication(function):
+        def decorated(*args, **kwargs):
+            if not get_auth_manager().is_logged_in():
+                return Response("Forbidden", 403)
+            return function(*args, **kwargs)
+        return decorated
+
+    class SecurityRestApi(BaseSupersetApi):
+        @protect()
+        @permission_name("grant_guest_token")
+        def guest_token(self):
+            return self.response(200)
+
+        def health(self):
+            return self.response(200)
+
+    def check_datasource_perms(viz_obj):
+        viz_obj.raise_for_access()
+
+    def not_found():
+        return Response("Not found", 404)
+
+    def days(year):
+        return _days_before_year(401) + year
+    """
+    found = zoned(classifier(tmp_path, "auth"), "api.py", python, "auth")
+    assert {"requires_authentication.decorated", "SecurityRestApi.guest_token", "check_datasource_perms"} <= found
+    assert not found & {"SecurityRestApi.health", "not_found", "days"}
+    # @strapi/plugin-users-permissions 4.25 (MIT), server/controllers/user.js (abridged)
+    javascript = """
+    module.exports = {
+      async me(ctx) {
+        const authUser = ctx.state.user;
+        if (!authUser) {
+          return ctx.unauthorized();
+        }
+        ctx.body = await sanitizeOutput(authUser, ctx);
+      },
+      async count(ctx) {
+        ctx.body = await getService('user').count(ctx.query);
+        ctx.status = 200;
+      },
+    };
+    """
+    found = zoned(classifier(tmp_path, "auth"), "user.js", javascript, "auth")
+    assert any(symbol is not None and symbol.endswith("me") for symbol in found)
+    assert not any(symbol is not None and symbol.endswith("count") for symbol in found)
+
+
+def test_go_tls_held_or_checked_is_crypto_and_spending_a_token_is_auth(tmp_path: Path) -> None:
+    # smallstep certificates 0.19 (Apache-2.0), server/server.go and acme/db/nosql/nonce.go;
+    # Prometheus Alertmanager 0.25 (Apache-2.0), cluster/tls_config.go (abridged)
+    go = """
+    package server
+
+    type TLSTransportConfig struct {
+        TLSServerConfig *web.TLSConfig `yaml:"tls_server_config"`
+        Peers           []string       `yaml:"peers"`
+    }
+
+    func (srv *Server) Serve(ln net.Listener) error {
+        if srv.TLSConfig == nil {
+            return srv.Server.Serve(ln)
+        }
+        return srv.Server.ServeTLS(ln, "", "")
+    }
+
+    func (h *Handler) validateJWS(ctx context.Context, hdr Header) error {
+        if err := h.db.DeleteNonce(ctx, Nonce(hdr.Nonce)); err != nil {
+            return err
+        }
+        return nil
+    }
+
+    func (srv *Server) Addr() string {
+        if srv.Listener == nil {
+            return ""
+        }
+        return srv.Listener.Addr().String()
+    }
+    """
+    crypto = zoned(classifier(tmp_path, "crypto"), "server.go", go, "crypto")
+    assert crypto == {"TLSTransportConfig.TLSServerConfig", "Server.Serve"}
+    assert zoned(classifier(tmp_path, "auth"), "server.go", go, "auth") == {"Handler.validateJWS"}
+
+
+def test_a_call_about_a_named_permission_is_auth(tmp_path: Path) -> None:
+    # @vendure/core 2.3 (MIT), dist/api/resolvers/admin/administrator.resolver.js (abridged)
+    javascript = """
+    __decorate([
+        (0, graphql_1.Query)(),
+        (0, allow_decorator_1.Allow)(generated_types_1.Permission.ReadAdministrator),
+        __metadata("design:type", Function)
+    ], AdministratorResolver.prototype, "administrators", null);
+
+    __decorate([
+        (0, graphql_1.Query)(),
+        __metadata("design:type", Function)
+    ], AdministratorResolver.prototype, "activeAdministrator", null);
+    """
+    found = zoned(classifier(tmp_path, "auth"), "administrator.resolver.js", javascript, "auth")
+    assert len(found) == 1 and "activeAdministrator" not in str(found)

@@ -196,11 +196,53 @@ def compile_query(language_id: str, source: str) -> CompiledQuery:
     rewritten = _REGEX_PREDICATE.sub(
         lambda m: "(#" + (_SAFE_NOT_MATCH if m.group(1) else _SAFE_MATCH), source
     )
+    stray = stray_predicate_line(source)
+    if stray is not None:
+        # tree-sitter accepts `(node) @x (#match? @x "...")` and applies the predicate to nothing,
+        # so the pattern would match every such node: refuse it instead of over-matching
+        raise PatternError(
+            f"the predicate on line {stray} of the query is outside any pattern, so it would filter nothing; "
+            "put it inside the pattern's parentheses: ((node) @name (#match? @name \"...\"))"
+        )
     try:
         query = Query(grammar(canonical), rewritten)
     except QueryError as exc:
         raise PatternError(f"invalid {canonical} tree-sitter query: {exc}") from None
     return CompiledQuery(canonical, query, source, pattern_labels(query, rewritten))
+
+
+def stray_predicate_line(source: str) -> int | None:
+    """The 1-based line of the first predicate (`(#eq? ...)`) that stands at the top level of a
+    query instead of inside a pattern, or None. One linear pass that skips strings and `;`
+    comments (a `(#` inside either is text, not syntax)."""
+    depth = 0
+    line = 1
+    index = 0
+    size = len(source)
+    while index < size:
+        char = source[index]
+        if char == "\n":
+            line += 1
+        elif char == ";":
+            end = source.find("\n", index)
+            index = size if end < 0 else end
+            continue
+        elif char == '"':
+            index += 1
+            while index < size and source[index] != '"':
+                if source[index] == "\\":
+                    index += 1
+                elif source[index] == "\n":
+                    line += 1
+                index += 1
+        elif char == "(":
+            if depth == 0 and source[index + 1 : index + 64].lstrip().startswith("#"):
+                return line
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        index += 1
+    return None
 
 
 _COMMENT_LINE = re.compile(r"^[ \t]*;+[ \t]?(.*)$", re.MULTILINE)
