@@ -10,7 +10,7 @@ from pavedroad.analysis import queries as queries_module
 from pavedroad.analysis.languages import stray_predicate_line
 from pavedroad.analysis.prefilter import query_requirements, regex_literals
 
-from .helpers import classifier, classify, reasons, region, symbols, zone
+from .helpers import classifier, classify, reasons, region, source, symbols, zone
 
 ENV_QUERY = """
 (subscript
@@ -235,3 +235,32 @@ def test_a_stray_predicate_is_found_but_text_that_looks_like_one_is_not() -> Non
     assert stray_predicate_line('; (#eq? @x "y")\n((string) @s (#eq? @s "\\"(#x"))') is None
     # a query of thousands of patterns is one pass (a committed config may be large)
     assert stray_predicate_line('((identifier) @x (#eq? @x "a"))\n' * 20_000) is None
+
+
+def test_one_pass_over_a_file_rules_out_the_literal_sets_it_lacks() -> None:
+    # three patterns, three literal sets: the gate says which ones a file holds in one pass, and the
+    # queries then find exactly what scanning each set on its own finds
+    rules = zone(
+        "secrets",
+        queries={
+            "python": """
+            ((call function: (identifier) @_f) @c (#eq? @_f "load_vault_secret"))
+            ((call function: (identifier) @_f) @c (#eq? @_f "read_keyring_entry"))
+            ((call function: (identifier) @_f) @c (#eq? @_f "fetch_hsm_handle"))
+            """
+        },
+    )
+    text = """
+    def a():
+        return load_vault_secret("db")
+
+    def b():
+        return fetch_hsm_handle(3)
+    """
+    built = classifier(rules)
+    assert symbols(built.classify("app.py", source(text)), "secrets") == {"a", "b"}
+    plan = built._plan("python")
+    assert plan.query_gate is not None and len(plan.query_gate.index) == 3
+    absent = plan.query_gate.absent(source(text))
+    assert len(absent) == 1 and all(spans == [] for spans in absent.values())
+    assert len(plan.query_gate.absent(b"nothing here")) == 3

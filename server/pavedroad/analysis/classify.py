@@ -347,10 +347,11 @@ class Classifier:
             else:
                 tree_symbols = plan.symbols_always or plan.symbol_prefilter.search(data) is not None
         queries = []
-        spans_memo: dict[int, list[tuple[int, int]]] = {}
         # one scan for the literals of every query that needs some: most files hold none, and
         # then none of those queries' own scanners run
         no_literals = plan.query_prefilter is not None and plan.query_prefilter.search(data) is None
+        # otherwise one more pass tells which literal sets occur; only those scan for positions
+        spans_memo = plan.query_gate.absent(data) if plan.query_gate is not None and not no_literals else {}
         for query in plan.queries:
             if no_literals and query.literals is not None:
                 continue

@@ -16,7 +16,7 @@ from typing import Any
 import re2
 
 from pavedroad.analysis.prefilter import literal_scanner, regex_literals
-from pavedroad.analysis.queries import UserQuery
+from pavedroad.analysis.queries import ScannerGate, UserQuery, scanner_gate
 from pavedroad.analysis.syntax import SYNTAXES, Syntax
 from pavedroad.analysis.syntax.base import SUFFIX_PATTERN
 
@@ -74,6 +74,8 @@ class Plan:
     import_keyword: Any  # RE2 finding import statements, or None
     #: finds any literal of the queries that need one (queries without literals always run)
     query_prefilter: Any = None
+    #: says in one pass which of the queries' literal scanners find anything in a file
+    query_gate: ScannerGate | None = None
 
     @property
     def has_symbols(self) -> bool:
@@ -189,6 +191,7 @@ def build_plan(
         symbols_always=symbols_always,
         queries=tuple(queries_by_language.get(lang, ())),
         query_prefilter=_query_prefilter(queries_by_language.get(lang, ())),
+        query_gate=scanner_gate(queries_by_language.get(lang, ()), RE2_OPTIONS),
         import_keyword=import_keyword,
     )
 

@@ -149,6 +149,8 @@ def _element(op: Any, av: Any) -> _Sets:
 #: the scanner then wants it between non-word characters, so `sign` is not found in `assign`. An
 #: identifier never has a word character beside it in source, so this only drops impossible hits.
 WHOLE_WORD = "\x00"
+#: number literal node types (Python, JS/TS, Go, Java): whole tokens, like identifiers
+_NUMBER_TYPES = frozenset({"integer", "number", "int_literal", "decimal_integer_literal"})
 
 
 def _literal_regex(literal: str) -> str:
@@ -323,8 +325,10 @@ def _predicate(tokens: list[str], needs: list[frozenset[str]], mandatory: set[st
     captures = [t for t in tokens[1:] if t.startswith("@")]
     if not captures or not all(c in mandatory for c in captures):
         return
-    # `#eq?`/`#any-of?` compare a node's whole text: over an identifier, the literal is a word
-    word = WHOLE_WORD if len(captures) == 1 and types.get(captures[0], "").endswith("identifier") else ""
+    # `#eq?`/`#any-of?` compare a node's whole text: over an identifier or a number, the literal is
+    # a whole token (`403` is not looked for inside `14030`)
+    kind = types.get(captures[0], "") if len(captures) == 1 else ""
+    word = WHOLE_WORD if kind.endswith("identifier") or kind in _NUMBER_TYPES else ""
     if name == "#eq?" and len(strings) == 1 and len(captures) == 1 and len(strings[0]) >= MIN_LITERAL:
         needs.append(frozenset([word + strings[0].lower()]))
     elif name == "#any-of?" and strings and min(len(s) for s in strings) >= MIN_LITERAL:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import re2
+
 from pavedroad.analysis import languages
 from pavedroad.analysis.prefilter import literal_scanner
 
@@ -62,6 +64,41 @@ def query_scanners(requirements: list[list[frozenset[str]]] | None) -> tuple[tup
 def shared_scanner(literals: frozenset[str]) -> Any:
     """One scanner object per literal set, so files can memoize its result across queries."""
     return literal_scanner(literals)
+
+
+@dataclass(frozen=True)
+class ScannerGate:
+    """Every literal scanner of a language's queries in one RE2 set: one pass over a file says
+    which of them find anything, so the others need no pass of their own. (A language's queries
+    hold dozens of literal sets; scanning a file once per set cost more than running the queries.)"""
+
+    matcher: Any  # re2.Set
+    #: id(scanner) -> its index in `matcher`
+    index: dict[int, int]
+
+    def absent(self, data: bytes) -> dict[int, list[tuple[int, int]]]:
+        """A spans memo for `query_windows` that already knows every scanner that finds nothing."""
+        present = set(self.matcher.Match(data) or ())  # None when nothing matches
+        return {key: [] for key, position in self.index.items() if position not in present}
+
+
+def scanner_gate(queries: tuple[UserQuery, ...] | list[UserQuery], options: Any) -> ScannerGate | None:
+    """The gate over the distinct scanners of `queries` (None when they have fewer than two or RE2
+    cannot build the set: then each scanner simply runs on its own)."""
+    scanners: dict[int, Any] = {}
+    for query in queries:
+        for pattern in query.requirements or ():
+            for scanner in pattern:
+                scanners.setdefault(id(scanner), scanner)
+    if len(scanners) < 2:
+        return None
+    try:
+        matcher = re2.Set.SearchSet(options)
+        index = {key: matcher.Add(scanner.pattern) for key, scanner in scanners.items()}
+        matcher.Compile()
+    except Exception:  # too big for RE2's memory budget: fall back to one pass per scanner
+        return None
+    return ScannerGate(matcher, index)
 
 
 def query_windows(
