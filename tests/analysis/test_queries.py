@@ -233,6 +233,8 @@ def test_a_stray_predicate_is_found_but_text_that_looks_like_one_is_not() -> Non
     assert stray_predicate_line('(call) @c\n\n  ( #match? @c "x")') == 3
     # `(#` inside a string or a `;` comment is text, and an escaped quote does not end a string
     assert stray_predicate_line('; (#eq? @x "y")\n((string) @s (#eq? @s "\\"(#x"))') is None
+    # a predicate inside a top-level alternation belongs to it (tree-sitter applies it)
+    assert stray_predicate_line('[(identifier) @x (#eq? @x "foo")]') is None
     # a query of thousands of patterns is one pass (a committed config may be large)
     assert stray_predicate_line('((identifier) @x (#eq? @x "a"))\n' * 20_000) is None
 
@@ -263,4 +265,14 @@ def test_one_pass_over_a_file_rules_out_the_literal_sets_it_lacks() -> None:
     assert plan.query_gate is not None and len(plan.query_gate.index) == 3
     absent = plan.query_gate.absent(source(text))
     assert len(absent) == 1 and all(spans == [] for spans in absent.values())
-    assert len(plan.query_gate.absent(b"nothing here")) == 3
+    # no set at all can only mean RE2 gave up (the prefilter found a literal before the gate runs):
+    # then nothing is ruled out
+    assert plan.query_gate.absent(b"nothing here") == {}
+
+
+def test_a_number_literal_is_found_however_its_line_is_written() -> None:
+    # Python <= 3.11 still parses `403if c else 200`: the number's end is not a word boundary
+    rules = zone("auth", queries={"python": '((integer) @n (#eq? @n "403"))'})
+    for text in ("def f(c):\n    return 403 if c else 200\n", "def f(c):\n    return 403if c else 200\n"):
+        assert symbols(classify(rules, "app.py", text), "auth") == {"f"}, text
+    assert symbols(classify(rules, "app.py", "def f():\n    return 14030\n"), "auth") == set()

@@ -543,6 +543,21 @@ def test_go_tls_held_or_checked_is_crypto_and_spending_a_token_is_auth(tmp_path:
         return srv.Listener.Addr().String()
     }
     """
+    # Apache HttpClient 4.5 (Apache-2.0), WarningValue.java (abridged): a parser consumes tokens
+    java = """
+    public class WarningValue {
+        protected void consumeToken() {
+            if (!isTokenChar(src.charAt(offs))) {
+                parseError();
+            }
+        }
+
+        protected void consumeWarnAgent() {
+            consumeToken();
+        }
+    }
+    """
+    assert zoned(classifier(tmp_path, "auth"), "WarningValue.java", java, "auth") == set()
     crypto = zoned(classifier(tmp_path, "crypto"), "server.go", go, "crypto")
     assert crypto == {"TLSTransportConfig.TLSServerConfig", "Server.Serve"}
     assert zoned(classifier(tmp_path, "auth"), "server.go", go, "auth") == {"Handler.validateJWS"}

@@ -235,11 +235,11 @@ def stray_predicate_line(source: str) -> int | None:
                 elif source[index] == "\n":
                     line += 1
                 index += 1
-        elif char == "(":
-            if depth == 0 and source[index + 1 : index + 64].lstrip().startswith("#"):
+        elif char in "([":
+            if depth == 0 and char == "(" and source[index + 1 : index + 64].lstrip().startswith("#"):
                 return line
-            depth += 1
-        elif char == ")":
+            depth += 1  # `[(a) (#eq? ...)]`: a predicate inside an alternation is inside a pattern
+        elif char in ")]":
             depth = max(0, depth - 1)
         index += 1
     return None

@@ -149,11 +149,17 @@ def _element(op: Any, av: Any) -> _Sets:
 #: the scanner then wants it between non-word characters, so `sign` is not found in `assign`. An
 #: identifier never has a word character beside it in source, so this only drops impossible hits.
 WHOLE_WORD = "\x00"
-#: number literal node types (Python, JS/TS, Go, Java): whole tokens, like identifiers
+#: Marks a literal that is a whole number literal: nothing word-like precedes a number, but a
+#: keyword may follow one directly (Python still parses `403if x else 200`), so only its start is
+#: anchored: `403` is not looked for inside `14030`.
+NUMBER_START = "\x01"
+#: number literal node types (Python, JS/TS, Go, Java)
 _NUMBER_TYPES = frozenset({"integer", "number", "int_literal", "decimal_integer_literal"})
 
 
 def _literal_regex(literal: str) -> str:
+    if literal.startswith(NUMBER_START):
+        return r"\b" + str(re2.escape(literal[1:]))
     if not literal.startswith(WHOLE_WORD):
         return str(re2.escape(literal))
     body = literal[1:]
@@ -328,7 +334,7 @@ def _predicate(tokens: list[str], needs: list[frozenset[str]], mandatory: set[st
     # `#eq?`/`#any-of?` compare a node's whole text: over an identifier or a number, the literal is
     # a whole token (`403` is not looked for inside `14030`)
     kind = types.get(captures[0], "") if len(captures) == 1 else ""
-    word = WHOLE_WORD if kind.endswith("identifier") or kind in _NUMBER_TYPES else ""
+    word = WHOLE_WORD if kind.endswith("identifier") else NUMBER_START if kind in _NUMBER_TYPES else ""
     if name == "#eq?" and len(strings) == 1 and len(captures) == 1 and len(strings[0]) >= MIN_LITERAL:
         needs.append(frozenset([word + strings[0].lower()]))
     elif name == "#any-of?" and strings and min(len(s) for s in strings) >= MIN_LITERAL:

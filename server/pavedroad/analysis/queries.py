@@ -78,7 +78,12 @@ class ScannerGate:
 
     def absent(self, data: bytes) -> dict[int, list[tuple[int, int]]]:
         """A spans memo for `query_windows` that already knows every scanner that finds nothing."""
-        present = set(self.matcher.Match(data) or ())  # None when nothing matches
+        found = self.matcher.Match(data)
+        if not found:
+            # the gate runs only after the prefilter found a literal of some set, so "none" means
+            # RE2 gave up (its binding hides a DFA out-of-memory): let every scanner run instead
+            return {}
+        present = set(found)
         return {key: [] for key, position in self.index.items() if position not in present}
 
 
