@@ -579,3 +579,71 @@ def test_a_call_about_a_named_permission_is_auth(tmp_path: Path) -> None:
     """
     found = zoned(classifier(tmp_path, "auth"), "administrator.resolver.js", javascript, "auth")
     assert len(found) == 1 and "activeAdministrator" not in str(found)
+
+
+def test_round7_library_gaps_passphrases_settings_and_keystore_authentication(tmp_path: Path) -> None:
+    # containers/image 5.23 (Apache-2.0), signature/docker.go and docker/docker_client.go (abridged)
+    go = """
+    package docker
+
+    type SignOptions struct {
+        Passphrase string
+        Identity   string
+    }
+
+    type dockerClient struct {
+        auth     types.DockerAuthConfig
+        registry string
+    }
+
+    func newDockerClient(sys *types.SystemContext, ref dockerReference) (*dockerClient, error) {
+        auth, err := config.GetCredentialsForRef(sys, ref.ref)
+        return &dockerClient{auth: auth}, err
+    }
+
+    func (c *dockerClient) Registry() string {
+        return c.registry
+    }
+    """
+    found = zoned(classifier(tmp_path, "secrets"), "docker.go", go, "secrets")
+    assert found == {"SignOptions.Passphrase", "dockerClient.auth", "newDockerClient"}
+    # Wagtail 6.3 (BSD-3-Clause), wagtail/images/utils.py and wagtail/forms.py (abridged)
+    python = """
+    from django.conf import settings
+    from django.utils.crypto import constant_time_compare
+
+    def generate_signature(image_id, filter_spec, key=None):
+        if key is None:
+            key = settings.SECRET_KEY
+        return sign(key, image_id, filter_spec)
+
+    class PasswordViewRestrictionForm(forms.Form):
+        def clean_password(self):
+            data = self.cleaned_data["password"]
+            if not constant_time_compare(data, self.restriction.password):
+                raise forms.ValidationError("The password you have entered is not correct.")
+            return data
+
+    def page_size():
+        return settings.WAGTAILAPI_LIMIT_MAX
+    """
+    assert zoned(classifier(tmp_path, "secrets"), "utils.py", python, "secrets") >= {"generate_signature"}
+    assert "page_size" not in zoned(classifier(tmp_path, "secrets"), "utils.py", python, "secrets")
+    auth = zoned(classifier(tmp_path, "auth"), "utils.py", python, "auth")
+    assert "PasswordViewRestrictionForm.clean_password" in auth and "page_size" not in auth
+    # react-native-keychain 8.2 (MIT), CipherStorageKeystoreRsaEcb.java (abridged)
+    java = """
+    public class CipherStorageKeystoreRsaEcb extends CipherStorageBase {
+        protected KeyGenParameterSpec.Builder getKeyGenSpecBuilder(String alias) {
+            return new KeyGenParameterSpec.Builder(alias, purposes)
+                .setUserAuthenticationRequired(true)
+                .setUserAuthenticationValidityDurationSeconds(5);
+        }
+
+        public String getCipherStorageName() {
+            return KnownCiphers.RSA;
+        }
+    }
+    """
+    auth = zoned(classifier(tmp_path, "auth"), "CipherStorageKeystoreRsaEcb.java", java, "auth")
+    assert auth == {"CipherStorageKeystoreRsaEcb.getKeyGenSpecBuilder"}
