@@ -117,5 +117,6 @@ def test_example_workspace_end_to_end(example_workspace: Path, example_central: 
 
     assert regions("tests/test_handlers.py") == {"tests": {None}}
     assert regions(".env.production") == {"secrets": {None}}
-    assert regions("src/auth/session.py")["auth"] == {None}  # the repo's own path rule
+    # the repo's own path rule, and a token compared in constant time is a credential checked
+    assert regions("src/auth/session.py")["auth"] == {None, "same_token"}
     assert regions("README.md") == {}
