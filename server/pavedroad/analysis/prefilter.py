@@ -331,8 +331,8 @@ def _predicate(tokens: list[str], needs: list[frozenset[str]], mandatory: set[st
     captures = [t for t in tokens[1:] if t.startswith("@")]
     if not captures or not all(c in mandatory for c in captures):
         return
-    # `#eq?`/`#any-of?` compare a node's whole text: over an identifier or a number, the literal is
-    # a whole token (`403` is not looked for inside `14030`)
+    # `#eq?`/`#any-of?` compare a node's whole text: over an identifier the literal is a whole
+    # word (`sign` is not looked for in `assign`), over a number it starts a token (not `14030`)
     kind = types.get(captures[0], "") if len(captures) == 1 else ""
     word = WHOLE_WORD if kind.endswith("identifier") else NUMBER_START if kind in _NUMBER_TYPES else ""
     if name == "#eq?" and len(strings) == 1 and len(captures) == 1 and len(strings[0]) >= MIN_LITERAL:
