@@ -16,7 +16,11 @@ its sha256 checked against the pin, and unpacked into a cache directory.
 Figures are printed per language and zone, then per application. The labelled lines of the
 misses are printed by position only (some labelled lines hold credentials).
 
+With `--team APP=FILE`, FILE is applied as the application's committed `.pavedroad.yaml` on top
+of the presets: the vocabulary its own team would name (see `benchmarks/corpus/team/`).
+
 Usage: python benchmarks/bench_corpus.py [--cache DIR] [--only APP] [--misses] [--json FILE]
+       [--tree APP=DIR] [--team APP=FILE]
 """
 
 from __future__ import annotations
@@ -210,7 +214,13 @@ def _apt_source(package: str, version: str, artifact: str, cache: Path, into: Pa
         "-o", f"Dir::State::Lists={state / 'lists'}", "-o", f"Dir::Cache={state / 'cache'}",
     ]
     _run(["apt-get", *options, "update"], into)
-    _run(["apt-get", *options, "source", "--download-only", f"{package}={version}"], into)
+    try:
+        _run(["apt-get", *options, "source", "--download-only", f"{package}={version}"], into)
+    except RuntimeError:
+        # some mirrors serve the upstream tarball but 404 the Debian packaging one; the pinned
+        # artifact is all the corpus needs, and its sha256 is checked next
+        if not (into / artifact).exists():
+            raise
 
 
 def fetch(app: App, cache: Path) -> Path:
@@ -274,9 +284,12 @@ def central_map(directory: Path) -> Path:
     return path
 
 
-def classifier_for(root: Path, central: Path) -> Classifier:
-    loaded = load_config(root, central=[str(central)])
-    if loaded.config is None:
+def classifier_for(root: Path, central: Path, team_config: str | None = None) -> Classifier:
+    """The presets as the central map, plus `team_config` as the repository's committed
+    `.pavedroad.yaml` when given (a config that does not load cleanly stops the run: a figure
+    measured without the config it claims would be wrong)."""
+    loaded = load_config(root, central=[str(central)], repo_text=team_config)
+    if loaded.config is None or (team_config is not None and loaded.problems):
         raise SystemExit("config did not load: " + "; ".join(str(p) for p in loaded.problems))
     return Classifier(loaded.config)
 
@@ -297,13 +310,13 @@ def _locate(lines: list[str], label: Label) -> int | None:
     return None
 
 
-def evaluate(app: App, tree: Path, central: Path) -> list[Outcome]:
+def evaluate(app: App, tree: Path, central: Path, team_config: str | None = None) -> list[Outcome]:
     root = tree / app.source.get("root", "")
     # the repository the labelled files belong to (default: `root`): calls into its other files
     # count (same-repository propagation), as `pavedroad zones` run at its top would see them
     repository = tree / app.source.get("repository", app.source.get("root", ""))
     prefix = root.relative_to(repository).as_posix() if root != repository else ""
-    classifier = classifier_for(repository, central)
+    classifier = classifier_for(repository, central, team_config)
     repo = DiskRepo(repository, classifier)
     outcomes: list[Outcome] = []
     by_file: dict[str, list[Label]] = {}
@@ -357,6 +370,11 @@ def main() -> int:
         help="measure APP on an unpacked tree of your own instead of the pinned artifact (for when the "
              "registry cannot serve it; the result is marked unverified)",
     )
+    parser.add_argument(
+        "--team", action="append", default=[], metavar="APP=FILE",
+        help="also apply FILE as APP's committed .pavedroad.yaml (the vocabulary a team adds on top "
+             "of the central presets; see benchmarks/corpus/team/)",
+    )
     options = parser.parse_args()
     own_trees: dict[str, Path] = {}
     for spec in options.tree:
@@ -364,6 +382,12 @@ def main() -> int:
         if not directory or not Path(directory).is_dir():
             parser.error(f"--tree {spec!r}: expected APP=DIR with an existing directory")
         own_trees[name] = Path(directory)
+    team_configs: dict[str, str] = {}
+    for spec in options.team:
+        name, _, file = spec.partition("=")
+        if not file or not Path(file).is_file():
+            parser.error(f"--team {spec!r}: expected APP=FILE with an existing file")
+        team_configs[name] = Path(file).read_text(encoding="utf-8")
 
     apps = load_apps(options.only)
     report = Report()
@@ -373,14 +397,14 @@ def main() -> int:
             if app.name in own_trees:
                 print(f"{app.name}: measured on {own_trees[app.name]}, NOT checked against the pinned "
                       f"{app.source['artifact']} (unverified)", file=sys.stderr)
-                report.outcomes.extend(evaluate(app, own_trees[app.name], central))
+                report.outcomes.extend(evaluate(app, own_trees[app.name], central, team_configs.get(app.name)))
                 continue
             try:
                 tree = fetch(app, options.cache)
             except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
                 print(f"{app.name}: not measured: {exc}", file=sys.stderr)
                 continue
-            report.outcomes.extend(evaluate(app, tree, central))
+            report.outcomes.extend(evaluate(app, tree, central, team_configs.get(app.name)))
 
     stale = [o for o in report.outcomes if o.found is None]
     moved = [o for o in report.outcomes if o.moved_to is not None]
