@@ -213,6 +213,35 @@ def test_typescript_named_namespace_and_alias_imports(tmp_path: Path) -> None:
     assert set(in_zone(classify(tmp_path, "src/routes/signup.ts"), "auth")) == {"signup", "reset"}
 
 
+def test_compiled_commonjs_calls_reach_the_exporting_file(tmp_path: Path) -> None:
+    # what Babel and tsc publish to npm: `(0, _auth.hashPassword)(p)` calls an import without `this`
+    write(tmp_path, {
+        "build/lib/auth.js": """
+            "use strict";
+            exports.hashPassword = hashPassword;
+            var _bcrypt = _interopRequireDefault(require("bcrypt"));
+            function _interopRequireDefault(e) { return e && e.__esModule ? e : { default: e }; }
+            function hashPassword(p) { return _bcrypt.default.hashSync(p, 10); }
+            function title() { return "x"; }
+            exports.title = title;
+            """,
+        "build/api/signup.js": """
+            "use strict";
+            var _auth = require("../lib/auth");
+            function signup(p) { return (0, _auth.hashPassword)(p); }
+            function page() { return (0, _auth.title)(); }
+            """,
+        "dist/routes/reset.js": """
+            const auth_1 = require("../../build/lib/auth");
+            function reset(p) { return (0, auth_1.hashPassword)(p); }
+            """,
+    })
+    assert in_zone(classify(tmp_path, "build/api/signup.js"), "auth") == {
+        "signup": ("calls hashPassword (build/lib/auth.js)",)
+    }
+    assert set(in_zone(classify(tmp_path, "dist/routes/reset.js"), "auth")) == {"reset"}
+
+
 def test_a_method_called_on_a_variable_is_not_guessed(tmp_path: Path) -> None:
     write(tmp_path, {
         "svc.py": """

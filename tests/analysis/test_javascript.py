@@ -251,3 +251,27 @@ def test_package_names_with_dots_are_not_subpaths() -> None:
 def test_typescript_import_equals_require() -> None:
     code = 'import jwt = require("jsonwebtoken");\nexport function f() { return jwt.sign({}, "k"); }\nexport function g() {}\n'
     assert symbols(classify(AUTH, "a.ts", code)) == {"f"}
+
+
+def test_compiled_unbound_calls_are_calls_of_the_import() -> None:
+    # Babel and tsc's CommonJS output call a named import as `(0, _mod.name)(...)`
+    verify = zone("auth", calls=["jsonwebtoken.verify", "createRemoteUser"])
+    result = classify(
+        verify,
+        "build/auth.js",
+        """
+        "use strict";
+        var _jsonwebtoken = require("jsonwebtoken");
+        const jsonwebtoken_1 = require("jsonwebtoken");
+        var _utils = require("./utils");
+        function babel(t) { return (0, _jsonwebtoken.verify)(t, "k"); }
+        function tsc(t) { return (0, jsonwebtoken_1.verify)(t, "k"); }
+        function local(u) { return (0, _utils.createRemoteUser)(u, []); }
+        function bare(u) { return (0, createRemoteUser)(u); }
+        function referenced() { const f = (0, _jsonwebtoken.verify); return f; }
+        function sideEffect(t) { return (log(t), _jsonwebtoken.verify)(t); }
+        function other(t) { return (0, _jsonwebtoken.decode)(t); }
+        """,
+    )
+    assert symbols(result) == {"babel", "tsc", "local", "bare"}
+    assert reasons(result, "auth", "tsc") == ("call jsonwebtoken.verify",)

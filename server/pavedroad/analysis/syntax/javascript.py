@@ -25,6 +25,22 @@ _JS_FUNCTION_VALUES = frozenset(
 )
 
 
+
+def _is_unbound_call(sequence: Node | None, callee: Node) -> bool:
+    """`(0, _auth.verify)(token)`: how Babel and tsc's CommonJS output call an imported function
+    (the comma drops `this`), so compiled code is a call of `_auth.verify` like its source was."""
+    if sequence is None or sequence.type != "sequence_expression":
+        return False
+    parts = sequence.named_children
+    if len(parts) != 2 or parts[0].type != "number" or parts[1].id != callee.id:
+        return False
+    wrapper = sequence.parent
+    if wrapper is None or wrapper.type != "parenthesized_expression":
+        return False
+    call = wrapper.parent
+    return call is not None and call.type == "call_expression" and _field_is(call, "function", wrapper)
+
+
 class JavaScriptSyntax(Syntax):
     chain_links: ClassVar[dict[str, tuple[str, str]]] = {"member_expression": ("object", "property"), "nested_type_identifier": ("module", "name")}
     dotted_leaves = frozenset({"identifier", "property_identifier", "this", "super", "private_property_identifier"})
@@ -226,6 +242,10 @@ class JavaScriptSyntax(Syntax):
                     return parent
                 if grand.type == "new_expression" and _field_is(grand, "constructor", parent):
                     return parent
+                if _is_unbound_call(grand, parent):
+                    return parent
+        elif _is_unbound_call(parent, node):
+            return node
         return None
 
     def decorator_at(self, node: Node, data: bytes) -> tuple[str | None, Node | None] | None:
