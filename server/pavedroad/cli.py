@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pavedroad import __version__
 from pavedroad.cli_common import (
@@ -24,6 +24,10 @@ from pavedroad.cli_common import (
     load_for,
     positive_int,
 )
+
+if TYPE_CHECKING:
+    from pavedroad.analysis.classify import Classifier
+    from pavedroad.analysis.model import FileZones
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     zones = sub.add_parser("zones", help="print the zone map: per file its zones and regions")
     zones.add_argument("path", nargs="?", default=".")
     zones.add_argument("--format", choices=["text", "json"], default="text")
+    zones.add_argument("--suggest", action="store_true",
+                       help="instead of the map, list your own names that sound like auth, secrets, crypto "
+                            "or payments code but are in no such zone, with the rules that would add them")
     zones.add_argument("--jobs", type=positive_int, default=None,
                        help="worker processes, at least 1 (default: up to 4)")
     add_config_args(zones)
@@ -159,11 +166,27 @@ def _zones(args: argparse.Namespace) -> int:
         files = [found] if found is not None and found.regions else []
     else:
         files = zonemap.scan(root, config, jobs=args.jobs, start=path)
+    if args.suggest:
+        return _suggest(args, root, path, files, Classifier(config))
     if args.format == "json":
         print(json.dumps(zonemap.to_json(root, files), indent=2))
     else:
         under = path.relative_to(root).as_posix() if path.is_dir() and path != root else ""
         sys.stdout.write(zonemap.to_text(root, files, config, under))
+    return EXIT_OK
+
+
+def _suggest(
+    args: argparse.Namespace, root: Path, path: Path, files: list[FileZones], classifier: Classifier
+) -> int:
+    from pavedroad import suggest, zonemap
+
+    paths = [path.relative_to(root).as_posix()] if path.is_file() else zonemap.paths_under(root, path)
+    found = suggest.collect(root, paths, files, classifier)
+    if args.format == "json":
+        print(json.dumps(suggest.to_json(root, found), indent=2))
+    else:
+        sys.stdout.write(suggest.to_text(root, found))
     return EXIT_OK
 
 

@@ -192,6 +192,14 @@ def _merge(first: list[FileZones], second: list[FileZones]) -> list[FileZones]:
     return list(by_path.values())
 
 
+def paths_under(root: Path, start: Path | None = None) -> list[str]:
+    """The files `scan` looks at under `start` (default: `root`), relative to `root`, sorted."""
+    if start is None or start == root:
+        return sorted(iter_files(root))
+    prefix = start.relative_to(root).as_posix()
+    return sorted(f"{prefix}/{p}" for p in iter_files(start))
+
+
 def scan(
     root: Path, config: EffectiveConfig, *, jobs: int | None = None, start: Path | None = None
 ) -> list[FileZones]:
@@ -203,11 +211,7 @@ def scan(
     Two passes: every file on its own, then the files that may call a zone function of another
     file (they contain its name) again with the first pass's exports (see `analysis.crossfile`).
     """
-    if start is None or start == root:
-        paths = sorted(iter_files(root))
-    else:
-        prefix = start.relative_to(root).as_posix()
-        paths = sorted(f"{prefix}/{p}" for p in iter_files(start))
+    paths = paths_under(root, start)
     aliases = path_aliases(root)
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:

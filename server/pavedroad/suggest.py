@@ -1,0 +1,144 @@
+"""`pavedroad zones --suggest`: the repository's own names that sound like auth, secrets, crypto
+or payments code but are in no such zone, grouped by word, with the `symbols` rules that would
+put them there, ready to review and paste into `.pavedroad.yaml`.
+
+The words and the per-file work are in `analysis.vocabulary`; this module walks the files the
+zone map walked, adds up the names across files and renders them. Only names and places are
+printed: never a line of code, so nothing a file holds (a credential) reaches the output.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pavedroad.analysis import vocabulary
+from pavedroad.analysis.classify import MAX_PARSE_BYTES, Classifier
+from pavedroad.analysis.languages import language_for_path
+from pavedroad.analysis.model import FileZones
+from pavedroad.fileio import read_regular
+from pavedroad.workspace import is_binary
+
+#: Places listed per name in the text output (the JSON has them all).
+_PLACES_SHOWN = 1
+
+
+@dataclass
+class Suggestion:
+    """One name, in every file that defines it, for one zone."""
+
+    zone: str
+    word: str
+    name: str
+    places: list[tuple[str, int]] = field(default_factory=list)
+
+
+def vocabulary_for(classifier: Classifier) -> dict[str, frozenset[str]]:
+    """The vocabularies of the configured zones that have one (an `exclusive` zone such as
+    `tests` is about where code lives, not what it is named)."""
+    return {
+        z.id: vocabulary.VOCABULARY[z.id]
+        for z in classifier.config.zones
+        if z.id in vocabulary.VOCABULARY and not z.exclusive
+    }
+
+
+def collect(root: Path, paths: Iterable[str], files: Sequence[FileZones], classifier: Classifier) -> list[Suggestion]:
+    """Suggestions for `paths` (relative to `root`), given the zone map `files` of the same run.
+    Files an exclusive zone's path rules claim (tests) are left out: their names are not the
+    application's vocabulary."""
+    wanted = vocabulary_for(classifier)
+    if not wanted:
+        return []
+    exclusive = {z.id for z in classifier.config.zones if z.exclusive}
+    regions = {f.path: f.regions for f in files}
+    found: dict[tuple[str, str], Suggestion] = {}
+    for rel in paths:
+        language = language_for_path(rel)
+        if language not in vocabulary.LANGUAGES or exclusive.intersection(classifier.path_zones(rel)):
+            continue
+        try:
+            data, size = read_regular(root / rel, MAX_PARSE_BYTES)
+        except OSError:
+            continue
+        if size > MAX_PARSE_BYTES or is_binary(data):
+            continue
+        for c in vocabulary.candidates(language, data, regions.get(rel, ()), wanted):
+            entry = found.setdefault((c.zone, c.name), Suggestion(c.zone, c.word, c.name))
+            entry.places.append((rel, c.line))
+    order = {zone: i for i, zone in enumerate(wanted)}
+    return sorted(found.values(), key=lambda s: (order[s.zone], s.word, s.name))
+
+
+def _groups(suggestions: Sequence[Suggestion]) -> list[tuple[str, str, list[Suggestion]]]:
+    """(zone, word, names) with the zones in config order and, within a zone, the biggest group first."""
+    groups: dict[tuple[str, str], list[Suggestion]] = {}
+    for s in suggestions:
+        groups.setdefault((s.zone, s.word), []).append(s)
+    zones = list(dict.fromkeys(s.zone for s in suggestions))
+    return sorted(
+        ((zone, word, names) for (zone, word), names in groups.items()),
+        key=lambda g: (zones.index(g[0]), -len(g[2]), g[1]),
+    )
+
+
+def _rule(names: Iterable[str]) -> str:
+    """An exact-name `symbols` regex (RE2) for `names`, as a YAML double-quoted scalar."""
+    escaped = ("".join(ch if ch.isalnum() or ch == "_" else "\\" + ch for ch in n) for n in names)
+    return json.dumps("^(" + "|".join(escaped) + ")$")
+
+
+def config_snippet(suggestions: Sequence[Suggestion]) -> str:
+    """The `zones:` entries that would put every suggested name in its zone: one `symbols` rule
+    per word, so a reviewer drops a group by deleting a line and a name by deleting a word."""
+    lines = ["zones:"]
+    current = None
+    for zone, word, names in _groups(suggestions):
+        if zone != current:
+            lines += [f"  - id: {zone}", "    match:", "      symbols:"]
+            current = zone
+        lines.append(f"        # {word} ({len(names)})")
+        lines.append(f"        - {_rule(s.name for s in names)}")
+    return "\n".join(lines) + "\n"
+
+
+def to_text(root: Path, suggestions: Sequence[Suggestion]) -> str:
+    if not suggestions:
+        return f"No name under {root} sounds like unzoned auth, secrets, crypto or payments code.\n"
+    files = {p for s in suggestions for p, _ in s.places}
+    out = [
+        f"{len(suggestions)} name(s) in {len(files)} file(s) sound like a zone's code but are not in it.",
+        "Keep the ones that are (your own checks, credential holders, crypto wrappers): the rules at",
+        "the end put them in the zone, and their callers with them. A name is listed once per zone.",
+        "",
+    ]
+    for zone, word, names in _groups(suggestions):
+        out.append(f"{zone} / {word} ({len(names)})")
+        width = min(max(len(s.name) for s in names), 40)
+        for s in names:
+            shown = ", ".join(f"{p}:{line}" for p, line in s.places[:_PLACES_SHOWN])
+            more = len(s.places) - _PLACES_SHOWN
+            out.append(f"  {s.name.ljust(width)}  {shown}{f' (+{more} more)' if more > 0 else ''}")
+        out.append("")
+    out.append("# add to .pavedroad.yaml (delete what is not):")
+    out.append(config_snippet(suggestions).rstrip("\n"))
+    return "\n".join(out) + "\n"
+
+
+def to_json(root: Path, suggestions: Sequence[Suggestion]) -> dict[str, Any]:
+    return {
+        "root": str(root),
+        "suggestions": [
+            {
+                "zone": s.zone,
+                "word": s.word,
+                "name": s.name,
+                "places": [{"path": p, "line": line} for p, line in s.places],
+            }
+            for s in suggestions
+        ],
+        "config": config_snippet(suggestions) if suggestions else "",
+    }
