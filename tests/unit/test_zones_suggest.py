@@ -135,10 +135,14 @@ def test_the_printed_rules_put_every_name_in_its_zone_and_then_nothing_is_left(r
         return any(p == path and r["zone"] == zone and r["start_line"] <= line <= r["end_line"] for p, r in regions)
 
     for s in before["suggestions"]:
-        assert all(zoned(s["zone"], p["path"], p["line"]) for p in s["places"]), s
+        if s["kind"] != "class":
+            assert all(zoned(s["zone"], p["path"], p["line"]) for p in s["places"]), s
     assert not zoned("auth", "app/access.py", 13)  # format_listing: still in no zone
     assert not zoned("auth", "src/roles.ts", 7)  # renderPage
-    assert suggested(repo, ".")["suggestions"] == []
+    # a class rule would put every member in the zone: offered, never in the rules
+    assert not zoned("auth", "src/main/java/org/acme/Grants.java", 9)  # label()
+    left = suggested(repo, ".")["suggestions"]
+    assert [(s["name"], s["kind"]) for s in left] == [("Grants", "class")]
 
 
 def test_text_output_names_places_and_rules_but_never_code(repo: Path) -> None:
@@ -146,6 +150,9 @@ def test_text_output_names_places_and_rules_but_never_code(repo: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "auth / allow (1)" in done.stdout
     assert "app/access.py:3" in done.stdout
+    listing, rules = done.stdout.split("# add to .pavedroad.yaml")
+    assert "Classes named like a zone's code" in listing and "Grants" in listing
+    assert "Grants" not in rules and "hasPrivilege" in rules
     assert '- "^(\\\\$ownsAcl)$"' in done.stdout  # `$` escaped for RE2, inside YAML
     assert "hunter2" not in done.stdout and "maintainers" not in done.stdout
 

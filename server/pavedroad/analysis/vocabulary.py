@@ -76,6 +76,8 @@ class Candidate:
     word: str
     name: str
     line: int
+    #: "function", "method" or "class" (a class rule puts every member in the zone)
+    kind: str
 
 
 def words_of(name: str) -> list[str]:
@@ -123,5 +125,5 @@ def candidates(
             word = next((w for w in held if w in words), None)
             if word is None or any(start <= line <= end for start, end in spans.get(zone, ())):
                 continue
-            out.append(Candidate(zone, word, name, line))
+            out.append(Candidate(zone, word, name, line, syntax.definition_kind(definition)))
     return out
