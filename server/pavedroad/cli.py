@@ -249,15 +249,18 @@ def _prompt(args: argparse.Namespace) -> int:
 
 def _prompt_text(report: Any, text: str, label: str) -> str:
     """Findings with masked values only: the prompt and the secret are never echoed."""
+    from pavedroad.shown import shown
+
     if not report.findings:
-        return f"{label}: allow (no secrets, customer data, internal hosts or sensitive files found)\n"
-    lines = [f"{label}: {report.verdict.upper()} ({len(report.findings)} finding(s))"]
+        return f"{shown(label)}: allow (no secrets, customer data, internal hosts or sensitive files found)\n"
+
+    lines = [f"{shown(label)}: {report.verdict.upper()} ({len(report.findings)} finding(s))"]
     for finding in report.findings:
         line = text.count("\n", 0, finding.start) + 1
         column = finding.start - (text.rfind("\n", 0, finding.start) + 1) + 1
         where = f"{line}:{column}" if finding.end > finding.start else "attached"
-        lines.append(f"  {where:>8}  {finding.severity:5}  {finding.rule:32}  {finding.masked}")
-        lines.append(f"            {finding.message}")
+        lines.append(f"  {where:>8}  {finding.severity:5}  {finding.rule:32}  {shown(finding.masked)}")
+        lines.append(f"            {shown(finding.message)}")
     lines.append("Run with --format json for the redacted prompt.")
     return "\n".join(lines) + "\n"
 

@@ -72,8 +72,10 @@ def load_for(path: Path, args: argparse.Namespace) -> Loaded | None:
     fetch_all = getattr(args, "fetch_repo_maps", False)
     result = load_config(root, central=central_specs(getattr(args, "central", [])),
                          url_approved=(lambda _url, _digest: True) if fetch_all else is_approved)
-    for problem in result.problems:
-        print(f"pavedroad: {problem}", file=sys.stderr)
+    from pavedroad.shown import shown
+
+    for problem in result.problems:  # a repository's config may quote anything back
+        print(f"pavedroad: {shown(str(problem))}", file=sys.stderr)
     if result.config is None:
         errors = [p for p in result.problems if p.severity == "error"]
         central_only = all(not in_dir(p.where.file, root) for p in errors)

@@ -20,6 +20,7 @@ from pavedroad.analysis.classify import MAX_PARSE_BYTES, Classifier
 from pavedroad.analysis.languages import language_for_path
 from pavedroad.analysis.model import FileZones
 from pavedroad.fileio import read_regular
+from pavedroad.shown import shown
 from pavedroad.workspace import is_binary
 
 #: Places listed per name in the text output (the JSON has them all).
@@ -114,7 +115,7 @@ def config_snippet(suggestions: Sequence[Suggestion]) -> str:
 
 def to_text(root: Path, suggestions: Sequence[Suggestion]) -> str:
     if not suggestions:
-        return f"No name under {root} sounds like unzoned auth, secrets, crypto or payments code.\n"
+        return f"No name under {shown(str(root))} sounds like unzoned auth, secrets, crypto or payments code.\n"
     files = {p for s in suggestions for p, _ in s.places}
     members = [s for s in suggestions if s.kind != "class"]
     classes = [s for s in suggestions if s.kind == "class"]
@@ -140,11 +141,11 @@ def _listing(suggestions: Sequence[Suggestion]) -> list[str]:
     out = []
     for zone, word, names in _groups(suggestions):
         out.append(f"{zone} / {word} ({len(names)})")
-        width = min(max(len(s.name) for s in names), 40)
+        width = min(max(len(shown(s.name)) for s in names), 40)
         for s in names:
-            shown = ", ".join(f"{p}:{line}" for p, line in s.places[:_PLACES_SHOWN])
+            where = ", ".join(f"{shown(p)}:{line}" for p, line in s.places[:_PLACES_SHOWN])
             more = len(s.places) - _PLACES_SHOWN
-            out.append(f"  {s.name.ljust(width)}  {s.kind:8}  {shown}{f' (+{more} more)' if more > 0 else ''}")
+            out.append(f"  {shown(s.name).ljust(width)}  {s.kind:8}  {where}{f' (+{more} more)' if more > 0 else ''}")
         out.append("")
     return out
 

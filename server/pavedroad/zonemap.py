@@ -21,6 +21,7 @@ from pavedroad.config.discover import PathAliases, path_aliases
 from pavedroad.config.model import EffectiveConfig
 from pavedroad.fileio import read_regular
 from pavedroad.repoview import DiskRepo
+from pavedroad.shown import shown
 from pavedroad.workspace import SNIFF_BYTES, iter_files
 
 #: Below this many files a process pool costs more than it saves.
@@ -259,7 +260,7 @@ def to_text(root: Path, files: Sequence[FileZones], config: EffectiveConfig,
     """A readable table: one row per region, grouped by file. `under`: the directory the user
     named, relative to the root; paths are shown relative to it (the JSON keeps root-relative
     paths)."""
-    where = f"{root}/{under}" if under else str(root)
+    where = shown(f"{root}/{under}" if under else str(root))
     if not files:
         return f"No file under {where} is in a zone ({len(config.zones)} zones configured).\n"
     prefix = f"{under}/" if under else ""
@@ -269,12 +270,12 @@ def to_text(root: Path, files: Sequence[FileZones], config: EffectiveConfig,
             zone = config.zone(r.zone)
             rows.append(
                 (
-                    f.path[len(prefix):] if prefix and f.path.startswith(prefix) else f.path,
+                    shown(f.path[len(prefix):] if prefix and f.path.startswith(prefix) else f.path),
                     f"{r.start_line}-{r.end_line}",
                     r.zone,
                     str(zone.ai) if zone else "?",
-                    r.symbol or "(file)",
-                    "; ".join(r.reasons),
+                    shown(r.symbol or "(file)"),
+                    shown("; ".join(r.reasons)),
                 )
             )
     widths = [min(max(len(row[i]) for row in rows), 48) for i in range(len(rows[0]) - 1)]
@@ -286,5 +287,5 @@ def to_text(root: Path, files: Sequence[FileZones], config: EffectiveConfig,
     lines.append("")
     lines.append(f"{len(files)} file(s) in {len(zones_used)} zone(s): {', '.join(zones_used)}")
     if under:
-        lines.append(f"(paths relative to {under}/ in the repository at {root})")
+        lines.append(shown(f"(paths relative to {under}/ in the repository at {root})"))
     return "\n".join(lines) + "\n"

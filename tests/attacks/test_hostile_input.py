@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import json
 import os
 import stat
 import subprocess
@@ -118,9 +119,40 @@ def test_a_file_name_that_is_not_utf8_does_not_crash_zones(tmp_path: Path) -> No
     with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.py"), "w") as handle:
         handle.write("x = 1\n")
     text = cli(tmp_path, "zones", ".")
-    assert text.returncode == 0 and b"caf\xe9.py" in text.stdout
+    assert text.returncode == 0 and b"caf\\udce9.py" in text.stdout  # escaped, as in the JSON
     as_json = cli(tmp_path, "zones", ".", "--format", "json")
     assert as_json.returncode == 0 and b"caf\\udce9.py" in as_json.stdout
+
+
+def test_control_characters_in_names_cannot_drive_the_terminal_or_forge_rows(tmp_path: Path) -> None:
+    # a file name holding an ANSI escape and a newline: printed raw, it would recolour or clear
+    # the reader's terminal and split one row of the table into a forged second one
+    (tmp_path / ".pavedroad.yaml").write_text("version: 1\nextends: [preset:auth]\n")
+    hostile = "a\x1b[2J\x1b[32mok\nfake.py"
+    (tmp_path / hostile).write_text("import jwt\ndef make(u):\n    return jwt.encode(u, 'k')\n"
+                                    "def allow_all(u):\n    return True\n")
+    (tmp_path / "zone\x1b]0;x\x07.yaml").write_text("x: 1\n")
+    for args in (("zones", "."), ("zones", "--suggest", ".")):
+        done = cli(tmp_path, *args)
+        assert done.returncode == 0, done.stderr
+        assert b"\x1b" not in done.stdout and b"\x07" not in done.stdout
+        assert b"a\\x1b[2J\\x1b[32mok\\x0afake.py" in done.stdout  # one row, readable
+    as_json = json.loads(cli(tmp_path, "zones", "--format", "json", ".").stdout)
+    assert [f["path"] for f in as_json["files"]] == [hostile]  # the JSON keeps the real name
+
+
+def test_check_prints_a_hostile_file_name_escaped(tmp_path: Path) -> None:
+    env = {"GIT_AUTHOR_NAME": "Dev", "GIT_AUTHOR_EMAIL": "dev@acme.test", "GIT_COMMITTER_NAME": "Dev",
+           "GIT_COMMITTER_EMAIL": "dev@acme.test", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    (tmp_path / ".pavedroad.yaml").write_text(
+        "version: 1\nzones:\n  - id: secrets\n    ai: deny\n    match:\n      paths: ['**/*.py']\n")
+    (tmp_path / "k\x1b[2Jeys\n.py").write_text("KEY_ID = 'kid-1'\n")
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"],
+                 ["commit", "-q", "-m", "Add keys\n\nCo-authored-by: Copilot <copilot@github.com>"]):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True, env=env)
+    done = cli(tmp_path, "check", ".")
+    assert done.returncode == 1, done.stderr
+    assert b"\x1b" not in done.stdout and b"k\\x1b[2Jeys\\x0a.py:1" in done.stdout
 
 
 def test_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from pavedroad import __version__, codes
 from pavedroad.check.run import CheckError, CheckResult
+from pavedroad.shown import shown
 
 FORMATS = ("text", "json", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -257,6 +258,7 @@ def render_text(result: CheckResult) -> str:
     for d in result.dependencies:
         severity = "info" if d.severity in ("info", "information") else d.severity
         rows.append((f"{d.path}:{d.line}", d.code, severity, "dependencies", "history", d.message))
+    rows = [tuple(shown(cell) for cell in row) for row in rows]  # paths and messages name repo content
     out: list[str] = []
     if rows:
         headers = ("LOCATION", "CODE", "SEVERITY", "ZONE", "SOURCE")
@@ -285,7 +287,7 @@ def render_text(result: CheckResult) -> str:
     else:
         out.append(f"No AI-written code in restricted zones{scope}.")
     for note in result.notes:
-        out.append(f"note: {note}")
+        out.append(f"note: {shown(note)}")
     return "\n".join(out) + "\n"
 
 
