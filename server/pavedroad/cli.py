@@ -186,7 +186,8 @@ def _suggest(
     if args.format == "json":
         print(json.dumps(suggest.to_json(root, found), indent=2))
     else:
-        sys.stdout.write(suggest.to_text(root, found))
+        under = path.relative_to(root).as_posix() if path.is_dir() and path != root else ""
+        sys.stdout.write(suggest.to_text(root, found, under))
     return EXIT_OK
 
 

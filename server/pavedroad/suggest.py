@@ -113,9 +113,12 @@ def config_snippet(suggestions: Sequence[Suggestion]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_text(root: Path, suggestions: Sequence[Suggestion]) -> str:
+def to_text(root: Path, suggestions: Sequence[Suggestion], under: str = "") -> str:
+    """The names grouped by zone and word, then the rules. `under`: the directory the user named,
+    relative to the root; places are shown relative to it, as the zone map shows them."""
     if not suggestions:
-        return f"No name under {shown(str(root))} sounds like unzoned auth, secrets, crypto or payments code.\n"
+        where = f"{root}/{under}" if under else str(root)
+        return f"No name under {shown(where)} sounds like unzoned auth, secrets, crypto or payments code.\n"
     files = {p for s in suggestions for p, _ in s.places}
     members = [s for s in suggestions if s.kind != "class"]
     classes = [s for s in suggestions if s.kind == "class"]
@@ -125,25 +128,28 @@ def to_text(root: Path, suggestions: Sequence[Suggestion]) -> str:
         "the end put them in the zone, and their callers with them. A name is listed once per zone.",
         "",
     ]
-    out += _listing(members)
+    prefix = f"{under}/" if under else ""
+    out += _listing(members, prefix)
     if classes:
         out.append("Classes named like a zone's code (not in the rules below: a class rule puts every")
         out.append("member in the zone, getters and logging too; add one only if it is security code throughout):")
         out.append("")
-        out += _listing(classes)
+        out += _listing(classes, prefix)
     if members:
         out.append("# add to .pavedroad.yaml (delete what is not):")
         out.append(config_snippet(suggestions).rstrip("\n"))
+    if under:
+        out.append(shown(f"(places relative to {under}/ in the repository at {root})"))
     return "\n".join(out) + "\n"
 
 
-def _listing(suggestions: Sequence[Suggestion]) -> list[str]:
+def _listing(suggestions: Sequence[Suggestion], prefix: str) -> list[str]:
     out = []
     for zone, word, names in _groups(suggestions):
         out.append(f"{zone} / {word} ({len(names)})")
         width = min(max(len(shown(s.name)) for s in names), 40)
         for s in names:
-            where = ", ".join(f"{shown(p)}:{line}" for p, line in s.places[:_PLACES_SHOWN])
+            where = ", ".join(f"{shown(p.removeprefix(prefix))}:{line}" for p, line in s.places[:_PLACES_SHOWN])
             more = len(s.places) - _PLACES_SHOWN
             out.append(f"  {shown(s.name).ljust(width)}  {s.kind:8}  {where}{f' (+{more} more)' if more > 0 else ''}")
         out.append("")

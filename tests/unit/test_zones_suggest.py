@@ -189,3 +189,11 @@ def test_words_come_in_name_order_with_each_pair_first(name: str, first: str) ->
 
 def test_a_pair_that_makes_a_word_comes_before_its_halves() -> None:
     assert words_of("getApiKey") == ["getapi", "get", "apikey", "api", "key"]
+
+
+def test_a_directory_argument_limits_the_suggestions_and_shows_places_under_it(repo: Path) -> None:
+    found = suggested(repo, "src")
+    assert {s["name"] for s in found["suggestions"]} == {"isAdministrator", "$ownsAcl", "hasPrivilege", "Grants"}
+    assert found["suggestions"][0]["places"][0]["path"].startswith("src/")  # the JSON stays root-relative
+    text = cli(repo, "zones", "--suggest", "src").stdout
+    assert "  roles.ts:1" in text and "(places relative to src/ in the repository at" in text
