@@ -383,17 +383,29 @@ def main() -> int:
             parser.error(f"--tree {spec!r}: expected APP=DIR with an existing directory")
         own_trees[name] = Path(directory)
     team_configs: dict[str, str] = {}
+    team_files: dict[str, str] = {}
     for spec in options.team:
         name, _, file = spec.partition("=")
         if not file or not Path(file).is_file():
             parser.error(f"--team {spec!r}: expected APP=FILE with an existing file")
-        team_configs[name] = Path(file).read_text(encoding="utf-8")
+        try:
+            team_configs[name] = Path(file).read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            parser.error(f"--team {spec!r}: not UTF-8 ({exc.reason} at byte {exc.start})")
+        team_files[name] = file
+    known = {a.name for a in load_apps()}
+    for option, names in (("--tree", own_trees), ("--team", team_configs), ("--only", options.only)):
+        unknown = sorted(set(names) - known)
+        if unknown:  # a typo would silently measure without it
+            parser.error(f"{option}: no corpus app named {', '.join(unknown)}")
 
     apps = load_apps(options.only)
     report = Report()
     with tempfile.TemporaryDirectory() as tmp:
         central = central_map(Path(tmp))
         for app in apps:
+            if app.name in team_configs:
+                print(f"{app.name}: team config {team_files[app.name]} applied", file=sys.stderr)
             if app.name in own_trees:
                 print(f"{app.name}: measured on {own_trees[app.name]}, NOT checked against the pinned "
                       f"{app.source['artifact']} (unverified)", file=sys.stderr)
@@ -429,6 +441,7 @@ def main() -> int:
                 print(f"  {kind} {o.app} {o.label.path}:{line} {o.label.zone} (found: {', '.join(o.zones_at_line) or '-'})")
     if options.json:
         payload = {
+            "team": team_files,
             "outcomes": [
                 {"app": o.app, "path": o.label.path, "line": o.moved_to or o.label.line, "zone": o.label.zone,
                  "expected": o.label.expected, "found": o.found, "group": o.group}

@@ -187,7 +187,7 @@ def _suggest(
         print(json.dumps(suggest.to_json(root, found), indent=2))
     else:
         under = path.relative_to(root).as_posix() if path.is_dir() and path != root else ""
-        sys.stdout.write(suggest.to_text(root, found, under))
+        sys.stdout.write(suggest.to_text(root, found, under, named=str(path)))
     return EXIT_OK
 
 
@@ -208,8 +208,10 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     sys.stdout.write(check.render(result, args.format))
     if result.incomplete and not args.allow_incomplete_history:
-        for reason in result.incomplete:
-            print(f"pavedroad: error: {reason}", file=sys.stderr)
+        from pavedroad.shown import shown
+
+        for reason in result.incomplete:  # names files of the repository
+            print(f"pavedroad: error: {shown(reason)}", file=sys.stderr)
         print("pavedroad: error: git history could not be read completely, so AI-written code "
               "may be missed; exiting 2 (fix the clone, e.g. `fetch-depth: 0`, or pass "
               "--allow-incomplete-history to accept it)", file=sys.stderr)

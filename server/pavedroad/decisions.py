@@ -36,6 +36,7 @@ from pavedroad.cli_common import (
     load_for,
 )
 from pavedroad.config.model import Level
+from pavedroad.shown import shown
 
 
 def add_parser(subparsers: Any) -> None:
@@ -92,15 +93,15 @@ def parse_target(raw: str) -> Target | None:
 
 
 def _fail(message: str) -> int:
-    print(f"pavedroad: error: {message}", file=sys.stderr)
+    print(f"pavedroad: error: {shown(message)}", file=sys.stderr)
     return EXIT_USAGE
 
 
 def _emit(args: argparse.Namespace, rows: list[dict[str, Any]], text: list[str]) -> int:
     if args.format == "json":
         print(json.dumps(rows, indent=2))
-    else:
-        print("\n".join(text))
+    else:  # paths and approvers come from the repository (an exceptions file under review)
+        print("\n".join(shown(line) for line in text))
     return EXIT_OK
 
 

@@ -9,7 +9,6 @@ printed: never a line of code, so nothing a file holds (a credential) reaches th
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,9 +90,33 @@ def _groups(suggestions: Sequence[Suggestion]) -> list[tuple[str, str, list[Sugg
 
 
 def _rule(names: Iterable[str]) -> str:
-    """An exact-name `symbols` regex (RE2) for `names`, as a YAML double-quoted scalar."""
-    escaped = ("".join(ch if ch.isalnum() or ch == "_" else "\\" + ch for ch in n) for n in names)
-    return json.dumps("^(" + "|".join(escaped) + ")$")
+    """An exact-name `symbols` regex (RE2) for `names`, as a YAML double-quoted scalar. RE2
+    takes a backslash only before ASCII punctuation (`\\$`); other characters an identifier may
+    hold (`·`, a zero-width joiner, `€`) stand for themselves."""
+    escaped = (
+        "".join("\\" + ch if ch.isascii() and not (ch.isalnum() or ch == "_") else ch for ch in n)
+        for n in names
+    )
+    return _yaml_quoted("^(" + "|".join(escaped) + ")$")
+
+
+def _yaml_quoted(text: str) -> str:
+    """`text` as an ASCII-only YAML double-quoted scalar. Not `json.dumps`: it writes a character
+    beyond the BMP as a surrogate pair, which YAML reads back as two lone surrogates."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif 0x20 <= code < 0x7F:
+            out.append(ch)
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
 
 
 def config_snippet(suggestions: Sequence[Suggestion]) -> str:
@@ -113,19 +136,22 @@ def config_snippet(suggestions: Sequence[Suggestion]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_text(root: Path, suggestions: Sequence[Suggestion], under: str = "") -> str:
+def to_text(root: Path, suggestions: Sequence[Suggestion], under: str = "", named: str = "") -> str:
     """The names grouped by zone and word, then the rules. `under`: the directory the user named,
-    relative to the root; places are shown relative to it, as the zone map shows them."""
+    relative to the root; places are shown relative to it, as the zone map shows them. `named`:
+    what the user named, for the message when there is nothing (default: `under` or the root)."""
     if not suggestions:
-        where = f"{root}/{under}" if under else str(root)
-        return f"No name under {shown(where)} sounds like unzoned auth, secrets, crypto or payments code.\n"
+        where = named or (f"{root}/{under}" if under else str(root))
+        return f"No name in {shown(where)} sounds like unzoned auth, secrets, crypto or payments code.\n"
     files = {p for s in suggestions for p, _ in s.places}
+    names = {s.name for s in suggestions}
     members = [s for s in suggestions if s.kind != "class"]
     classes = [s for s in suggestions if s.kind == "class"]
     out = [
-        f"{len(suggestions)} name(s) in {len(files)} file(s) sound like a zone's code but are not in it.",
+        f"{len(names)} name(s) in {len(files)} file(s) sound like a zone's code but are not in it"
+        f" ({len(suggestions)} suggestion(s): a name is listed once per zone it sounds like).",
         "Keep the ones that are (your own checks, credential holders, crypto wrappers): the rules at",
-        "the end put them in the zone, and their callers with them. A name is listed once per zone.",
+        "the end put them in the zone, and their callers with them.",
         "",
     ]
     prefix = f"{under}/" if under else ""
@@ -136,7 +162,7 @@ def to_text(root: Path, suggestions: Sequence[Suggestion], under: str = "") -> s
         out.append("")
         out += _listing(classes, prefix)
     if members:
-        out.append("# add to .pavedroad.yaml (delete what is not):")
+        out.append("# add to .pavedroad.yaml, merging into its `zones:` list (delete what is not):")
         out.append(config_snippet(suggestions).rstrip("\n"))
     if under:
         out.append(shown(f"(places relative to {under}/ in the repository at {root})"))

@@ -275,3 +275,27 @@ def test_compiled_unbound_calls_are_calls_of_the_import() -> None:
     )
     assert symbols(result) == {"babel", "tsc", "local", "bare"}
     assert reasons(result, "auth", "tsc") == ("call jsonwebtoken.verify",)
+
+
+def test_compiled_default_imports_reach_the_module_through_default() -> None:
+    # `import jwt from "jsonwebtoken"; jwt.verify(t)` compiles to `_jsonwebtoken.default.verify(t)`
+    # (Babel) or `jsonwebtoken_1.default.verify(t)` (tsc), with the require wrapped for interop
+    verify = zone("auth", calls=["jsonwebtoken.verify"])
+    result = classify(
+        verify,
+        "build/auth.js",
+        """
+        "use strict";
+        var _jsonwebtoken = _interopRequireDefault(require("jsonwebtoken"));
+        const jsonwebtoken_1 = __importDefault(require("jsonwebtoken"));
+        const star = __importStar(require("jsonwebtoken"));
+        const other = _interopRequireDefault(require("jwt-decode"));
+        function babel(t) { return _jsonwebtoken.default.verify(t, "k"); }
+        function tsc(t) { return jsonwebtoken_1.default.verify(t, "k"); }
+        function unbound(t) { return (0, star.verify)(t, "k"); }
+        function elsewhere(t) { return other.default.verify(t); }
+        function sign(t) { return _jsonwebtoken.default.sign(t, "k"); }
+        """,
+    )
+    assert symbols(result) == {"babel", "tsc", "unbound"}
+    assert reasons(result, "auth", "babel") == ("call jsonwebtoken.verify",)

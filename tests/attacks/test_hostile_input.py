@@ -145,7 +145,7 @@ def test_check_prints_a_hostile_file_name_escaped(tmp_path: Path) -> None:
     env = {"GIT_AUTHOR_NAME": "Dev", "GIT_AUTHOR_EMAIL": "dev@acme.test", "GIT_COMMITTER_NAME": "Dev",
            "GIT_COMMITTER_EMAIL": "dev@acme.test", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     (tmp_path / ".pavedroad.yaml").write_text(
-        "version: 1\nzones:\n  - id: secrets\n    ai: deny\n    match:\n      paths: ['**/*.py']\n")
+        "version: 1\nzones:\n  - id: secrets\n    ai: review\n    match:\n      paths: ['**/*.py']\n")
     (tmp_path / "k\x1b[2Jeys\n.py").write_text("KEY_ID = 'kid-1'\n")
     for args in (["init", "-q", "-b", "main"], ["add", "-A"],
                  ["commit", "-q", "-m", "Add keys\n\nCo-authored-by: Copilot <copilot@github.com>"]):
@@ -153,6 +153,30 @@ def test_check_prints_a_hostile_file_name_escaped(tmp_path: Path) -> None:
     done = cli(tmp_path, "check", ".")
     assert done.returncode == 1, done.stderr
     assert b"\x1b" not in done.stdout and b"k\\x1b[2Jeys\\x0a.py:1" in done.stdout
+    # a sign-off is refused for such a name (records hold plain relative paths), and says so escaped
+    signed = cli(tmp_path, "signoff", "--reviewer", "r@acme.test", "k\x1b[2Jeys\n.py")
+    assert signed.returncode == 2 and b"refusing to record" in signed.stderr
+    assert b"\x1b" not in signed.stdout + signed.stderr
+    # a shallow clone: the incomplete-history reasons on stderr name the file too
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{tmp_path}", str(shallow)],
+                   check=True, capture_output=True, env=env)
+    (shallow / "k\x1b[2Jeys\n.py").write_text("KEY_ID = 'kid-1'\nOTHER = 2\n")
+    for args in (["add", "-A"], ["commit", "-q", "-m", "More\n\nCo-authored-by: Copilot <copilot@github.com>"]):
+        subprocess.run(["git", *args], cwd=shallow, check=True, capture_output=True, env=env)
+    incomplete = cli(shallow, "check", ".")
+    assert incomplete.returncode == 2 and b"shallow" in incomplete.stderr, incomplete.stderr
+    assert b"\x1b" not in incomplete.stderr + incomplete.stdout
+
+
+def test_sync_explain_prints_hostile_config_paths_escaped(tmp_path: Path) -> None:
+    (tmp_path / ".pavedroad.yaml").write_text(
+        'version: 1\nzones:\n  - id: secrets\n    ai: deny\n    context: deny\n'
+        '    match:\n      paths: ["src/\\e[2J\\e[31mX/**", "a\\nFORGED/**"]\n')
+    done = cli(tmp_path, "sync", "--explain", ".")
+    assert done.returncode in (0, 1), done.stderr
+    assert b"\x1b" not in done.stdout and b"\nFORGED" not in done.stdout
+    assert b"\\x1b[2J" in done.stdout
 
 
 def test_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:

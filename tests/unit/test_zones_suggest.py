@@ -174,7 +174,7 @@ def test_binary_files_are_skipped_and_non_utf8_ones_read_without_a_crash(repo: P
 def test_without_a_zone_that_has_a_vocabulary_there_is_nothing_to_suggest(repo: Path) -> None:
     (repo / ".pavedroad.yaml").write_text("version: 1\nextends: [preset:tests]\n")
     done = cli(repo, "zones", "--suggest", ".")
-    assert done.returncode == 0 and "No name under" in done.stdout
+    assert done.returncode == 0 and "No name in" in done.stdout
 
 
 @pytest.mark.parametrize(("name", "first"), [
@@ -197,3 +197,30 @@ def test_a_directory_argument_limits_the_suggestions_and_shows_places_under_it(r
     assert found["suggestions"][0]["places"][0]["path"].startswith("src/")  # the JSON stays root-relative
     text = cli(repo, "zones", "--suggest", "src").stdout
     assert "  roles.ts:1" in text and "(places relative to src/ in the repository at" in text
+
+
+def test_rules_for_unusual_identifiers_load_and_take_effect(repo: Path) -> None:
+    # identifiers may hold `$`, `·`, a zero-width non-joiner, letters beyond the BMP: the printed
+    # rule must still be valid RE2 inside valid YAML, or pasting it breaks the whole config
+    (repo / "src/odd.js").write_text(
+        "function auth\u200cCheck(u) { return u; }\n"
+        "function auth\U0001d465(u) { return u; }\n"
+        "function $aclOf(u) { return u; }\n", encoding="utf-8")
+    (repo / "app/odd.py").write_text("def check_pass\u00b7word(u):\n    return u\n", encoding="utf-8")
+    before = suggested(repo, ".")
+    odd = {s["name"] for s in before["suggestions"]} & {
+        "auth\u200cCheck", "auth\U0001d465", "$aclOf", "check_pass\u00b7word"}
+    assert odd == {"auth\u200cCheck", "auth\U0001d465", "$aclOf", "check_pass\u00b7word"}
+    assert before["config"].isascii()
+    (repo / ".pavedroad.yaml").write_text(BASE + before["config"])
+    mapped = cli(repo, "zones", "--format", "json", ".")
+    assert mapped.returncode == 0 and mapped.stderr == "", mapped.stderr
+    assert [s["name"] for s in suggested(repo, ".")["suggestions"]] == ["Grants"]
+
+
+def test_a_snake_case_pair_is_found_in_a_file_with_no_other_word(repo: Path) -> None:
+    # `trust_store` makes `truststore` only once split and joined: the prefilter must not skip it
+    (repo / "app/stores.py").write_text("def swap_trust_store(x):\n    return x\n")
+    found = suggested(repo, "app/stores.py")
+    assert [(s["zone"], s["word"], s["name"]) for s in found["suggestions"]] == [
+        ("secrets", "truststore", "swap_trust_store")]

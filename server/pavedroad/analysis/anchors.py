@@ -379,7 +379,12 @@ class FileContext:
 
     def resolve(self, dotted: str) -> list[str]:
         head, dot, rest = dotted.partition(".")
-        return [b.target + dot + rest for b in self.import_table().get(head, ())]
+        bindings = self.import_table().get(head, ())
+        out = [b.target + dot + rest for b in bindings]
+        interop = self.syntax.interop_member
+        if interop is not None and rest.startswith(interop + "."):
+            out += [f"{b.target}.{rest[len(interop) + 1:]}" for b in bindings]
+        return out
 
     # --- calls and decorators ------------------------------------------------------------------
     def name_anchor(self, start: int, end: int, roles: int, alias: bool = False) -> None:

@@ -93,9 +93,14 @@ def words_of(name: str) -> list[str]:
     return out
 
 
+#: every byte but ASCII letters and digits: what `name_words` splits on or drops
+_SEPARATORS = bytes(b for b in range(256) if not (chr(b).isascii() and chr(b).isalnum()))
+
+
 @lru_cache(maxsize=16)
 def _prefilter(words: frozenset[str]) -> Any:
-    """Any vocabulary word anywhere (a superset: `allowPublish` holds `allow`), case-insensitive."""
+    """Any vocabulary word, case-insensitive, in a file with its separators removed: a superset
+    of what `words_of` finds (`allowPublish` holds `allow`, `trust_store` makes `truststore`)."""
     alternatives = "|".join(re2.escape(w) for w in sorted(words))
     return re2.compile(f"(?i)(?:{alternatives})".encode())
 
@@ -108,8 +113,8 @@ def candidates(
     if language not in LANGUAGES or not vocabulary:
         return []
     every = frozenset().union(*vocabulary.values())
-    if _prefilter(every).search(data) is None:
-        return []  # most files: no word of any zone, no parse
+    if _prefilter(every).search(data.translate(None, _SEPARATORS)) is None:
+        return []  # no word of any zone: no parse
     spans: dict[str, list[tuple[int, int]]] = {}
     for region in regions:
         spans.setdefault(region.zone, []).append((region.start_line, region.end_line))

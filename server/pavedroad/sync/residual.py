@@ -25,6 +25,7 @@ from typing import Any
 import pathspec
 
 from pavedroad.config.model import EffectiveConfig, Level
+from pavedroad.shown import shown
 from pavedroad.sync import patterns
 from pavedroad.sync.planner import COPILOT_REPO_KEY, SyncPlan
 from pavedroad.sync.policy import SENSITIVE, ZoneFacts, all_facts
@@ -278,8 +279,8 @@ def _zone_line(z: ZoneFacts) -> str:
     levels = f"context {z.context}" if z.id == SENSITIVE else f"ai {z.ai}, context {z.context}"
     what: list[str] = []
     if z.paths:
-        shown = ", ".join(z.paths[:3]) + (f", ... ({len(z.paths)})" if len(z.paths) > 3 else "")
-        what.append(f"paths {shown}")
+        listed = ", ".join(z.paths[:3]) + (f", ... ({len(z.paths)})" if len(z.paths) > 3 else "")
+        what.append(f"paths {listed}")
     if z.content_rules:
         what.append("content rules (" + ", ".join(z.content_rules) + f"; scope {z.scope})")
     elif not z.paths and z.id != SENSITIVE:
@@ -320,7 +321,8 @@ def _text(e: Explanation) -> str:
     out += ["", "== Review routing (CODEOWNERS)"]
     out += [f"  - {n}" for n in e.codeowners] or ["  - no zone has reviewers"]
     out += ["", "Notes:"] + [f"  - {n}" for n in e.notes]
-    return "\n".join(out) + "\n"
+    # each entry is one line; paths, rules and reviewers in them come from the repository's config
+    return "\n".join(shown(line) for line in out) + "\n"
 
 
 def to_json_text(e: Explanation) -> str:

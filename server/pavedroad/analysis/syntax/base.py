@@ -111,6 +111,9 @@ class Syntax:
     import_keyword: bytes | None = None
     #: how module paths are segmented
     module_separator: str = "."
+    #: a member compiled code reaches a module's exports through (`_jwt.default.verify` is
+    #: `jsonwebtoken.verify` in Babel/tsc CommonJS output); None where there is none
+    interop_member: str | None = None
     #: tree-sitter query whose @name captures are definition names (None: use `definition_names`)
     definitions_query: str | None = None
     has_imports = True

@@ -25,7 +25,6 @@ _JS_FUNCTION_VALUES = frozenset(
 )
 
 
-
 def _is_unbound_call(sequence: Node | None, callee: Node) -> bool:
     """`(0, _auth.verify)(token)`: how Babel and tsc's CommonJS output call an imported function
     (the comma drops `this`), so compiled code is a call of `_auth.verify` like its source was."""
@@ -41,6 +40,20 @@ def _is_unbound_call(sequence: Node | None, callee: Node) -> bool:
     return call is not None and call.type == "call_expression" and _field_is(call, "function", wrapper)
 
 
+#: the helpers Babel and tsc wrap `require` in for ES-module interop; transparent for bindings
+_INTEROP_HELPERS = frozenset(
+    {"_interopRequireDefault", "_interopRequireWildcard", "__importDefault", "__importStar"}
+)
+
+
+def _is_interop_call(call: Node, data: bytes) -> bool:
+    function = call.child_by_field_name("function")
+    return (
+        call.type == "call_expression" and function is not None and function.type == "identifier"
+        and node_text(function, data) in _INTEROP_HELPERS
+    )
+
+
 class JavaScriptSyntax(Syntax):
     chain_links: ClassVar[dict[str, tuple[str, str]]] = {"member_expression": ("object", "property"), "nested_type_identifier": ("module", "name")}
     dotted_leaves = frozenset({"identifier", "property_identifier", "this", "super", "private_property_identifier"})
@@ -50,6 +63,7 @@ class JavaScriptSyntax(Syntax):
     import_types = frozenset({"import_statement", "export_statement"})
     import_keyword = rb"\bimport\b|\brequire\b"
     module_separator = "/"
+    interop_member = "default"
     has_decorators = True
     _class_types = frozenset(
         {"class_declaration", "class", "abstract_class_declaration", "interface_declaration"}
@@ -178,6 +192,10 @@ class JavaScriptSyntax(Syntax):
         parent = current.parent
         while parent is not None:
             ptype = parent.type
+            wrapper = parent.parent if ptype == "arguments" else None
+            if wrapper is not None and _is_interop_call(wrapper, data):
+                current, parent = wrapper, wrapper.parent  # _interopRequireDefault(require("x"))
+                continue
             if ptype in ("await_expression", "parenthesized_expression"):
                 pass
             elif ptype == "call_expression" and _field_is(parent, "function", current):
