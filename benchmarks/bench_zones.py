@@ -4,6 +4,7 @@
    reads and tree-sitter-parses the same files (target: ratio <= 1.5).
 2. The same files through Semgrep with rules equivalent to two presets (auth, crypto), the peer a
    team would otherwise pick (Semgrep is installed into its own venv by `make bench`).
+   `pavedroad zones --suggest` (the map, then the unzoned names) is timed the same way.
 3. Hover / zonesAt latency and keystroke-to-diagnostics latency on a 5,000-line file, through the
    real server over stdio (target: p95 under 50 ms), against a bare parse of that file.
 
@@ -221,13 +222,14 @@ def main() -> None:
         serial = best_of(options.repeat, lambda: timed_scan(1))
         parallel = best_of(options.repeat, lambda: timed_scan(min(os.cpu_count() or 1, 4)))
 
-        def cli(jobs: int) -> float:
+        def cli(jobs: int, *extra: str) -> float:
             start = time.perf_counter()
             subprocess.run([sys.executable, "-m", "pavedroad", "zones", str(lib), "--central", str(central),
-                            "--format", "json", "--jobs", str(jobs)], check=True, capture_output=True)
+                            "--format", "json", "--jobs", str(jobs), *extra], check=True, capture_output=True)
             return time.perf_counter() - start
 
         cli_serial = best_of(options.repeat, lambda: cli(1))
+        cli_suggest = best_of(options.repeat, lambda: cli(1, "--suggest"))
         forced = load_config(root, central=[str(central_map(directory, force_parse=True))]).config
         assert forced is not None
         forced_time = best_of(options.repeat, lambda: _time(lambda: scan(root, forced, jobs=1, start=lib)))
@@ -235,6 +237,8 @@ def main() -> None:
         print(f"Zone map in-process, 1 process:          {serial:7.2f} s   ratio {serial / bare:.2f}x  ({timed_scan.files} files in zones)")  # type: ignore[attr-defined]
         print(f"Zone map in-process, {min(os.cpu_count() or 1, 4)} processes:        {parallel:7.2f} s   ratio {parallel / bare:.2f}x")
         print(f"`pavedroad zones --jobs 1` (whole CLI):  {cli_serial:7.2f} s   ratio {cli_serial / bare:.2f}x")
+        print(f"`... zones --suggest --jobs 1`:          {cli_suggest:7.2f} s   ratio {cli_suggest / bare:.2f}x"
+              f"  ({cli_suggest / cli_serial:.2f}x the zone map alone)")
         print(f"Worst case, every .py file parsed, 1 p.: {forced_time:7.2f} s   ratio {forced_time / bare:.2f}x")
 
         if Path(options.semgrep).exists():
