@@ -36,7 +36,6 @@ import sys
 import tarfile
 import tempfile
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -159,10 +158,8 @@ def load_app(path: Path) -> App:
     return App(str(data["app"]), str(data["language"]), source, labels, path)
 
 
-def load_apps(only: Iterable[str] = ()) -> list[App]:
-    wanted = set(only)
-    apps = [load_app(Path(p)) for p in sorted(glob.glob(str(LABELS / "*.yaml")))]
-    return [a for a in apps if not wanted or a.name in wanted]
+def load_apps() -> list[App]:
+    return [load_app(Path(p)) for p in sorted(glob.glob(str(LABELS / "*.yaml")))]
 
 
 # --- fetching ----------------------------------------------------------------------------------------
@@ -393,13 +390,14 @@ def main() -> int:
         except UnicodeDecodeError as exc:
             parser.error(f"--team {spec!r}: not UTF-8 ({exc.reason} at byte {exc.start})")
         team_files[name] = file
-    known = {a.name for a in load_apps()}
+    every = load_apps()
+    known = {a.name for a in every}
     for option, names in (("--tree", own_trees), ("--team", team_configs), ("--only", options.only)):
         unknown = sorted(set(names) - known)
         if unknown:  # a typo would silently measure without it
             parser.error(f"{option}: no corpus app named {', '.join(unknown)}")
 
-    apps = load_apps(options.only)
+    apps = [a for a in every if not options.only or a.name in options.only]
     report = Report()
     with tempfile.TemporaryDirectory() as tmp:
         central = central_map(Path(tmp))

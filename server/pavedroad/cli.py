@@ -159,15 +159,15 @@ def _zones(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     path, loaded = target
     root, config = loaded.root, loaded.config
+    classifier = Classifier(config)
     if path.is_file():
-        classifier = Classifier(config)
         found = zonemap.classify_path(classifier, root, path.relative_to(root).as_posix(),
                                       repo=DiskRepo(root, classifier))
         files = [found] if found is not None and found.regions else []
     else:
         files = zonemap.scan(root, config, jobs=args.jobs, start=path)
     if args.suggest:
-        return _suggest(args, root, path, files, Classifier(config))
+        return _suggest(args, root, path, files, classifier)
     if args.format == "json":
         print(json.dumps(zonemap.to_json(root, files), indent=2))
     else:
@@ -256,7 +256,6 @@ def _prompt_text(report: Any, text: str, label: str) -> str:
 
     if not report.findings:
         return f"{shown(label)}: allow (no secrets, customer data, internal hosts or sensitive files found)\n"
-
     lines = [f"{shown(label)}: {report.verdict.upper()} ({len(report.findings)} finding(s))"]
     for finding in report.findings:
         line = text.count("\n", 0, finding.start) + 1

@@ -33,7 +33,6 @@ from pavedroad.cli_common import (
     existing_path,
     load_for,
 )
-from pavedroad.shown import shown
 from pavedroad.sync.hookspec import DEFAULT_HOOK_COMMAND
 
 _TOOL_IDS = ("claude", "cursor", "copilot", "copilot-vscode", "gemini", "gemini-code-assist", "codex",
@@ -164,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
         for key in ("copilot-content-exclusion-repo", "copilot-content-exclusion-org"):
             if key in the_plan.printed:
                 print()
-                sys.stdout.write("\n".join(shown(line) for line in the_plan.printed[key].split("\n")))
+                sys.stdout.write(the_plan.printed[key])  # patterns JSON-quoted: no raw control characters
         if ".codex/hooks.json" in applied.written:
             print("\nnote: Codex runs the new or changed hooks only after you trust them (/hooks in Codex).",
                   file=sys.stderr)
