@@ -18,6 +18,7 @@ from pavedroad.analysis import vocabulary
 from pavedroad.analysis.classify import MAX_PARSE_BYTES, Classifier
 from pavedroad.analysis.languages import language_for_path
 from pavedroad.analysis.model import FileZones
+from pavedroad.config.edit import exact_names_rule
 from pavedroad.fileio import read_regular
 from pavedroad.shown import shown
 from pavedroad.workspace import is_binary
@@ -38,21 +39,11 @@ class Suggestion:
     places: list[tuple[str, int]] = field(default_factory=list)
 
 
-def vocabulary_for(classifier: Classifier) -> dict[str, frozenset[str]]:
-    """The vocabularies of the configured zones that have one (an `exclusive` zone such as
-    `tests` is about where code lives, not what it is named)."""
-    return {
-        z.id: vocabulary.VOCABULARY[z.id]
-        for z in classifier.config.zones
-        if z.id in vocabulary.VOCABULARY and not z.exclusive
-    }
-
-
 def collect(root: Path, paths: Iterable[str], files: Sequence[FileZones], classifier: Classifier) -> list[Suggestion]:
     """Suggestions for `paths` (relative to `root`), given the zone map `files` of the same run.
     Files an exclusive zone's path rules claim (tests) are left out: their names are not the
     application's vocabulary."""
-    wanted = vocabulary_for(classifier)
+    wanted = vocabulary.for_zones(classifier.config.zones)
     if not wanted:
         return []
     exclusive = {z.id for z in classifier.config.zones if z.exclusive}
@@ -89,36 +80,6 @@ def _groups(suggestions: Sequence[Suggestion]) -> list[tuple[str, str, list[Sugg
     )
 
 
-def _rule(names: Iterable[str]) -> str:
-    """An exact-name `symbols` regex (RE2) for `names`, as a YAML double-quoted scalar. RE2
-    takes a backslash only before ASCII punctuation (`\\$`); other characters an identifier may
-    hold (`·`, a zero-width joiner, `€`) stand for themselves."""
-    escaped = (
-        "".join("\\" + ch if ch.isascii() and not (ch.isalnum() or ch == "_") else ch for ch in n)
-        for n in names
-    )
-    return _yaml_quoted("^(" + "|".join(escaped) + ")$")
-
-
-def _yaml_quoted(text: str) -> str:
-    """`text` as an ASCII-only YAML double-quoted scalar. Not `json.dumps`: it writes a character
-    beyond the BMP as a surrogate pair, which YAML reads back as two lone surrogates."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif 0x20 <= code < 0x7F:
-            out.append(ch)
-        elif code < 0x100:
-            out.append(f"\\x{code:02x}")
-        elif code < 0x10000:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    return '"' + "".join(out) + '"'
-
-
 def config_snippet(suggestions: Sequence[Suggestion]) -> str:
     """The `zones:` entries that would put every suggested function and method in its zone: one
     `symbols` rule per word, so a reviewer drops a group by deleting a line and a name by deleting
@@ -132,7 +93,7 @@ def config_snippet(suggestions: Sequence[Suggestion]) -> str:
             lines += [f"  - id: {zone}", "    match:", "      symbols:"]
             current = zone
         lines.append(f"        # {word} ({len(names)})")
-        lines.append(f"        - {_rule(s.name for s in names)}")
+        lines.append(f"        - {exact_names_rule(s.name for s in names)}")
     return "\n".join(lines) + "\n"
 
 

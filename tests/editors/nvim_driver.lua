@@ -3,7 +3,8 @@
 --   nvim --headless -u NONE -i NONE -n -c 'luafile nvim_driver.lua'
 -- env: PAVEDROAD_CMD (JSON array), PAVEDROAD_ROOT (workspace), PAVEDROAD_RTP (editors/nvim),
 --      PAVEDROAD_CASES (JSON: [{file, insert_at, lines, expect_code|null, tool}]),
---      PAVEDROAD_EXTRA ("commands" to also exercise zonesAt / checkPrompt / zone map)
+--      PAVEDROAD_EXTRA ("commands" to also exercise zonesAt / checkPrompt / zone map, "add_to_zone"
+--      to apply the "Add to zone" code action on the first case's line and save)
 -- Prints one JSON object on stdout: {cases: [...], extra: {...}}; exit 0 when it ran to the end,
 -- 2 when the client could not start, 3 on an internal error (message on stderr).
 
@@ -130,6 +131,30 @@ local ok_all, err_all = pcall(function()
       mark_ai = vim.fn.exists(':PavedroadMarkAI') == 2,
       sign_off = vim.fn.exists(':PavedroadSignOff') == 2,
     }
+  end
+
+  if vim.env.PAVEDROAD_EXTRA == 'add_to_zone' then
+    -- "Add to zone": ask for code actions on the definition line of the first case's file,
+    -- apply the one the server offers the way `vim.lsp.buf.code_action()` would, save everything
+    extra = { titles = {} }
+    local bufnr = vim.fn.bufnr(root .. '/' .. cases[1].file)
+    vim.api.nvim_set_current_buf(bufnr)
+    local params = {
+      textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+      range = { start = { line = cases[1].insert_at, character = 0 }, ['end'] = { line = cases[1].insert_at, character = 0 } },
+      context = { diagnostics = {} },
+    }
+    local answers = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', params, 10000) or {}
+    for _, answer in pairs(answers) do
+      for _, action in ipairs(answer.result or {}) do
+        table.insert(extra.titles, action.title)
+        if action.edit and action.title:find('^Add `') then
+          vim.lsp.util.apply_workspace_edit(action.edit, 'utf-16')
+          extra.applied = action.title
+        end
+      end
+    end
+    vim.cmd('silent! wall')
   end
 
   out({ cases = results, extra = extra, nvim = tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch) })

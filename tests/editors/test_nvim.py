@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from .helpers import (
     AUTH_FILE,
@@ -132,3 +133,21 @@ def test_nvim_module_commands(editor_workspace: Path, tmp_path: Path) -> None:
     assert prompt["verdict"] in ("warn", "block"), prompt
     assert FAKE_AWS_KEY not in prompt["redacted"], "the redacted prompt still holds the key"
     assert extra["zone_map_items"] > 0
+
+
+def test_nvim_applies_add_to_zone(editor_workspace: Path, tmp_path: Path) -> None:
+    """The "Add to zone" code action, applied by Neovim itself: its workspace edit lands in
+    `.pavedroad.yaml` (not open in the editor) and the saved file names the function."""
+    publish = editor_workspace / "app" / "publish.py"
+    publish.write_text("def allow_publish(user, package):\n    return package.owner == user.name\n", "utf-8")
+    config = editor_workspace / ".pavedroad.yaml"
+    before = config.read_text("utf-8")
+    case = {"file": "app/publish.py", "insert_at": 0, "lines": [], "expect_code": None}
+    result = run_nvim(editor_workspace, tmp_path, [case], extra="add_to_zone")
+    extra = result["extra"]
+    assert extra.get("applied") == "Add `allow_publish` to zone auth (.pavedroad.yaml)", (
+        f"{extra}\n{result['server_log']}")
+    after = config.read_text("utf-8")
+    assert "^(allow_publish)$" in after and after != before
+    auth = next(z for z in yaml.safe_load(after)["zones"] if z["id"] == "auth")
+    assert "^(allow_publish)$" in auth["match"]["symbols"]

@@ -80,6 +80,12 @@ class Candidate:
     kind: str
 
 
+def for_zones(zones: Iterable[Any]) -> dict[str, frozenset[str]]:
+    """The vocabularies of the configured zones that have one (an `exclusive` zone such as
+    `tests` is about where code lives, not what it is named)."""
+    return {z.id: VOCABULARY[z.id] for z in zones if z.id in VOCABULARY and not z.exclusive}
+
+
 def words_of(name: str) -> list[str]:
     """The words a name holds, in order, each preceded by it joined with the next one
     (`getApiKey` -> getapi, get, apikey, api, key): the first one a vocabulary knows names the
@@ -107,9 +113,11 @@ def _prefilter(words: frozenset[str]) -> Any:
 
 def candidates(
     language: str, data: bytes, regions: Iterable[Region], vocabulary: Mapping[str, frozenset[str]],
+    tree: Any = None,
 ) -> list[Candidate]:
     """The definitions of one file named like a zone of `vocabulary` but outside that zone
-    (`regions`: the file's classification). Empty for a language without definitions."""
+    (`regions`: the file's classification; `tree`: `data` already parsed, as the language server
+    keeps it). Empty for a language without definitions."""
     if language not in LANGUAGES or not vocabulary:
         return []
     every = frozenset().union(*vocabulary.values())
@@ -119,7 +127,7 @@ def candidates(
     for region in regions:
         spans.setdefault(region.zone, []).append((region.start_line, region.end_line))
     syntax = SYNTAXES[language]
-    root = parse_with(language, data).root_node
+    root = (tree if tree is not None else parse_with(language, data)).root_node
     out = []
     for name, definition in syntax.definition_names(root, data):
         if name in _UNIVERSAL_MEMBERS:

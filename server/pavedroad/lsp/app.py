@@ -21,10 +21,10 @@ def create_server() -> PavedroadServer:
 
 def _feature_modules() -> list[ModuleType]:
     """Optional features (decision log, AI provenance, prompt hygiene, AI tool coverage,
-    dependencies) register themselves when present."""
+    dependencies, the team's vocabulary) register themselves when present."""
     modules = []
     for name in ("pavedroad.lsp.audit", "pavedroad.lsp.ai", "pavedroad.lsp.prompts",
-                 "pavedroad.lsp.tools", "pavedroad.lsp.deps"):
+                 "pavedroad.lsp.tools", "pavedroad.lsp.deps", "pavedroad.lsp.vocabulary"):
         try:
             modules.append(__import__(name, fromlist=["register"]))
         except ModuleNotFoundError as exc:

@@ -183,7 +183,8 @@ def register(server: PavedroadServer) -> None:
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix,
+                                                   types.CodeActionKind.RefactorRewrite]),
     )
     def code_action(ls: PavedroadServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         actions: list[types.CodeAction] = []
