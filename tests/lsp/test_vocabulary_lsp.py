@@ -7,6 +7,7 @@ and the action is gone.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest_lsp
@@ -125,3 +126,37 @@ async def test_a_config_it_cannot_edit_safely_gets_no_action(client: LanguageCli
     path.write_text(PUBLISH, "utf-8")
     uri = open_file(client, path)
     assert await actions_at(client, uri, line_of(path, "def allow_publish")) == []
+
+
+# --- a hostile repository -------------------------------------------------------------------------
+async def test_a_fifo_or_an_outside_symlink_as_config_gets_no_action_and_no_hang(
+        client: LanguageClient, example_workspace: Path, tmp_path: Path):
+    """A repo can commit `.pavedroad.yaml` as a FIFO (reading it would block the server forever)
+    or as a symlink to a file outside it (the action would have the editor write there)."""
+    config = example_workspace / ".pavedroad.yaml"
+    path = example_workspace / "app" / "publish.py"
+    path.write_text(PUBLISH, "utf-8")
+    uri = open_file(client, path)
+    line = line_of(path, "def allow_publish")
+
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(config.read_text("utf-8"), "utf-8")
+    config.unlink()
+    config.symlink_to(outside)
+    assert await actions_at(client, uri, line) == []
+
+    config.unlink()
+    os.mkfifo(config)
+    assert await actions_at(client, uri, line) == []  # answered: the FIFO was never opened blocking
+
+
+async def test_an_invisible_character_in_a_name_is_shown_escaped(client: LanguageClient, example_workspace: Path):
+    """A zero-width joiner is legal inside a JavaScript identifier and invisible in a menu: the
+    title shows it, so `allow\u200dPublish` cannot pass for `allowPublish`."""
+    path = example_workspace / "app" / "publish.js"
+    path.write_text("function allow\u200dPublish(user) {\n  return user.admin;\n}\n", "utf-8")
+    uri = open_file(client, path)
+    (action,) = await actions_at(client, uri, 0)
+    assert action.title == "Add `allow\\u200dPublish` to zone auth (.pavedroad.yaml)"
+    _target, change = only_text_edit(action)
+    assert "allow\\u200dPublish" in change.edits[0].new_text  # the rule names the real identifier

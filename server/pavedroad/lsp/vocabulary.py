@@ -23,10 +23,13 @@ from pygls.capabilities import get_capability
 
 from pavedroad.analysis import vocabulary
 from pavedroad.config.edit import add_symbols_rule, exact_names_rule
+from pavedroad.config.loader import MAX_FILE_BYTES
+from pavedroad.fileio import is_within, read_regular
 from pavedroad.lsp.documents import DocumentState
 from pavedroad.lsp.positions import LineIndex
 from pavedroad.lsp.roots import RootState
 from pavedroad.lsp.server import PavedroadServer
+from pavedroad.shown import shown
 
 #: How far below a definition's first line (decorators, annotations) its name may be.
 _NAME_LINES = 6
@@ -75,13 +78,14 @@ class VocabularyFeature:
 
     def _action(self, doc: DocumentState, state: RootState, candidate: vocabulary.Candidate) -> types.CodeAction | None:
         config = state.config_file
-        title = f"Add `{candidate.name}` to zone {candidate.zone} ({config.name})"
+        # a name from a hostile file may hold bidi overrides or control characters: shown escaped
+        title = f"Add `{shown(candidate.name)}` to zone {candidate.zone} ({config.name})"
         open_config = next((d for d in self.server.documents.values() if d.path == config), None)
         version: int | None = None
         if open_config is not None:
             text, version = open_config.text, open_config.version
         else:
-            on_disk = _read(config)
+            on_disk = _read(config, state.root)
             if on_disk is None:
                 return None
             text = on_disk
@@ -92,7 +96,7 @@ class VocabularyFeature:
         at = index.position_at(insertion.offset)
         edit = types.TextEdit(range=types.Range(start=at, end=at), new_text=insertion.text)
         uri = config.as_uri()
-        exists = open_config is not None or config.exists()
+        exists = open_config is not None or config.exists() or config.is_symlink()
         if not exists and not _can_create(self.server):
             return None
         if exists and not get_capability(
@@ -120,12 +124,17 @@ def _names_at(index: LineIndex, candidate: vocabulary.Candidate, line: int) -> b
     return line == named
 
 
-def _read(path: Path) -> str | None:
-    """The config's text; "" when there is none yet (the action creates it)."""
-    try:
-        return path.read_text("utf-8")
-    except FileNotFoundError:
+def _read(path: Path, root: Path) -> str | None:
+    """The config's text ("" when there is none yet: the action creates it), or None when it is
+    not a file the config loader would read: a symlink out of the repository, a FIFO or a device
+    (never opened in a blocking way), too large, not UTF-8."""
+    if not path.exists() and not path.is_symlink():
         return ""
+    if not is_within(path, root):
+        return None
+    try:
+        data, size = read_regular(path, MAX_FILE_BYTES)
+        return data.decode("utf-8") if size <= MAX_FILE_BYTES else None
     except (OSError, UnicodeDecodeError):
         return None
 
