@@ -412,3 +412,37 @@ public class NativeRNFBTurboAuth {
 def test_hosted_identity_sdk(tmp_path: Path) -> None:
     found = zoned(classifier(tmp_path, "auth"), "NativeRNFBTurboAuth.java", FIREBASE_JAVA, "auth")
     assert found == {"NativeRNFBTurboAuth.signInWithEmailAndPassword"}
+
+
+# containers/image 5.23.1 (Apache-2.0), docker/reference/regexp.go (abridged): a regex helper named
+# `capture`, called everywhere in the file; a bare `capture` put all of it in payments.
+REGEXP_CAPTURE = '''
+package reference
+
+import "regexp"
+
+var ReferenceRegexp = anchored(capture(NameRegexp),
+	optional(literal(":"), capture(TagRegexp)))
+
+// capture wraps the expression in a capturing group.
+func capture(res ...*regexp.Regexp) *regexp.Regexp {
+	return match(`(` + expression(res...).String() + `)`)
+}
+'''
+
+# @vendure/core 2.3.3 (MIT), dist/config/payment/example-payment-method-handler.js (abridged): the
+# Stripe-style `charges.capture` that settles a payment.
+CHARGES_CAPTURE = '''
+const handler = {
+    settlePayment: async (ctx, order, payment, args, method) => {
+        const result = await gripeSDK.charges.capture(payment.transactionId);
+        return { success: result };
+    },
+};
+'''
+
+
+def test_a_regex_capture_helper_is_not_payments_but_charges_capture_is(tmp_path: Path) -> None:
+    built = classifier(tmp_path, "payments")
+    assert zoned(built, "docker/reference/regexp.go", REGEXP_CAPTURE, "payments") == set()
+    assert zoned(built, "dist/config/payment/handler.js", CHARGES_CAPTURE, "payments") != set()
