@@ -285,3 +285,20 @@ def test_report_and_attest_never_read_a_device(repo: GitRepo, central: Path,
     else:
         paths = {row["path"] for row in out["predicate"]["regions"]}
     assert paths == {"src/auth/login.py"}  # the real AI code is still reported
+
+
+def test_an_added_import_rule_does_not_hide_a_central_suffix_import(repo: GitRepo, tmp_path: Path) -> None:
+    """Found by a team writing Airflow's config: adding `imports: [airflow.utils.jwt_signer]` to
+    any zone made every file that lacks `utils`/`jwt_signer` skip its `from airflow.auth ...`
+    imports, so the central `**/auth` rule stopped matching them (views.py: 71 regions to 0).
+    A repository could add such a rule on purpose to take files out of a locked zone."""
+    central = tmp_path / "suffix-central.yaml"
+    central.write_text("version: 1\nlocked: true\nzones:\n  - id: auth\n    ai: review\n"
+                       "    match: {imports: ['**/auth']}\n")
+    code = "from app.auth import current_user\n\n\ndef show(request):\n    return current_user(request)\n"
+    repo.commit("config", {".pavedroad.yaml": "version: 1\nzones:\n  - id: auth\n"
+                                              "    match: {imports: ['app.utils.jwt_signer']}\n"})
+    repo.commit(f"add view\n\n{CLAUDE}", {"app/views.py": code})
+    result = run(repo.path, "check", "--format", "json", central=central)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert codes_of(result) == ["PR102"]

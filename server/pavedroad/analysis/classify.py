@@ -437,7 +437,10 @@ class Classifier:
                     present = heads_seen.get(head)
                     if present is None:
                         present = heads_seen[head] = self._segments_present(plan, head, data)
-                    if not present:
+                    # `from airflow.auth import x` is also `**/auth`'s: a repo rule naming
+                    # `airflow.utils.jwt` must not make the file skip it
+                    if not present and not (plan.suffix_imports is not None
+                                            and plan.suffix_imports.search(data[start:end])):
                         continue
                 anchors.append((start, end, IMPORT))
                 continue

@@ -76,6 +76,9 @@ class Plan:
     query_prefilter: Any = None
     #: says in one pass which of the queries' literal scanners find anything in a file
     query_gate: ScannerGate | None = None
+    #: RE2 of the `**/NAME` import terms alone (or None): an import anchor they find serves
+    #: patterns of any head, so the head's segment check (`import_segments`) must not drop it
+    suffix_imports: Any = None
 
     @property
     def has_symbols(self) -> bool:
@@ -104,11 +107,12 @@ def build_plan(
     # an import token (`io` for `io.jsonwebtoken`) is only worth following in a file that
     # contains every segment of one of its patterns, whatever the import's form
     import_segments: dict[bytes, list[tuple[bytes, ...]]] = {}
+    suffix_regexes: list[str] = []
     if syntax.has_imports:
         imports = tuple(imports_by_pattern.items())
         for pattern, _ in imports:
             if pattern.startswith(SUFFIX_PATTERN):
-                import_regexes.extend(syntax.suffix_import_terms(pattern[len(SUFFIX_PATTERN):]))
+                suffix_regexes.extend(syntax.suffix_import_terms(pattern[len(SUFFIX_PATTERN):]))
                 continue
             tokens, regexes = syntax.import_terms(pattern)
             for token in tokens:
@@ -149,6 +153,7 @@ def build_plan(
         alternatives.append(r"\b(" + "|".join(re2_escape(w) for w in words) + r")\b")
     else:
         alternatives.append(r"(\b\B)")  # keep group numbering: group 1 never matches
+    import_regexes.extend(suffix_regexes)
     if import_regexes:
         alternatives.append("(" + "|".join(dict.fromkeys(import_regexes)) + ")")
     scanner = compile_bytes("|".join(alternatives)) if (token_roles or import_regexes) else None
@@ -183,6 +188,7 @@ def build_plan(
         token_roles=token_roles,
         token_heads=token_heads,
         import_segments={k: tuple(v) for k, v in import_segments.items()},
+        suffix_imports=compile_bytes("|".join(dict.fromkeys(suffix_regexes))) if suffix_regexes else None,
         imports=imports,
         calls=calls,
         decorators=decorators,
