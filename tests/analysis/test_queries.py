@@ -83,11 +83,26 @@ def test_invalid_queries_and_regexes_become_notes() -> None:
     assert c.classify("a.py", b"def f():\n    pass\n").regions == ()
 
 
-def test_query_over_budget_is_ignored_with_a_note() -> None:
+def test_query_over_budget_fails_closed_with_a_note() -> None:
     c = classifier(zone("z", queries={"python": "(identifier) @x"}), query_budget=0.0)
     result = c.classify("a.py", b"x = 1\n" * 50)
-    assert result.regions == ()
-    assert any("time budget" in note for note in result.notes)
+    assert [(r.zone, r.kind) for r in result.regions] == [("z", "file")]
+    assert any("time budget" in note and "whole file" in note for note in result.notes)
+
+
+def test_a_query_over_too_many_bytes_fails_closed_on_every_machine() -> None:
+    """Whether a query runs is a size rule, not a clock: the same file gets the same zones in CI,
+    the editor and the agent (minified bundles used to flip between runs with the machine's
+    load). Padding a file past the limit does not take it out of the query's zone."""
+    c = classifier(zone("secrets", queries={"python": ENV_QUERY}), query_max_bytes=4096)
+    small = c.classify("s.py", CODE.encode())
+    assert symbols(small) == {"api_token", "Settings"}
+    padded = CODE + "".join(f'PAD_{i} = os.environ["PAD_{i}"]  # not a secret\n' for i in range(400))
+    result = c.classify("s.py", padded.encode())
+    assert [(r.zone, r.kind) for r in result.regions] == [("secrets", "file")]
+    assert any("not run over" in r for region in result.regions for r in region.reasons)
+    unrelated = CODE + "# ordinary comment\n" * 400  # no literal of the query: its windows stay small
+    assert symbols(c.classify("s.py", unrelated.encode())) == {"api_token", "Settings"}
 
 
 def test_query_budget_is_checked_between_chunks(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -515,13 +515,17 @@ class FileContext:
     def user_query(self, query: UserQuery, windows: list[tuple[int, int]] | None) -> None:
         if windows is not None:
             windows = self._query_spans(windows)
+        name = f"query {query.language}#{query.index}"
+        covered = sum(end - start for start, end in windows) if windows is not None else len(self.data)
+        if covered > self.owner._query_max_bytes:
+            # the same verdict on every machine: a size rule, not a clock, and closed
+            self._query_not_run(query, f"{name} not run over {covered // 1024} KB "
+                                       f"(limit {self.owner._query_max_bytes // 1024} KB)")
+            return
         try:
             captures = query.compiled.captures(self.root, budget=self.owner._query_budget, ranges=windows)
         except languages.QueryTimeout:
-            self.result.notes.append(
-                f"zone {query.zone}: query {query.language}#{query.index} exceeded its time budget; "
-                "ignored for this file"
-            )
+            self._query_not_run(query, f"{name} exceeded its time budget")
             return
         except Exception as exc:
             self.result.notes.append(f"zone {query.zone}: query {query.language}#{query.index} failed: {exc}")
@@ -539,6 +543,12 @@ class FileContext:
                 # an initializer block (`static { if (skipACL) ... }`), which it marks, not the class
                 as_member = members or node.type in _EXECUTABLE_STATEMENTS
                 self.add((query.zone,), node, f"{reason} ({label})" if label else reason, members=as_member)
+
+    def _query_not_run(self, query: UserQuery, why: str) -> None:
+        """A query that could not run fails closed: the whole file joins its zone (so padding a
+        file cannot take it out of a central query's zone), and the note says why."""
+        self.result.add_file(query.zone, f"{why}: whole file, failing closed")
+        self.result.notes.append(f"zone {query.zone}: {why}; the whole file is in the zone")
 
     # --- markers ----------------------------------------------------------------------------------
     def markers(self) -> None:

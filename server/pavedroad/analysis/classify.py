@@ -86,10 +86,12 @@ class Classifier:
     """
 
     def __init__(
-        self, config: EffectiveConfig, *, query_budget: float = languages.QUERY_BUDGET_SECONDS
+        self, config: EffectiveConfig, *, query_budget: float = languages.QUERY_BUDGET_SECONDS,
+        query_max_bytes: int = languages.QUERY_MAX_BYTES,
     ) -> None:
         self.config = config
         self._query_budget = query_budget
+        self._query_max_bytes = query_max_bytes
         self._zones: dict[str, Zone] = {}
         for zone in config.zones:
             self._zones.setdefault(zone.id, zone)
