@@ -17,6 +17,7 @@ from pavedroad.analysis.classify import MAX_PARSE_BYTES, Classifier
 from pavedroad.analysis.crossfile import RepoView
 from pavedroad.analysis.languages import language_for_path
 from pavedroad.analysis.model import FileZones
+from pavedroad.analysis.prefilter import SCANNER_OPTIONS
 from pavedroad.config.discover import PathAliases, path_aliases
 from pavedroad.config.model import EffectiveConfig
 from pavedroad.fileio import read_regular
@@ -157,7 +158,7 @@ def _literals(words: Iterable[str]) -> Any:
     if not usable:
         return _NEVER
     alternatives = b"|".join(re2.escape(w.encode("utf-8", "surrogateescape")) for w in usable)
-    return re2.compile(rb"(?:^|[^\w$-])(?:" + alternatives + rb")(?:[^\w$-]|$)")
+    return re2.compile(rb"(?:^|[^\w$-])(?:" + alternatives + rb")(?:[^\w$-]|$)", options=SCANNER_OPTIONS)
 
 
 def _words(words: Iterable[str]) -> Any:
@@ -166,7 +167,7 @@ def _words(words: Iterable[str]) -> Any:
     if not usable:
         return _NEVER
     alternatives = b"|".join(re2.escape(w.encode()) for w in usable)
-    return re2.compile(rb"(?:^|[^\w$])(?:" + alternatives + rb")(?:[^\w$]|$)")
+    return re2.compile(rb"(?:^|[^\w$])(?:" + alternatives + rb")(?:[^\w$]|$)", options=SCANNER_OPTIONS)
 
 
 def _scan_serial(root: Path, classifier: Classifier, paths: Sequence[str], aliases: PathAliases) -> list[FileZones]:

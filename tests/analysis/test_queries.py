@@ -291,3 +291,25 @@ def test_a_number_literal_is_found_however_its_line_is_written() -> None:
     for text in ("def f(c):\n    return 403 if c else 200\n", "def f(c):\n    return 403if c else 200\n"):
         assert symbols(classify(rules, "app.py", text), "auth") == {"f"}, text
     assert symbols(classify(rules, "app.py", "def f():\n    return 14030\n"), "auth") == set()
+
+
+def test_a_big_literal_scanner_stays_quiet_and_correct(capfd: pytest.CaptureFixture[str]) -> None:
+    """A team's config with thousands of symbol literals: RE2's default 8 MB made the DFA of the
+    case-insensitive alternation run out of memory, and RE2 logged every search to stderr (~950
+    lines per `pavedroad zones` run on HttpClient)."""
+    import random
+
+    from pavedroad.analysis.prefilter import literal_scanner
+
+    rng = random.Random(1)
+    letters = "abcdefghijklmnopqrstuvwxyz_"
+    words = {"".join(rng.choice(letters) for _ in range(rng.randint(6, 18))) for _ in range(2500)}
+    scanner = literal_scanner(words)
+    text = " ".join("".join(rng.choice(letters + "ABCDEFG(){};.") for _ in range(rng.randint(3, 14)))
+                    for _ in range(40000)).encode()
+    wanted = sorted(words)[7]
+    for _ in range(3):
+        scanner.search(text)
+    found = scanner.search(text + b" obj." + wanted.upper().encode() + b"(x)")
+    assert found is not None and found.group().lower() == wanted.encode()
+    assert "DFA out of memory" not in capfd.readouterr().err

@@ -168,11 +168,20 @@ def _literal_regex(literal: str) -> str:
     return left + str(re2.escape(body)) + right
 
 
+#: Scanners alternate over every literal of the rules (thousands with a team's config). RE2's
+#: default 8 MB let the DFA of such a case-insensitive alternation run out of memory: RE2 then
+#: falls back to a slower engine and, with its default options, logs every search to stderr
+#: (a team's config printed ~950 "DFA out of memory" lines per run).
+SCANNER_OPTIONS = re2.Options()
+SCANNER_OPTIONS.log_errors = False
+SCANNER_OPTIONS.max_mem = 64 << 20
+
+
 def literal_scanner(literals: frozenset[str] | set[str]) -> Any:
     """A case-insensitive RE2 regex over bytes finding any of `literals` (see `WHOLE_WORD`)."""
     alternatives = sorted(literals, key=lambda s: (-len(s), s))
     source = "(?i)(?:" + "|".join(_literal_regex(s) for s in alternatives) + ")"
-    return re2.compile(source.encode("utf-8"))
+    return re2.compile(source.encode("utf-8"), options=SCANNER_OPTIONS)
 
 
 # --- tree-sitter queries ------------------------------------------------------------------------

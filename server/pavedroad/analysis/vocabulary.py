@@ -26,6 +26,7 @@ import re2
 from pavedroad.analysis.languages import parse_with
 from pavedroad.analysis.model import Region
 from pavedroad.analysis.plan import name_words
+from pavedroad.analysis.prefilter import SCANNER_OPTIONS
 from pavedroad.analysis.syntax import SYNTAXES
 
 #: Words (lower case, one word or two joined) that make a name worth a look, per preset zone id.
@@ -108,7 +109,7 @@ def _prefilter(words: frozenset[str]) -> Any:
     """Any vocabulary word, case-insensitive, in a file with its separators removed: a superset
     of what `words_of` finds (`allowPublish` holds `allow`, `trust_store` makes `truststore`)."""
     alternatives = "|".join(re2.escape(w) for w in sorted(words))
-    return re2.compile(f"(?i)(?:{alternatives})".encode())
+    return re2.compile(f"(?i)(?:{alternatives})".encode(), options=SCANNER_OPTIONS)
 
 
 def candidates(
