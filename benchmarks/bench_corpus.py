@@ -372,6 +372,11 @@ def main() -> int:
         help="also apply FILE as APP's committed .pavedroad.yaml (the vocabulary a team adds on top "
              "of the central presets; see benchmarks/corpus/team/)",
     )
+    parser.add_argument(
+        "--teams", type=Path, metavar="DIR",
+        help="apply DIR/APP.yaml as each app's committed .pavedroad.yaml where DIR has one (an "
+             "explicit --team wins); e.g. benchmarks/corpus/team-advised",
+    )
     options = parser.parse_args()
     own_trees: dict[str, Path] = {}
     for spec in options.tree:
@@ -381,6 +386,10 @@ def main() -> int:
         own_trees[name] = Path(directory)
     team_configs: dict[str, str] = {}
     team_files: dict[str, str] = {}
+    if options.teams is not None:
+        if not options.teams.is_dir():
+            parser.error(f"--teams {options.teams}: not a directory")
+        options.team[:0] = [f"{f.stem}={f}" for f in sorted(options.teams.glob("*.yaml"))]
     for spec in options.team:
         name, _, file = spec.partition("=")
         if not file or not Path(file).is_file():
