@@ -299,3 +299,27 @@ def test_compiled_default_imports_reach_the_module_through_default() -> None:
     )
     assert symbols(result) == {"babel", "tsc", "unbound"}
     assert reasons(result, "auth", "babel") == ("call jsonwebtoken.verify",)
+
+
+@pytest.mark.parametrize("path", ["dist/auth/crypto.js", "dist/auth/crypto.ts"])
+def test_compiler_export_getters_are_not_the_functions_they_name(path: str) -> None:
+    """payload 2.32.3 (MIT), dist/auth/crypto.js: SWC emits `_export(exports, { decrypt:
+    function() { return decrypt; } })` for every export (esbuild: `decrypt: () => decrypt`).
+    Named `decrypt`, the getter joined the zone of a rule for the real `decrypt`."""
+    result = classify(
+        zone("crypto", symbols=["^(en|de)crypt$"]),
+        path,
+        """
+        _export(exports, {
+            decrypt: function() {
+                return decrypt;
+            },
+            encrypt: () => encrypt,
+            login: function(req) { return login; },
+        });
+        function decrypt(hash) {
+            return hash;
+        }
+        """,
+    )
+    assert [(r.symbol, r.start_line) for r in result.regions] == [("decrypt", 8)]

@@ -54,6 +54,26 @@ def _is_interop_call(call: Node, data: bytes) -> bool:
     )
 
 
+def _is_export_thunk(function: Node, key: Node) -> bool:
+    """`{ decrypt: function() { return decrypt; } }`, `{ decrypt: () => decrypt }`: the getter a
+    compiler emits for every export of a module (SWC's `_export(exports, {...})`, esbuild's
+    `__export(...)`), not the function it names. Named `decrypt`, it put compiler plumbing in the
+    zone of a rule for the real `decrypt`."""
+    parameters = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    if parameters is not None and parameters.named_child_count:
+        return False
+    body = function.child_by_field_name("body")
+    if body is not None and body.type == "statement_block":
+        statements = body.named_children
+        if len(statements) != 1 or statements[0].type != "return_statement":
+            return False
+        body = statements[0].named_children[0] if statements[0].named_child_count == 1 else None
+    if body is None or body.type != "identifier" or key.text is None or body.text is None:
+        return False
+    name = key.text.strip(b"'\"") if key.type == "string" else key.text
+    return body.text == name
+
+
 class JavaScriptSyntax(Syntax):
     chain_links: ClassVar[dict[str, tuple[str, str]]] = {"member_expression": ("object", "property"), "nested_type_identifier": ("module", "name")}
     dotted_leaves = frozenset({"identifier", "property_identifier", "this", "super", "private_property_identifier"})
@@ -340,7 +360,9 @@ class JavaScriptSyntax(Syntax):
             return left if left is not None and left.type == "identifier" else None
         if parent.type == "pair" and _field_is(parent, "value", node):
             key = parent.child_by_field_name("key")
-            return key if key is not None and key.type in ("property_identifier", "string") else None
+            if key is None or key.type not in ("property_identifier", "string") or _is_export_thunk(node, key):
+                return None
+            return key
         return node.child_by_field_name("name")
 
     def definition_name(self, node: Node, data: bytes) -> str:
