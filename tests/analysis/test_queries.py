@@ -87,7 +87,7 @@ def test_query_over_budget_fails_closed_with_a_note() -> None:
     c = classifier(zone("z", queries={"python": "(identifier) @x"}), query_budget=0.0)
     result = c.classify("a.py", b"x = 1\n" * 50)
     assert [(r.zone, r.kind) for r in result.regions] == [("z", "file")]
-    assert any("time budget" in note and "whole file" in note for note in result.notes)
+    assert any("time guard" in note and "whole file" in note for note in result.notes)
 
 
 def test_a_query_over_too_many_bytes_fails_closed_on_every_machine() -> None:
@@ -313,3 +313,30 @@ def test_a_big_literal_scanner_stays_quiet_and_correct(capfd: pytest.CaptureFixt
     found = scanner.search(text + b" obj." + wanted.upper().encode() + b"(x)")
     assert found is not None and found.group().lower() == wanted.encode()
     assert "DFA out of memory" not in capfd.readouterr().err
+
+
+def test_a_query_over_its_match_limit_fails_closed() -> None:
+    """Found by the review: tree-sitter drops matches in progress past the cursor's match limit
+    and says so only in a flag, so 4,100 nested functions around `return password` took a
+    `getPassword` out of a locked query's zone with no note."""
+    query = """((function_declaration name: (identifier) @name
+        body: (statement_block (return_statement (identifier) @_v))) @fn (#eq? @_v "password"))"""
+    c = classifier(zone("secrets", queries={"javascript": query}))
+    shallow = "function a(){" * 50 + "}" * 50
+    deep = "function a(){" * 4100 + "}" * 4100
+    assert symbols(c.classify("x.js", f"function getPassword(){{ {shallow} return password; }}\n".encode())) == {
+        "getPassword"}
+    result = c.classify("x.js", f"function getPassword(){{ {deep} return password; }}\n".encode())
+    assert [(r.zone, r.kind) for r in result.regions] == [("secrets", "file")]
+    assert any("match limit" in note for note in result.notes)
+
+
+def test_the_size_rule_gives_crlf_and_lf_checkouts_the_same_verdict() -> None:
+    """Found by the review: a file just under the limit with LF went over it with CRLF (Git for
+    Windows' default checkout), so the editor and CI disagreed."""
+    c = classifier(zone("secrets", queries={"python": ENV_QUERY}), query_max_bytes=4096)
+    body = CODE + "".join(f'PAD_TOKEN_{i} = os.environ["PAD_{i}"]\n' for i in range(107))
+    lf = body.encode()
+    assert 3500 < len(lf) <= 4096 < len(lf.replace(b"\n", b"\r\n"))
+    for data in (lf, lf.replace(b"\n", b"\r\n"), b"\xef\xbb\xbf" + lf):
+        assert symbols(c.classify("s.py", data)) == {"api_token", "Settings"}

@@ -287,7 +287,13 @@ def test_report_and_attest_never_read_a_device(repo: GitRepo, central: Path,
     assert paths == {"src/auth/login.py"}  # the real AI code is still reported
 
 
-def test_an_added_import_rule_does_not_hide_a_central_suffix_import(repo: GitRepo, tmp_path: Path) -> None:
+@pytest.mark.parametrize("imported", [
+    "from app.auth import current_user\n",
+    "from app import auth\ncurrent_user = auth.current_user\n",
+    "from app import (\n    auth,\n)\ncurrent_user = auth.current_user\n",  # black's layout
+])
+def test_an_added_import_rule_does_not_hide_a_central_suffix_import(repo: GitRepo, tmp_path: Path,
+                                                                    imported: str) -> None:
     """Found by a team writing Airflow's config: adding `imports: [airflow.utils.jwt_signer]` to
     any zone made every file that lacks `utils`/`jwt_signer` skip its `from airflow.auth ...`
     imports, so the central `**/auth` rule stopped matching them (views.py: 71 regions to 0).
@@ -295,7 +301,7 @@ def test_an_added_import_rule_does_not_hide_a_central_suffix_import(repo: GitRep
     central = tmp_path / "suffix-central.yaml"
     central.write_text("version: 1\nlocked: true\nzones:\n  - id: auth\n    ai: review\n"
                        "    match: {imports: ['**/auth']}\n")
-    code = "from app.auth import current_user\n\n\ndef show(request):\n    return current_user(request)\n"
+    code = imported + "\n\ndef show(request):\n    return current_user(request)\n"
     repo.commit("config", {".pavedroad.yaml": "version: 1\nzones:\n  - id: auth\n"
                                               "    match: {imports: ['app.utils.jwt_signer']}\n"})
     repo.commit(f"add view\n\n{CLAUDE}", {"app/views.py": code})

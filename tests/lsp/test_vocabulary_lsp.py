@@ -111,6 +111,8 @@ async def test_without_a_config_file_the_action_creates_one(client: LanguageClie
     assert action.edit is not None and action.edit.document_changes is not None
     create, edit = action.edit.document_changes
     assert isinstance(create, types.CreateFile) and create.uri == (example_workspace / ".pavedroad.yaml").as_uri()
+    # a file created in the meantime makes the edit fail, not get a second `version` prepended
+    assert create.options is not None and not create.options.ignore_if_exists and not create.options.overwrite
     assert isinstance(edit, types.TextDocumentEdit)
     created = applied("", edit.edits[0])
     assert yaml.safe_load(created) == {

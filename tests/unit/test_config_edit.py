@@ -67,6 +67,9 @@ def test_crlf_file_stays_crlf():
     "version: 1\nzones:\n  - id: auth\n    match:\n      symbols: \"^a$\"\n",  # not a list
     "version: 1\nzones:\n  - id: auth\n    match:\n      symbols: [\"^(allowPublish)$\"]\n",  # already there
     "- just\n- a list\n",                                                   # not a config
+    "version: 1\rzones:\r  - id: auth\r    match:\r      symbols: ['^a$']\r",  # CR-only lines
+    "version: 1\nzones:\n  - id: auth\u2028\n    match:\n      symbols: ['^a$']\n",  # a Unicode break
+    "version: 1\nzones:\n  - id: auth\n    match:\n      symbols:\n" + "        - '^x$'\n" * 6000,  # > 64 KB
 ])
 def test_what_cannot_be_placed_safely_is_refused(text: str):
     assert add_symbols_rule(text, "auth", RULE) is None

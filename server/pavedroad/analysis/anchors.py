@@ -516,7 +516,7 @@ class FileContext:
         if windows is not None:
             windows = self._query_spans(windows)
         name = f"query {query.language}#{query.index}"
-        covered = sum(end - start for start, end in windows) if windows is not None else len(self.data)
+        covered = self._content_bytes(windows if windows is not None else [(0, len(self.data))])
         if covered > self.owner._query_max_bytes:
             # the same verdict on every machine: a size rule, not a clock, and closed
             self._query_not_run(query, f"{name} not run over {covered // 1024} KB "
@@ -524,8 +524,8 @@ class FileContext:
             return
         try:
             captures = query.compiled.captures(self.root, budget=self.owner._query_budget, ranges=windows)
-        except languages.QueryTimeout:
-            self._query_not_run(query, f"{name} exceeded its time budget")
+        except languages.QueryTimeout as exc:
+            self._query_not_run(query, f"{name} stopped at {exc}")
             return
         except Exception as exc:
             self.result.notes.append(f"zone {query.zone}: query {query.language}#{query.index} failed: {exc}")
@@ -543,6 +543,15 @@ class FileContext:
                 # an initializer block (`static { if (skipACL) ... }`), which it marks, not the class
                 as_member = members or node.type in _EXECUTABLE_STATEMENTS
                 self.add((query.zone,), node, f"{reason} ({label})" if label else reason, members=as_member)
+
+    def _content_bytes(self, spans: list[tuple[int, int]]) -> int:
+        """Bytes of `spans` without carriage returns and a byte-order mark: the same file checked
+        out with CRLF (Git for Windows) must get the same verdict as with LF."""
+        data = self.data
+        total = sum(end - start - data.count(b"\r", start, end) for start, end in spans)
+        if data.startswith(b"\xef\xbb\xbf") and spans and spans[0][0] == 0:
+            total -= 3
+        return total
 
     def _query_not_run(self, query: UserQuery, why: str) -> None:
         """A query that could not run fails closed: the whole file joins its zone (so padding a

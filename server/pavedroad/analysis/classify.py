@@ -442,7 +442,7 @@ class Classifier:
                     # `from airflow.auth import x` is also `**/auth`'s: a repo rule naming
                     # `airflow.utils.jwt` must not make the file skip it
                     if not present and not (plan.suffix_imports is not None
-                                            and plan.suffix_imports.search(data[start:end])):
+                                            and plan.suffix_imports.match(data, start)):
                         continue
                 anchors.append((start, end, IMPORT))
                 continue

@@ -111,7 +111,8 @@ _QUERY_CHUNK_BYTES = 64 * 1024
 
 
 class QueryTimeout(RuntimeError):
-    pass
+    """A query could not run to the end over a file (its time guard or its match limit): the
+    file fails closed into the query's zone."""
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,11 @@ class CompiledQuery:
                             if key not in seen:
                                 seen.add(key)
                                 result.setdefault(name, []).append((captured, pattern_index))
+                if cursor.did_exceed_match_limit:
+                    # tree-sitter dropped matches in progress: what was found is not all there is
+                    raise QueryTimeout("the match limit (matches in progress were dropped)")
                 if time.monotonic() > deadline:
-                    raise QueryTimeout(f"query over {self.language} exceeded {budget:.1f}s")
+                    raise QueryTimeout(f"the {budget:.1f} s time guard")
                 if stop >= end:
                     break
                 start = stop

@@ -25,6 +25,13 @@ from pavedroad.config.yamlpos import YNode, parse_yaml
 
 #: Indentation of each level in what this module writes (the presets and examples use two spaces).
 _STEP = "  "
+#: Larger configs are not edited: a repository's `.pavedroad.yaml` is a few KB (the 43 team
+#: configs of the corpus are 32–66 lines), and parsing a hostile megabyte on the editor's
+#: code-action path took seconds.
+MAX_EDIT_CHARS = 64 * 1024
+#: Line breaks YAML knows besides `\n`: a file using them as lines is not edited (offsets here
+#: count `\n` lines only).
+_OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,8 @@ def add_symbols_rule(text: str, zone: str, rule: str) -> Insertion | None:
         value = yaml.safe_load(rule)
     except yaml.YAMLError:
         return None
-    if not isinstance(value, str) or _has_anchors(text):
+    if (not isinstance(value, str) or len(text) > MAX_EDIT_CHARS or _has_other_breaks(text)
+            or _has_anchors(text)):
         return None
     if not text.strip():
         before = _plain(text)
@@ -170,9 +178,15 @@ def _is_flow(text: str, lines: _LineStarts, node: YNode) -> bool:
     return text[lines.offset(node.line, node.column) :][:1] in ("[", "{")
 
 
+def _has_other_breaks(text: str) -> bool:
+    """A lone `\r` or a Unicode line break: YAML counts them as lines, `_LineStarts` does not."""
+    return any(b in text for b in _OTHER_BREAKS) or "\r" in text.replace("\r\n", "")
+
+
 def _has_anchors(text: str) -> bool:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C scanner: ~6x faster
     try:
-        return any(isinstance(t, (yaml.AnchorToken, yaml.AliasToken)) for t in yaml.scan(text, Loader=yaml.SafeLoader))
+        return any(isinstance(t, (yaml.AnchorToken, yaml.AliasToken)) for t in yaml.scan(text, Loader=loader))
     except yaml.YAMLError:
         return True  # unparseable: refused either way
 

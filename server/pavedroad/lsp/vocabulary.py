@@ -15,6 +15,7 @@ buffer of the config when it is open; a config it cannot edit safely gets no act
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 
 from pavedroad.analysis import vocabulary
-from pavedroad.config.edit import add_symbols_rule, exact_names_rule
+from pavedroad.config.edit import Insertion, add_symbols_rule, exact_names_rule
 from pavedroad.config.loader import MAX_FILE_BYTES
 from pavedroad.fileio import is_within, read_regular
 from pavedroad.lsp.documents import DocumentState
@@ -33,6 +34,8 @@ from pavedroad.shown import shown
 
 #: How far below a definition's first line (decorators, annotations) its name may be.
 _NAME_LINES = 6
+#: Config edits remembered (a handful of definitions per config version in practice).
+_EDITS_KEPT = 256
 
 
 class VocabularyFeature:
@@ -41,6 +44,9 @@ class VocabularyFeature:
         #: uri -> (document version, policy digest, candidates): code actions are asked for on
         #: every cursor move, the candidates change only with the text or the config
         self.cached: dict[str, tuple[int, str, list[vocabulary.Candidate]]] = {}
+        #: (config text digest, zone, name) -> the insertion (or None): parsing the config is
+        #: the costly part, and the cursor comes back to the same definition again and again
+        self.edits: dict[tuple[str, str, str], Insertion | None] = {}
 
     def code_actions(self, server: PavedroadServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         only = params.context.only
@@ -76,6 +82,14 @@ class VocabularyFeature:
         self.cached[doc.uri] = (doc.version, digest, found)
         return found
 
+    def _insertion(self, text: str, candidate: vocabulary.Candidate) -> Insertion | None:
+        key = (hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), candidate.zone, candidate.name)
+        if key not in self.edits:
+            if len(self.edits) >= _EDITS_KEPT:
+                self.edits.clear()
+            self.edits[key] = add_symbols_rule(text, candidate.zone, exact_names_rule([candidate.name]))
+        return self.edits[key]
+
     def _action(self, doc: DocumentState, state: RootState, candidate: vocabulary.Candidate) -> types.CodeAction | None:
         config = state.config_file
         # a name from a hostile file may hold bidi overrides or control characters: shown escaped
@@ -89,7 +103,7 @@ class VocabularyFeature:
             if on_disk is None:
                 return None
             text = on_disk
-        insertion = add_symbols_rule(text, candidate.zone, exact_names_rule([candidate.name]))
+        insertion = self._insertion(text, candidate)
         if insertion is None:
             return None
         index = LineIndex(text, self.server.encoding)
@@ -105,7 +119,10 @@ class VocabularyFeature:
                                     edit=types.WorkspaceEdit(changes={uri: [edit]}))
         changes: list[Any] = []
         if not exists:
-            changes.append(types.CreateFile(uri=uri, options=types.CreateFileOptions(ignore_if_exists=True)))
+            # not `ignoreIfExists`: a file created in the meantime would get a second `version`
+            # and `zones` prepended (a duplicate key: the config would stop loading)
+            changes.append(types.CreateFile(uri=uri, options=types.CreateFileOptions(overwrite=False,
+                                                                                    ignore_if_exists=False)))
         changes.append(types.TextDocumentEdit(
             text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits=[edit]))
         return types.CodeAction(

@@ -54,6 +54,7 @@ class PythonSyntax(Syntax):
         return [
             rf"\bfrom[ \t]+[\w.]*\b{word}[ \t]+import\b",  # from app.auth import x, from .auth import x
             rf"\bfrom[ \t]+[\w.]+[ \t]+import[ \t(][^\n]*\b{word}\b",  # from app import auth
+            rf"\bfrom[ \t]+[\w.]+[ \t]+import[ \t]*\([^)]*\b{word}\b",  # from app import (\n    auth,\n)
             rf"\bimport[ \t]+[\w.]+\.{word}\b",  # import app.auth as a
         ]
 
