@@ -60,8 +60,8 @@
   '(python-mode python-ts-mode js-mode js-ts-mode typescript-mode typescript-ts-mode tsx-ts-mode
     go-mode go-ts-mode java-mode java-ts-mode terraform-mode hcl-mode yaml-mode yaml-ts-mode)
   "Major modes whose buffers eglot connects to pavedroad.
-YAML is in the list for `.pavedroad.yaml' itself (live config diagnostics, and the
-\"Add to zone\" action edits the buffer the server sees) and for Kubernetes manifests."
+YAML is there for `.pavedroad.yaml' itself (live config diagnostics; the
+\"Add to zone\" action edits the buffer the server sees) and for manifests."
   :type '(repeat symbol))
 
 (defun pavedroad--settings ()
