@@ -439,8 +439,9 @@ class Classifier:
                     present = heads_seen.get(head)
                     if present is None:
                         present = heads_seen[head] = self._segments_present(plan, head, data)
-                    # `from airflow.auth import x` is also `**/auth`'s: a repo rule naming
-                    # `airflow.utils.jwt` must not make the file skip it
+                    # `from airflow import auth` is also `**/auth`'s, whichever term matched
+                    # first here: a repo rule naming `airflow.utils.jwt` must not make the file
+                    # skip it, so the suffix terms are tried from the anchor's start
                     if not present and not (plan.suffix_imports is not None
                                             and plan.suffix_imports.match(data, start)):
                         continue

@@ -153,9 +153,7 @@ def build_plan(
         alternatives.append(r"\b(" + "|".join(re2_escape(w) for w in words) + r")\b")
     else:
         alternatives.append(r"(\b\B)")  # keep group numbering: group 1 never matches
-    # suffix terms first: RE2 takes the first alternative that matches at a position, and an
-    # anchor claimed by a repo's `app.x` term must still be seen as `**/auth`'s
-    import_regexes[:0] = suffix_regexes
+    import_regexes.extend(suffix_regexes)
     if import_regexes:
         alternatives.append("(" + "|".join(dict.fromkeys(import_regexes)) + ")")
     scanner = compile_bytes("|".join(alternatives)) if (token_roles or import_regexes) else None
