@@ -4,6 +4,8 @@ uses."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .helpers import classify, reasons, region, symbols, zone
 
 AUTH = zone("auth", imports=["jwt", "passlib", "jsonwebtoken", "org.springframework.security"])
@@ -182,3 +184,218 @@ def test_class_field_in_typescript_constructor_parameter() -> None:
     found = symbols(classify(zone("auth", imports=["@nestjs/jwt"]), "auth.service.ts", code))
     assert "AuthService.signIn" in found
     assert "AuthService.profile" not in found and "AuthService" not in found
+
+
+# --- classes that extend or implement a zone's type ---------------------------------------------
+
+# Apache ActiveMQ 5.17.2 (Apache-2.0), activemq-jaas/.../jaas/LDAPLoginModule.java, abridged
+LOGIN_MODULE = """
+import javax.security.auth.Subject;
+import javax.security.auth.spi.LoginModule;
+
+public class LDAPLoginModule implements LoginModule {
+    protected DirContext context;
+
+    @Override
+    public boolean login() throws LoginException {
+        return authenticate(user, password);
+    }
+
+    @Override
+    public String toString() {
+        return "LDAPLoginModule";
+    }
+
+    protected void close(DirContext context) {
+        context.close();
+    }
+
+    private void addAttributeValues(String attrId, Attributes attrs, List<String> values) {
+        values.add(attrId);
+    }
+}
+"""
+
+
+def test_java_class_implementing_a_zone_interface_is_its_declaration_and_overrides() -> None:
+    result = classify(zone("auth", imports=["javax.security.auth"]), "LDAPLoginModule.java", LOGIN_MODULE)
+    declaration = region(result, "auth", "LDAPLoginModule")
+    assert (declaration.start_line, declaration.end_line) == (4, 4)  # not the whole class body
+    assert reasons(result, "auth", "LDAPLoginModule.login") == (
+        "overrides an inherited method (import javax.security.auth)",
+    )
+    found = symbols(result, "auth")
+    assert "LDAPLoginModule.close" not in found  # a helper, on its own evidence only
+    assert "LDAPLoginModule.addAttributeValues" not in found
+    assert "LDAPLoginModule.toString" not in found  # overrides Object, not the login contract
+
+
+def test_java_class_extending_a_type_argument_of_a_zone_type() -> None:
+    # Apache Log4j 2.24.3 (Apache-2.0), log4j-core/.../net/ssl/AbstractKeyStoreConfiguration.java
+    code = """
+    import java.security.KeyStore;
+
+    public class AbstractKeyStoreConfiguration extends StoreConfiguration<KeyStore> {
+        private final String keyStoreType;
+
+        @Override
+        protected KeyStore load() throws StoreConfigurationException {
+            return loadStore();
+        }
+
+        public String getKeyStoreType() {
+            return keyStoreType;
+        }
+    }
+    """
+    result = classify(zone("crypto", imports=["java.security.KeyStore"]), "A.java", code)
+    assert symbols(result, "crypto") == {"AbstractKeyStoreConfiguration", "AbstractKeyStoreConfiguration.load"}
+
+
+def test_python_and_javascript_classes_extending_a_zone_type_stay_whole() -> None:
+    # Python does not say which methods override (`is_active` is Flask-Login's contract)
+    result = classify(
+        zone("auth", imports=["flask_login"]),
+        "models.py",
+        """
+        from flask_login import UserMixin
+
+        class User(db.Model, UserMixin):
+            @property
+            def is_active(self):
+                return self.activated
+        """,
+    )
+    assert symbols(result, "auth") == {"User"}
+    assert region(result, "auth", "User").end_line == 6
+
+
+# --- accessors and value methods hand a zone's value on; they do not use it -----------------------
+
+
+def test_an_accessor_of_a_zoned_field_is_not_in_the_zone_but_its_callers_are() -> None:
+    code = """
+    import java.security.KeyStore;
+
+    public class SslFactory {
+        private final KeyStore keyStore = KeyStore.getInstance("PKCS12");
+
+        public KeyStore getKeyStore() {
+            return this.keyStore;
+        }
+
+        public int hashCode() {
+            return keyStore.hashCode();
+        }
+
+        public void connect() {
+            open(getKeyStore());
+        }
+    }
+    """
+    result = classify(
+        replace(zone("crypto", imports=["java.security.KeyStore"]), propagate=True), "SslFactory.java", code
+    )
+    found = symbols(result, "crypto")
+    assert "SslFactory.getKeyStore" not in found
+    assert "SslFactory.hashCode" not in found  # reads every field by construction
+    assert reasons(result, "crypto", "SslFactory.connect") == ("calls SslFactory.getKeyStore",)
+
+
+def test_python_property_returning_a_zoned_attribute_is_an_accessor() -> None:
+    result = classify(
+        replace(zone("crypto", imports=["cryptography"]), propagate=True),
+        "certs.py",
+        """
+        from cryptography import x509
+
+        class Cert:
+            def __init__(self, data):
+                self._cert = x509.load_pem_x509_certificate(data)
+
+            @property
+            def cert(self):
+                "The certificate."
+                return self._cert
+
+            def __hash__(self):
+                return hash(self._cert)
+
+            def __eq__(self, other):
+                return self._cert == other._cert
+
+            def fingerprint(self):
+                return self._cert.fingerprint(SHA256())
+        """,
+    )
+    found = symbols(result, "crypto")
+    assert {"Cert.__init__", "Cert.fingerprint", "Cert.__eq__"} <= found  # comparing may be timing-unsafe
+    assert "Cert.cert" not in found and "Cert.__hash__" not in found
+
+
+def test_a_non_propagating_zone_keeps_the_accessor_itself() -> None:
+    # preset:pii does not propagate: nothing would reach the accessor's callers
+    code = """
+    from app.crypto import encrypt_field
+
+    class Patient:
+        def __init__(self, ssn):
+            self._ssn = encrypt_field(ssn)
+
+        @property
+        def ssn(self):
+            return self._ssn
+    """
+    result = classify(zone("pii", calls=["encrypt_field"]), "patient.py", code)
+    assert "Patient.ssn" in symbols(result, "pii")
+
+
+def test_a_method_named_after_its_type_alone_is_not_in_the_zone_when_it_is_an_accessor() -> None:
+    # smallstep certificates 0.28.3 (Apache-2.0), authority/provisioner/oidc.go, abridged
+    code = """
+    package provisioner
+
+    type OIDC struct {
+        Name string
+    }
+
+    func (o *OIDC) GetName() string {
+        return o.Name
+    }
+
+    func (o *OIDC) ValidatePayload(p openIDPayload) error {
+        if p.Issuer != o.configuration.Issuer {
+            return errs.Unauthorized("validatePayload: failed to validate oidc token payload: invalid issuer")
+        }
+        return nil
+    }
+    """
+    auth = zone("auth", symbols=["(?i)(^|_)(oidc)(_|$)"])
+    found = symbols(classify(auth, "oidc.go", code), "auth")
+    assert "OIDC.ValidatePayload" in found  # `ValidatePayload_OIDC`
+    assert "OIDC.GetName" not in found
+
+
+def test_java_sibling_called_without_receiver_propagates() -> None:
+    # Apache Log4j 2.24.3 (Apache-2.0), log4j-core/.../net/SmtpManager.java, abridged
+    code = """
+    import javax.mail.PasswordAuthentication;
+
+    public class SMTPManagerFactory {
+        public SmtpManager createManager(final String name, final FactoryData data) {
+            final Authenticator authenticator = buildAuthenticator(data.getSmtpUsername(), data.getSmtpPassword());
+            return new SmtpManager(name, authenticator);
+        }
+
+        private Authenticator buildAuthenticator(final String username, final String password) {
+            return new Authenticator() {
+                private final PasswordAuthentication passwordAuthentication = new PasswordAuthentication(username, password.toCharArray());
+            };
+        }
+    }
+    """
+    auth = replace(zone("auth", imports=["javax.mail.PasswordAuthentication"]), propagate=True)
+    result = classify(auth, "SmtpManager.java", code)
+    assert reasons(result, "auth", "SMTPManagerFactory.createManager") == (
+        "calls SMTPManagerFactory.buildAuthenticator",
+    )
