@@ -230,6 +230,28 @@ def test_java_class_implementing_a_zone_interface_is_its_declaration_and_overrid
     assert "LDAPLoginModule.toString" not in found  # overrides Object, not the login contract
 
 
+def test_java_enum_implementing_a_zone_interface_keeps_its_overrides() -> None:
+    code = """
+    import javax.security.auth.spi.LoginModule;
+
+    enum Modules implements LoginModule {
+        ANONYMOUS;
+
+        @Override
+        public boolean login() {
+            return true;
+        }
+
+        String label() {
+            return name().toLowerCase();
+        }
+    }
+    """
+    result = classify(zone("auth", imports=["javax.security.auth"]), "Modules.java", code)
+    assert symbols(result, "auth") == {"Modules", "Modules.login"}
+    assert region(result, "auth", "Modules").end_line == 3
+
+
 def test_java_class_extending_a_type_argument_of_a_zone_type() -> None:
     # Apache Log4j 2.24.3 (Apache-2.0), log4j-core/.../net/ssl/AbstractKeyStoreConfiguration.java
     code = """

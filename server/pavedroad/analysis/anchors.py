@@ -167,7 +167,12 @@ class FileContext:
         if body is None:
             return
         inherited = f"overrides an inherited method ({reason})"
-        for member in body.named_children:
+        members = [
+            member
+            for child in body.named_children
+            for member in (child.named_children if child.type == "enum_body_declarations" else (child,))
+        ]
+        for member in members:
             if self.syntax.is_definition(member) and self.syntax.definition_kind(member) == "method" and (
                 self.syntax.overrides(member, self.data)
             ):
