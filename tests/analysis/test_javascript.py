@@ -323,3 +323,25 @@ def test_compiler_export_getters_are_not_the_functions_they_name(path: str) -> N
         """,
     )
     assert [(r.symbol, r.start_line) for r in result.regions] == [("decrypt", 8)]
+
+
+def test_a_member_of_an_exported_object_is_its_own_unit() -> None:
+    # Node-RED 5.0.7 (Apache-2.0), @node-red/editor-api lib/index.js, abridged
+    code = """
+    var auth = require("./auth");
+
+    module.exports = {
+        init,
+        auth: {
+            needsPermission: auth.needsPermission
+        },
+        get httpAdmin() { return adminApp; }
+    };
+
+    export default { verify: auth.verify, version: "1" };
+    """
+    result = classify(zone("auth", imports=["**/auth"]), "index.js", code)
+    assert symbols(result, "auth") == {"module.exports.auth", "default.verify"}
+    exported = region(result, "auth", "module.exports.auth")
+    assert (exported.start_line, exported.end_line) == (5, 7)
+    assert not any(r.start_line <= 8 <= r.end_line for r in result.regions)  # the getter

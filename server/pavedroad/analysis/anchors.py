@@ -99,7 +99,12 @@ class FileContext:
         definition_node = self.syntax.enclosing_definition(node)
         if definition_node is None:
             statement = self.syntax.top_level_statement(node) if statements else None
-            return self._statement(statement, None) if statement is not None else None
+            if statement is None:
+                return None
+            member = self.syntax.exported_member(node, statement, self.data)
+            if member is not None:  # `module.exports = { auth: {...}, get httpAdmin() {...} }`
+                return self._statement(member, self._statement(statement, None))
+            return self._statement(statement, None)
         if members and self.syntax.definition_kind(definition_node) == "class":
             member = self.syntax.class_member(node, definition_node)
             if member is not None:

@@ -419,6 +419,11 @@ class Syntax:
         TypeScript `override`)."""
         return False
 
+    def exported_member(self, node: Node, statement: Node, data: bytes) -> Node | None:
+        """JavaScript: the member of a top-level `module.exports = {...}` / `export default {...}`
+        object that holds `node` (a module's namespace of exports: each member is a unit)."""
+        return None
+
     def statement_name(self, node: Node, data: bytes) -> str:
         """A short name for a statement region: the name it binds, else its first line."""
         names = self.statement_binds(node, data)
