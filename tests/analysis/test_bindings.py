@@ -186,216 +186,128 @@ def test_class_field_in_typescript_constructor_parameter() -> None:
     assert "AuthService.profile" not in found and "AuthService" not in found
 
 
-# --- classes that extend or implement a zone's type ---------------------------------------------
+# --- what was tried on 2026-12-01 and reverted after review (regression tests) -----------------
 
-# Apache ActiveMQ 5.17.2 (Apache-2.0), activemq-jaas/.../jaas/LDAPLoginModule.java, abridged
+# Apache ActiveMQ 5.17.2 (Apache-2.0), activemq-jaas/.../jaas/LDAPLoginModule.java, abridged; the
+# `verify` helper is what the review showed narrowing would lose (`@Override` is optional in Java)
 LOGIN_MODULE = """
-import javax.security.auth.Subject;
 import javax.security.auth.spi.LoginModule;
 
 public class LDAPLoginModule implements LoginModule {
-    protected DirContext context;
-
     @Override
     public boolean login() throws LoginException {
-        return authenticate(user, password);
+        return matches(user, password);
     }
 
-    @Override
-    public String toString() {
-        return "LDAPLoginModule";
+    public boolean commit() {
+        return true;
     }
 
-    protected void close(DirContext context) {
-        context.close();
-    }
-
-    private void addAttributeValues(String attrId, Attributes attrs, List<String> values) {
-        values.add(attrId);
+    private boolean matches(String user, String password) {
+        return bindUser(context, user, password);
     }
 }
 """
 
 
-def test_java_class_implementing_a_zone_interface_is_its_declaration_and_overrides() -> None:
+def test_a_java_class_implementing_a_zone_interface_stays_whole() -> None:
+    # narrowing it to its `@Override` methods took `commit` (no `@Override`) and the `matches`
+    # helper out of the zone: an AI could disable the check there unreviewed
     result = classify(zone("auth", imports=["javax.security.auth"]), "LDAPLoginModule.java", LOGIN_MODULE)
-    declaration = region(result, "auth", "LDAPLoginModule")
-    assert (declaration.start_line, declaration.end_line) == (4, 4)  # not the whole class body
-    assert reasons(result, "auth", "LDAPLoginModule.login") == (
-        "overrides an inherited method (import javax.security.auth)",
-    )
-    found = symbols(result, "auth")
-    assert "LDAPLoginModule.close" not in found  # a helper, on its own evidence only
-    assert "LDAPLoginModule.addAttributeValues" not in found
-    assert "LDAPLoginModule.toString" not in found  # overrides Object, not the login contract
+    whole = region(result, "auth", "LDAPLoginModule")
+    assert (whole.start_line, whole.end_line) == (3, 16)
 
 
-def test_java_enum_implementing_a_zone_interface_keeps_its_overrides() -> None:
-    code = """
-    import javax.security.auth.spi.LoginModule;
-
-    enum Modules implements LoginModule {
-        ANONYMOUS;
-
-        @Override
-        public boolean login() {
-            return true;
-        }
-
-        String label() {
-            return name().toLowerCase();
-        }
-    }
-    """
-    result = classify(zone("auth", imports=["javax.security.auth"]), "Modules.java", code)
-    assert symbols(result, "auth") == {"Modules", "Modules.login"}
-    assert region(result, "auth", "Modules").end_line == 3
-
-
-def test_java_class_extending_a_type_argument_of_a_zone_type() -> None:
-    # Apache Log4j 2.24.3 (Apache-2.0), log4j-core/.../net/ssl/AbstractKeyStoreConfiguration.java
+def test_accessors_of_a_zoned_field_stay_in_the_zone() -> None:
+    # an accessor's body is what an AI changes to hand out a different store or key
     code = """
     import java.security.KeyStore;
 
-    public class AbstractKeyStoreConfiguration extends StoreConfiguration<KeyStore> {
-        private final String keyStoreType;
+    public class TrustConfig {
+        private final KeyStore pinnedStore = KeyStore.getInstance("PKCS12");
 
-        @Override
-        protected KeyStore load() throws StoreConfigurationException {
-            return loadStore();
-        }
-
-        public String getKeyStoreType() {
-            return keyStoreType;
+        public KeyStore effective() {
+            return this.pinnedStore;
         }
     }
     """
-    result = classify(zone("crypto", imports=["java.security.KeyStore"]), "A.java", code)
-    assert symbols(result, "crypto") == {"AbstractKeyStoreConfiguration", "AbstractKeyStoreConfiguration.load"}
+    for propagate in (False, True):
+        crypto = replace(zone("crypto", imports=["java.security.KeyStore"]), propagate=propagate)
+        assert "TrustConfig.effective" in symbols(classify(crypto, "TrustConfig.java", code), "crypto")
 
 
-def test_python_and_javascript_classes_extending_a_zone_type_stay_whole() -> None:
-    # Python does not say which methods override (`is_active` is Flask-Login's contract)
+def test_python_property_of_a_zoned_attribute_stays_in_the_zone() -> None:
+    # a property is read, not called: nothing would join in its place
     result = classify(
-        zone("auth", imports=["flask_login"]),
-        "models.py",
+        replace(zone("crypto", imports=["ssl"]), propagate=True),
+        "net.py",
         """
-        from flask_login import UserMixin
+        import ssl
 
-        class User(db.Model, UserMixin):
+        class Holder:
+            def __init__(self):
+                self.ctx = ssl.create_default_context()
+
             @property
-            def is_active(self):
-                return self.activated
+            def context(self):
+                "The TLS context."
+                return self.ctx
         """,
     )
-    assert symbols(result, "auth") == {"User"}
-    assert region(result, "auth", "User").end_line == 6
+    assert "Holder.context" in symbols(result, "crypto")
 
 
-# --- accessors and value methods hand a zone's value on; they do not use it -----------------------
-
-
-def test_an_accessor_of_a_zoned_field_is_not_in_the_zone_but_its_callers_are() -> None:
+def test_a_method_named_after_its_zone_type_stays_in_the_zone_whatever_its_body() -> None:
+    # a redacting `String()` turned into `return r.value`, a check gutted to `return t.err`
     code = """
-    import java.security.KeyStore;
+    package secret
 
-    public class SslFactory {
-        private final KeyStore keyStore = KeyStore.getInstance("PKCS12");
+    type Redacted struct {
+        value string
+    }
 
-        public KeyStore getKeyStore() {
-            return this.keyStore;
+    func (r Redacted) String() string {
+        return r.value
+    }
+    """
+    secrets = zone("secrets", symbols=["(?i)(^|_)redacted$"])
+    assert "Redacted.String" in symbols(classify(secrets, "redacted.go", code), "secrets")
+
+
+def test_hash_code_reading_a_zoned_field_is_no_use_but_calling_zone_code_is() -> None:
+    # Apache Log4j 2.24.3 (Apache-2.0), log4j-core/.../net/ssl/SslConfiguration.java, abridged
+    code = """
+    import javax.net.ssl.HttpsURLConnection;
+    import javax.net.ssl.SSLContext;
+
+    public class SslConfiguration {
+        private final SSLContext sslContext = SSLContext.getDefault();
+
+        public int hashCode() {
+            return Objects.hash(protocol, sslContext);
+        }
+
+        public boolean equals(Object other) {
+            return sslContext.equals(((SslConfiguration) other).sslContext);
+        }
+    }
+
+    class Net {
+        static void trustEveryone() {
+            HttpsURLConnection.setDefaultHostnameVerifier((h, s) -> true);
         }
 
         public int hashCode() {
-            return keyStore.hashCode();
-        }
-
-        public void connect() {
-            open(getKeyStore());
+            trustEveryone();
+            return 1;
         }
     }
     """
-    result = classify(
-        replace(zone("crypto", imports=["java.security.KeyStore"]), propagate=True), "SslFactory.java", code
-    )
-    found = symbols(result, "crypto")
-    assert "SslFactory.getKeyStore" not in found
-    assert "SslFactory.hashCode" not in found  # reads every field by construction
-    assert reasons(result, "crypto", "SslFactory.connect") == ("calls SslFactory.getKeyStore",)
-
-
-def test_python_property_returning_a_zoned_attribute_is_an_accessor() -> None:
-    result = classify(
-        replace(zone("crypto", imports=["cryptography"]), propagate=True),
-        "certs.py",
-        """
-        from cryptography import x509
-
-        class Cert:
-            def __init__(self, data):
-                self._cert = x509.load_pem_x509_certificate(data)
-
-            @property
-            def cert(self):
-                "The certificate."
-                return self._cert
-
-            def __hash__(self):
-                return hash(self._cert)
-
-            def __eq__(self, other):
-                return self._cert == other._cert
-
-            def fingerprint(self):
-                return self._cert.fingerprint(SHA256())
-        """,
-    )
-    found = symbols(result, "crypto")
-    assert {"Cert.__init__", "Cert.fingerprint", "Cert.__eq__"} <= found  # comparing may be timing-unsafe
-    assert "Cert.cert" not in found and "Cert.__hash__" not in found
-
-
-def test_a_non_propagating_zone_keeps_the_accessor_itself() -> None:
-    # preset:pii does not propagate: nothing would reach the accessor's callers
-    code = """
-    from app.crypto import encrypt_field
-
-    class Patient:
-        def __init__(self, ssn):
-            self._ssn = encrypt_field(ssn)
-
-        @property
-        def ssn(self):
-            return self._ssn
-    """
-    result = classify(zone("pii", calls=["encrypt_field"]), "patient.py", code)
-    assert "Patient.ssn" in symbols(result, "pii")
-
-
-def test_a_method_named_after_its_type_alone_is_not_in_the_zone_when_it_is_an_accessor() -> None:
-    # smallstep certificates 0.28.3 (Apache-2.0), authority/provisioner/oidc.go, abridged
-    code = """
-    package provisioner
-
-    type OIDC struct {
-        Name string
-    }
-
-    func (o *OIDC) GetName() string {
-        return o.Name
-    }
-
-    func (o *OIDC) ValidatePayload(p openIDPayload) error {
-        if p.Issuer != o.configuration.Issuer {
-            return errs.Unauthorized("validatePayload: failed to validate oidc token payload: invalid issuer")
-        }
-        return nil
-    }
-    """
-    auth = zone("auth", symbols=["(?i)(^|_)(oidc)(_|$)"])
-    found = symbols(classify(auth, "oidc.go", code), "auth")
-    assert "OIDC.ValidatePayload" in found  # `ValidatePayload_OIDC`
-    assert "OIDC.GetName" not in found
+    crypto = replace(zone("crypto", imports=["javax.net.ssl"]), propagate=True)
+    found = symbols(classify(crypto, "SslConfiguration.java", code), "crypto")
+    assert "SslConfiguration.hashCode" not in found
+    assert "SslConfiguration.equals" in found  # comparing may be timing-unsafe
+    assert "Net.hashCode" in found  # calls zone code: still a use
 
 
 def test_java_sibling_called_without_receiver_propagates() -> None:

@@ -92,3 +92,19 @@ def test_symbols() -> None:
     result = classify(zone("c", symbols=["(?i)^(encrypt|keys)$"]), "T.java", JAVA)
     assert symbols(result) == {"TokenService.encrypt", "TokenService.Keys"}
     assert region(result, "c", "TokenService.Keys").kind == "class"
+
+
+def test_a_type_annotation_in_the_heritage_does_not_hide_it() -> None:
+    # found in review (2026-12-01): `implements @Deprecated HostnameVerifier` put a trust-all
+    # verifier in no zone at all
+    code = """
+    import javax.net.ssl.HostnameVerifier;
+
+    class AllowAll implements @Deprecated HostnameVerifier {
+        public boolean verify(String host, SSLSession session) {
+            return true;
+        }
+    }
+    """
+    result = classify(zone("crypto", imports=["javax.net.ssl"]), "AllowAll.java", code)
+    assert (region(result, "crypto", "AllowAll").start_line, region(result, "crypto", "AllowAll").end_line) == (3, 7)

@@ -308,3 +308,26 @@ def test_an_added_import_rule_does_not_hide_a_central_suffix_import(repo: GitRep
     result = run(repo.path, "check", "--format", "json", central=central)
     assert result.returncode == 1, result.stdout + result.stderr
     assert codes_of(result) == ["PR102"]
+
+
+def test_switching_propagate_on_never_takes_a_line_out_of_a_locked_zone(repo: GitRepo, tmp_path: Path) -> None:
+    """Found in review (2026-12-01): a rule that left accessors out of propagating zones let a
+    repository switch `propagate: true` on (allowed: it widens a zone) for a locked zone that did
+    not propagate, and an AI-added getter of a key store went unreviewed. The rule is gone; this
+    holds the property for every line: `check` finds the same with and without the switch."""
+    central = tmp_path / "keys-central.yaml"
+    central.write_text("version: 1\nlocked: true\nzones:\n  - id: keys\n    ai: review\n"
+                       "    match: {imports: [java.security.KeyStore]}\n")
+    human = ("import java.security.KeyStore;\n\npublic class Tls {\n"
+             "    private final KeyStore trustStore;\n\n"
+             "    public Tls(KeyStore store) {\n        this.trustStore = store;\n    }\n}\n")
+    with_getter = human.replace("    }\n}\n", "    }\n\n    public KeyStore trustStore() {\n"
+                                              "        return this.trustStore;\n    }\n}\n")
+    repo.commit("tls", {"src/Tls.java": human})
+    repo.commit(f"getter\n\n{CLAUDE}", {"src/Tls.java": with_getter})
+    plain = run(repo.path, "check", "--format", "json", central=central)
+    repo.commit("config", {".pavedroad.yaml": "version: 1\nzones:\n  - id: keys\n    propagate: true\n"})
+    switched = run(repo.path, "check", "--format", "json", "--since", "HEAD~2", central=central)
+    for result in (plain, switched):
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert codes_of(result) == ["PR102"]

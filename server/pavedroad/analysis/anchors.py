@@ -142,11 +142,6 @@ class FileContext:
     ) -> None:
         definition = self.definition(node, members=members, statements=statements)
         zones = tuple(zones)
-        if definition is not None and definition.kind == "class" and node is not None:
-            cls = self.syntax.heritage_of(node)
-            if cls is not None and cls == definition.node:
-                self._inherits(zones, definition, reason)
-                return
         for zone in zones:
             self.result.add_definition(zone, definition, reason)
             self.evidence(zone, definition)
@@ -155,45 +150,9 @@ class FileContext:
             if target is not None:
                 self._bound.append((zones, target[0], target[1], target[2], reason))
 
-    def _inherits(self, zones: tuple[str, ...], cls: Definition, reason: str) -> None:
-        """A class that extends or implements a zone's type: its declaration, and the methods
-        that say they override an inherited one, join the zone; its other members join only on
-        their own evidence (a getter of a `LoginModule` is no login code)."""
-        node = cls.node
-        body = node.child_by_field_name("body")
-        end = body.start_byte if body is not None else cls.end_byte
-        end_point = body.start_point if body is not None else node.end_point
-        header = Definition(
-            node=node, name=cls.name, qualified=cls.qualified, kind="class", start_byte=cls.start_byte,
-            end_byte=end, start_line=cls.start_line, end_line=end_point.row + 1,
-        )
-        for zone in zones:
-            self.result.add_definition(zone, header, reason)
-        if body is None:
-            return
-        inherited = f"overrides an inherited method ({reason})"
-        members = [
-            member
-            for child in body.named_children
-            for member in (child.named_children if child.type == "enum_body_declarations" else (child,))
-        ]
-        for member in members:
-            if self.syntax.is_definition(member) and self.syntax.definition_kind(member) == "method" and (
-                self.syntax.overrides(member, self.data)
-            ):
-                method = self._definition(member)
-                if method.name not in self.syntax.object_methods:
-                    self.add_to(zones, method, inherited)
-
-    def _returned_by_accessor(self, where: Definition, ref: Node) -> bool:
-        if where.kind not in ("function", "method"):
-            return False
-        value = self.syntax.accessor_value(where.node)
-        return value is not None and value.start_byte <= ref.start_byte < value.end_byte
-
     def computes_value(self, where: Definition) -> bool:
-        """`hashCode`, `__hash__`: they read every field and call their parent's by construction,
-        so neither joins them to a zone (direct evidence still does)."""
+        """`hashCode`, `__hash__`: they hash every field by construction, so reading a zone's
+        field there is no use of it (calling a zone's function still is)."""
         return where.kind == "method" and where.name in self.syntax.value_methods
 
     def add_to(self, zones: Iterable[str], definition: Definition, reason: str) -> None:
@@ -232,13 +191,7 @@ class FileContext:
                 where = self.definition(ref)
                 if where is None or where.kind in ("class",) or self.computes_value(where):
                     continue
-                accessor = self._returned_by_accessor(where, ref)
                 for zone in zones:
-                    if accessor and zone in self.owner._propagating:
-                        # an accessor only hands the value on: not in the zone itself, but what
-                        # calls it is (through propagation, here and in other files)
-                        self.evidence(zone, where)
-                        continue
                     self.result.add_definition(zone, where, via)
                     self.evidence(zone, where)
 
@@ -273,7 +226,7 @@ class FileContext:
                     continue
                 reason = f"uses {name}"
             where = self.definition(node)
-            if where is None or where.kind == "class" or where.name == name or self.computes_value(where):
+            if where is None or where.kind == "class" or where.name == name:
                 continue
             for zone in zones:
                 self.result.add_definition(zone, where, reason)
@@ -316,7 +269,7 @@ class FileContext:
                 # a bare call never reaches a method (Go methods are called on values), but for
                 # Java's own methods called from the same class (`getKeyStore()`)
                 continue
-            if where is None or where.kind == "class" or self.computes_value(where):
+            if where is None or where.kind == "class":
                 continue
             if target.start_byte <= where.start_byte and where.end_byte <= target.end_byte:
                 continue  # inside the target itself
@@ -535,12 +488,7 @@ class FileContext:
     def symbols(self, only: set[str] | None) -> None:
         owner = self.owner
         for name, node in self.syntax.definition_names(self.root, self.data, only):
-            extra = self.syntax.extra_symbol_names(node, self.data)
-            if extra and self.syntax.accessor_value(node) is not None:
-                # `OIDC.GetName` returning `o.Name` is named after its type, not after what it
-                # does (its own name still counts). Not so `String()`: a secret type's redacts.
-                extra = ()
-            names = (name, *extra)
+            names = (name, *self.syntax.extra_symbol_names(node, self.data))
             done: set[str] = set()  # one reason per zone: the first name that matched
             for candidate in names:
                 for zone in owner._symbol_zones(candidate):

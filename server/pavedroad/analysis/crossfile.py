@@ -412,7 +412,7 @@ def link(ctx: FileContext, handles: Sequence[Handle], view: RepoView, zones: Ite
                 if syntax.dotted(callee, ctx.data) not in accepted:
                     continue
                 where = ctx.definition(ref)
-                if where is None or where.kind == "class" or ctx.computes_value(where):
+                if where is None or where.kind == "class":
                     continue
                 if handed and _is_parameter(ctx, where, local):
                     continue  # `def unrelated(verify=True): print(verify)` passes its own parameter

@@ -358,66 +358,9 @@ class Syntax:
         return current
 
     #: methods that hash every field by construction (`hashCode`, `__hash__`): reading a zone's
-    #: field or calling a zone's method there is no use of it. Not `equals`: comparing a secret
-    #: there is a timing question for the crypto reviewer.
+    #: field there is no use of it (calling a zone's function still is). Not `equals`: comparing
+    #: a secret there is a timing question for the crypto reviewer.
     value_methods: ClassVar[frozenset[str]] = frozenset()
-    #: methods every class inherits from the language's root object (an `@Override` of one of
-    #: them implements no library contract)
-    object_methods: ClassVar[frozenset[str]] = frozenset()
-
-    def accessor_value(self, definition: Node) -> Node | None:
-        """An accessor's returned value: the body is one `return` of a name or a field
-        (`return this.keyStore;`, `return self._cert`, `return t.key`), a docstring aside."""
-        body = definition.child_by_field_name("body")
-        if body is not None and body.named_child_count == 1 and body.named_children[0].type == "statement_list":
-            body = body.named_children[0]  # Go
-        if body is None:
-            return None
-        statements = [
-            child for child in body.named_children
-            if not self.is_comment(child) and not (
-                child.type == "expression_statement" and child.named_child_count == 1
-                and child.named_children[0].type == "string"
-            )
-        ]
-        if len(statements) != 1 or statements[0].type != "return_statement":
-            return None
-        values = statements[0].named_children
-        if len(values) == 1 and values[0].type == "expression_list":
-            values = values[0].named_children  # Go
-        if len(values) != 1:
-            return None
-        value = values[0]
-        if value.type == "identifier":
-            return value
-        if value.type not in ("field_access", "attribute", "member_expression", "selector_expression"):
-            return None
-        receiver = value.named_children[0] if value.named_child_count else None
-        return value if receiver is not None and receiver.type in ("identifier", "this", "self") else None
-
-    #: node types that hold a class's base classes or interfaces (its heritage)
-    heritage_types: ClassVar[frozenset[str]] = frozenset()
-
-    def heritage_of(self, node: Node) -> Node | None:
-        """The class whose base classes or interfaces `node` is written in (`class U(UserMixin)`,
-        `implements LoginModule`), None elsewhere."""
-        if not self.heritage_types:
-            return None
-        current = node.parent
-        while current is not None and not self.is_definition(current):
-            cls = current.parent
-            if (
-                current.type in self.heritage_types and cls is not None and self.is_definition(cls)
-                and self.definition_kind(cls) == "class"
-            ):
-                return cls
-            current = cls
-        return None
-
-    def overrides(self, method: Node, data: bytes) -> bool:
-        """Whether the code says this method overrides an inherited one (Java `@Override`,
-        TypeScript `override`)."""
-        return False
 
     def exported_member(self, node: Node, statement: Node, data: bytes) -> Node | None:
         """JavaScript: the member of a top-level `module.exports = {...}` / `export default {...}`

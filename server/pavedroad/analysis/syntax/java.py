@@ -145,24 +145,8 @@ class JavaSyntax(Syntax):
     def definition_kind(self, node: Node) -> str:
         return "class" if node.type in self._class_types else "method"
 
-    #: Java says which methods implement an inherited contract (`@Override`), so a class that
-    #: extends or implements a zone's type is narrowed to its declaration and those methods (see
-    #: `FileContext.add`). Python and JavaScript do not say it (TypeScript's `override` is
-    #: optional): there such a class stays whole, since its methods are usually the contract
-    #: (`is_active` of a Flask-Login user, `validate` of a Passport strategy).
-    heritage_types = frozenset({"superclass", "super_interfaces", "extends_interfaces"})
+    #: `hashCode` hashes every field: reading a zone's field there is no use of it
     value_methods = frozenset({"hashCode"})
-    object_methods = frozenset({"hashCode", "equals", "toString", "clone", "finalize"})
-
-    def overrides(self, method: Node, data: bytes) -> bool:
-        for child in method.children:
-            if child.type == "modifiers":
-                return any(
-                    annotation.type == "marker_annotation"
-                    and node_text(annotation.child_by_field_name("name") or annotation, data) in ("Override", "java.lang.Override")
-                    for annotation in child.children
-                )
-        return False
 
     # --- statements, bound names, type positions ---------------------------------------------------
     def statement_binds(self, node: Node, data: bytes) -> list[str]:
@@ -195,7 +179,9 @@ class JavaSyntax(Syntax):
                 return False
             if current.type in ("superclass", "super_interfaces", "extends_interfaces"):
                 return False  # `implements HostnameVerifier`: the class takes on the library's behaviour
-            if current.type not in ("scoped_type_identifier", "generic_type", "type_arguments", "type_list"):
+            if current.type not in (
+                "scoped_type_identifier", "generic_type", "type_arguments", "type_list", "annotated_type"
+            ):  # `implements @Deprecated HostnameVerifier` is the same heritage
                 return True
             child, current = current, current.parent
         return True
