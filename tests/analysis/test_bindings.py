@@ -274,40 +274,22 @@ def test_a_method_named_after_its_zone_type_stays_in_the_zone_whatever_its_body(
     assert "Redacted.String" in symbols(classify(secrets, "redacted.go", code), "secrets")
 
 
-def test_hash_code_reading_a_zoned_field_is_no_use_but_calling_zone_code_is() -> None:
-    # Apache Log4j 2.24.3 (Apache-2.0), log4j-core/.../net/ssl/SslConfiguration.java, abridged
+def test_hash_code_using_a_zoned_field_is_in_the_zone() -> None:
+    # tried and taken back: `hashCode` can write, not only read
+    # (`ctx.check_hostname = False`, `setEndpointIdentificationAlgorithm(null)`)
     code = """
-    import javax.net.ssl.HttpsURLConnection;
-    import javax.net.ssl.SSLContext;
+    import ssl
 
-    public class SslConfiguration {
-        private final SSLContext sslContext = SSLContext.getDefault();
+    class Client:
+        def __init__(self):
+            self.ctx = ssl.create_default_context()
 
-        public int hashCode() {
-            return Objects.hash(protocol, sslContext);
-        }
-
-        public boolean equals(Object other) {
-            return sslContext.equals(((SslConfiguration) other).sslContext);
-        }
-    }
-
-    class Net {
-        static void trustEveryone() {
-            HttpsURLConnection.setDefaultHostnameVerifier((h, s) -> true);
-        }
-
-        public int hashCode() {
-            trustEveryone();
-            return 1;
-        }
-    }
+        def __hash__(self):
+            self.ctx.check_hostname = False
+            return 1
     """
-    crypto = replace(zone("crypto", imports=["javax.net.ssl"]), propagate=True)
-    found = symbols(classify(crypto, "SslConfiguration.java", code), "crypto")
-    assert "SslConfiguration.hashCode" not in found
-    assert "SslConfiguration.equals" in found  # comparing may be timing-unsafe
-    assert "Net.hashCode" in found  # calls zone code: still a use
+    crypto = replace(zone("crypto", imports=["ssl"]), propagate=True)
+    assert "Client.__hash__" in symbols(classify(crypto, "client.py", code), "crypto")
 
 
 def test_java_sibling_called_without_receiver_propagates() -> None:

@@ -108,3 +108,34 @@ def test_a_type_annotation_in_the_heritage_does_not_hide_it() -> None:
     """
     result = classify(zone("crypto", imports=["javax.net.ssl"]), "AllowAll.java", code)
     assert (region(result, "crypto", "AllowAll").start_line, region(result, "crypto", "AllowAll").end_line) == (3, 7)
+
+
+def test_a_fully_qualified_name_without_an_import_counts() -> None:
+    # found in review (2026-12-01): no import, so no zone at all
+    code = """
+    class AllowAll implements javax.net.ssl.HostnameVerifier {
+        private javax.net.ssl.SSLContext unused;
+        private final String property = "javax.net.ssl.trustStore";
+
+        public boolean verify(String host, javax.net.ssl.SSLSession session) {
+            return true;
+        }
+    }
+
+    class Keys {
+        Object cipher() throws Exception {
+            return javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        }
+
+        Object spec(byte[] k) {
+            return new javax.crypto.spec.SecretKeySpec(k, "AES");
+        }
+
+        String name() {
+            return "Keys";
+        }
+    }
+    """
+    result = classify(zone("crypto", imports=["javax.net.ssl", "javax.crypto"]), "AllowAll.java", code)
+    assert symbols(result, "crypto") == {"AllowAll", "Keys.cipher", "Keys.spec"}
+    assert reasons(result, "crypto", "Keys.cipher") == ("import javax.crypto (written out)",)

@@ -325,23 +325,16 @@ def test_compiler_export_getters_are_not_the_functions_they_name(path: str) -> N
     assert [(r.symbol, r.start_line) for r in result.regions] == [("decrypt", 8)]
 
 
-def test_a_member_of_an_exported_object_is_its_own_unit() -> None:
-    # Node-RED 5.0.7 (Apache-2.0), @node-red/editor-api lib/index.js, abridged
+def test_an_exported_settings_object_stays_whole() -> None:
+    # tried and taken back: narrowed to the member holding the match, the cookie flags next to
+    # the session secret left the zone (an AI could turn `secure` off unreviewed)
     code = """
-    var auth = require("./auth");
-
-    module.exports = {
-        init,
-        auth: {
-            needsPermission: auth.needsPermission
-        },
-        get httpAdmin() { return adminApp; }
+    export default {
+        secret: process.env.SESSION_SECRET,
+        cookie: { secure: true, httpOnly: true, sameSite: "strict" },
     };
-
-    export default { verify: auth.verify, version: "1" };
     """
-    result = classify(zone("auth", imports=["**/auth"]), "index.js", code)
-    assert symbols(result, "auth") == {"module.exports.auth", "default.verify"}
-    exported = region(result, "auth", "module.exports.auth")
-    assert (exported.start_line, exported.end_line) == (5, 7)
-    assert not any(r.start_line <= 8 <= r.end_line for r in result.regions)  # the getter
+    query = '((member_expression) @m (#match? @m "SESSION_SECRET"))'
+    result = classify(zone("secrets", queries={"javascript": query}), "session.js", code)
+    whole = [r for r in result.regions if r.zone == "secrets"]
+    assert whole and all(r.start_line == 1 and r.end_line == 4 for r in whole)

@@ -99,12 +99,7 @@ class FileContext:
         definition_node = self.syntax.enclosing_definition(node)
         if definition_node is None:
             statement = self.syntax.top_level_statement(node) if statements else None
-            if statement is None:
-                return None
-            member = self.syntax.exported_member(node, statement, self.data)
-            if member is not None:  # `module.exports = { auth: {...}, get httpAdmin() {...} }`
-                return self._statement(member, self._statement(statement, None))
-            return self._statement(statement, None)
+            return self._statement(statement, None) if statement is not None else None
         if members and self.syntax.definition_kind(definition_node) == "class":
             member = self.syntax.class_member(node, definition_node)
             if member is not None:
@@ -150,11 +145,6 @@ class FileContext:
             if target is not None:
                 self._bound.append((zones, target[0], target[1], target[2], reason))
 
-    def computes_value(self, where: Definition) -> bool:
-        """`hashCode`, `__hash__`: they hash every field by construction, so reading a zone's
-        field there is no use of it (calling a zone's function still is)."""
-        return where.kind == "method" and where.name in self.syntax.value_methods
-
     def add_to(self, zones: Iterable[str], definition: Definition, reason: str) -> None:
         """Matches that name their definition (a decorated function, a symbol)."""
         for zone in zones:
@@ -189,7 +179,7 @@ class FileContext:
                 elif not self.syntax.is_reference(ref) or self.syntax.is_type_only(ref):
                     continue
                 where = self.definition(ref)
-                if where is None or where.kind in ("class",) or self.computes_value(where):
+                if where is None or where.kind in ("class",):
                     continue
                 for zone in zones:
                     self.result.add_definition(zone, where, via)
@@ -317,6 +307,7 @@ class FileContext:
             return
         statement = self.syntax.import_at(node)
         if statement is None:
+            self._written_out(node)
             return
         key = (statement.start_byte, statement.end_byte)
         if key in self._matched_statements:
@@ -330,6 +321,19 @@ class FileContext:
                 how = self.syntax.binding_matches(binding, pattern)
                 if how is not None:
                     self._import_hits.append((binding, pattern, how, zones))
+
+    def _written_out(self, node: Node) -> None:
+        """A fully qualified name used without an import counts like the imported name would:
+        `class AllowAll implements javax.net.ssl.HostnameVerifier` is no less TLS code."""
+        found = self.syntax.written_out(node, self.data)
+        if found is None:
+            return
+        dotted, outer, last = found
+        if self.syntax.is_type_only(last):
+            return
+        for pattern, zones in self.plan.imports:
+            if not pattern.startswith(SUFFIX_PATTERN) and self.syntax.module_matches(dotted, pattern):
+                self.add(zones, outer, f"import {pattern} (written out)")
 
     def finish_imports(self) -> None:
         for binding, pattern, how, zones in self._import_hits:

@@ -150,6 +150,12 @@ class Syntax:
     def bindings(self, statement: Node, data: bytes) -> list[Binding]:
         return []
 
+    def written_out(self, node: Node, data: bytes) -> tuple[str, Node, Node] | None:
+        """Java: the fully qualified name `node` begins, used without an import
+        (`implements javax.net.ssl.HostnameVerifier`, `javax.crypto.Cipher.getInstance(...)`):
+        (the name, its node, its last segment). None elsewhere and in other languages."""
+        return None
+
     def module_matches(self, module: str, pattern: str) -> bool:
         sep = self.module_separator
         return module == pattern or module.startswith(pattern + sep)
@@ -356,16 +362,6 @@ class Syntax:
         if current.parent != body or self.is_definition(current) or current.type == "decorated_definition":
             return None
         return current
-
-    #: methods that hash every field by construction (`hashCode`, `__hash__`): reading a zone's
-    #: field there is no use of it (calling a zone's function still is). Not `equals`: comparing
-    #: a secret there is a timing question for the crypto reviewer.
-    value_methods: ClassVar[frozenset[str]] = frozenset()
-
-    def exported_member(self, node: Node, statement: Node, data: bytes) -> Node | None:
-        """JavaScript: the member of a top-level `module.exports = {...}` / `export default {...}`
-        object that holds `node` (a module's namespace of exports: each member is a unit)."""
-        return None
 
     def statement_name(self, node: Node, data: bytes) -> str:
         """A short name for a statement region: the name it binds, else its first line."""

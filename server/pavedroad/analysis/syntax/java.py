@@ -145,8 +145,17 @@ class JavaSyntax(Syntax):
     def definition_kind(self, node: Node) -> str:
         return "class" if node.type in self._class_types else "method"
 
-    #: `hashCode` hashes every field: reading a zone's field there is no use of it
-    value_methods = frozenset({"hashCode"})
+    def written_out(self, node: Node, data: bytes) -> tuple[str, Node, Node] | None:
+        chain = ("scoped_type_identifier", "field_access")
+        if node.type not in chain:
+            return None
+        outer = node
+        while outer.parent is not None and outer.parent.type in chain and outer.parent.named_children[0] == outer:
+            outer = outer.parent
+        last = outer.named_children[-1] if outer.named_children else None
+        if last is None or outer.start_byte != node.start_byte:
+            return None
+        return "".join(node_text(outer, data).split()), outer, last
 
     # --- statements, bound names, type positions ---------------------------------------------------
     def statement_binds(self, node: Node, data: bytes) -> list[str]:

@@ -459,44 +459,7 @@ class JavaScriptSyntax(Syntax):
             return [node_text(name, data)] if name is not None else []
         return []
 
-    _EXPORTS = frozenset({"module.exports", "exports.default"})
-
-    def _exported_object(self, statement: Node, data: bytes) -> tuple[str, Node] | None:
-        """(`module.exports` or `default`, the object) for `module.exports = {...}`,
-        `exports.default = {...}` and `export default {...}`."""
-        if statement.type == "export_statement":
-            value, name = statement.child_by_field_name("value"), "default"
-        elif statement.type == "expression_statement" and statement.named_children and (
-            statement.named_children[0].type == "assignment_expression"
-        ):
-            assignment = statement.named_children[0]
-            left = assignment.child_by_field_name("left")
-            value = assignment.child_by_field_name("right")
-            name = node_text(left, data) if left is not None else ""
-            if name not in self._EXPORTS:
-                return None
-        else:
-            return None
-        return (name, value) if value is not None and value.type == "object" else None
-
-    def exported_member(self, node: Node, statement: Node, data: bytes) -> Node | None:
-        exported = self._exported_object(statement, data)
-        if exported is None:
-            return None
-        value = exported[1]
-        current = node
-        while current.parent is not None and current.parent != value:
-            current = current.parent
-        return current if current.parent == value else None
-
     def statement_name(self, node: Node, data: bytes) -> str:
-        if node.type == "pair":  # a member of an exported object: its key
-            key = node.child_by_field_name("key")
-            if key is not None:
-                return node_text(key, data)
-        exported = self._exported_object(node, data)
-        if exported is not None:
-            return exported[0]
         call = node.named_children[0] if node.type == "expression_statement" and node.named_children else None
         if call is not None and call.type == "call_expression":  # `app.post("/login", ...)`
             callee = call.child_by_field_name("function")

@@ -160,8 +160,6 @@ class PythonSyntax(Syntax):
             parent = parent.parent
         return "function"
 
-    value_methods = frozenset({"__hash__"})
-
     def definition_range(self, node: Node) -> tuple[Node, Node]:
         parent = node.parent
         if parent is not None and parent.type == "decorated_definition":
