@@ -187,3 +187,13 @@ def test_post_events_never_block() -> None:
 def test_malformed_input_is_an_input_error(raw: str) -> None:
     with pytest.raises(HookInputError):
         parse("claude", "PreToolUse", raw)
+
+
+def test_names_from_the_repository_cannot_write_escape_sequences() -> None:
+    # a statement or file name is repository text: `console.log("\x1b[2J")` names its region
+    call = parse("claude", "PreToolUse", (FIXTURES / "claude" / "PreToolUse-edit.json").read_text())
+    message = 'pavedroad: this edit of `a.js` in `console.log("\x1b[2J\x1b]0;pwned\x07")` lands in a zone'
+    answer = render(call, Decision("deny", message))
+    for channel in (answer.stdout, answer.stderr):
+        assert "\x1b" not in channel and "\x07" not in channel
+    assert "\\x1b[2J" in answer.stderr  # still readable, as an escape

@@ -41,6 +41,7 @@ from pavedroad.hooks.model import (
 )
 from pavedroad.hooks.patch import PatchError, added_text, apply_update, parse_patch
 from pavedroad.hooks.shellcmd import effects
+from pavedroad.shown import shown
 
 TOOLS = ("claude", "cursor", "copilot", "copilot-vscode", "gemini", "codex", "windsurf")
 
@@ -392,7 +393,9 @@ _EXTRACT: dict[str, Callable[[Mapping[str, Any], str, str, str], list[Action]]] 
 def render(call: HookCall, decision: Decision) -> Answer:
     """The answer in the host's dialect (see the module docstring for the channels)."""
     dialect = call.dialect
-    message = decision.message
+    # names in a message come from the repository (a file or statement name may hold an escape
+    # sequence that would rewrite the agent's terminal): written as escapes on every channel
+    message = shown(decision.message)
     if call.phase == "post":
         return Answer("", message + "\n" if message else "", 0)
     if decision.verdict == "deny":

@@ -12,6 +12,7 @@ from pavedroad import codes
 from pavedroad.analysis.model import Region
 from pavedroad.config.model import ConfigProblem, EffectiveConfig, Level, Zone
 from pavedroad.lsp.positions import LineIndex
+from pavedroad.shown import shown
 
 SOURCE = "pavedroad"
 OPEN_ZONE_COMMAND = "pavedroad.openZoneDefinition"
@@ -25,6 +26,21 @@ def zone_summary(zone: Zone) -> str:
     return f"AI code: {zone.ai} · prompt context: {zone.context}"
 
 
+def code_span(text: str) -> str:
+    """`text` as a Markdown code span that nothing in it can close: a symbol or a reason comes
+    from the repository, and a backtick in it would end the span and let the rest render
+    (links, images). The fence is one backtick longer than the longest run inside (CommonMark);
+    control characters are written as escapes."""
+    text = shown(text)
+    longest = run = 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.endswith(" ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def hover_markdown(config: EffectiveConfig, regions: Sequence[Region]) -> str | None:
     """Markdown for the zones covering the cursor: why, reviewers, reasons and the deciding layer."""
     blocks: list[str] = []
@@ -32,13 +48,13 @@ def hover_markdown(config: EffectiveConfig, regions: Sequence[Region]) -> str | 
         zone = config.zone(region.zone)
         if zone is None:
             continue
-        where = f"`{region.symbol}` (lines {region.start_line}–{region.end_line})" if region.symbol else "this file"
+        where = f"{code_span(region.symbol)} (lines {region.start_line}–{region.end_line})" if region.symbol else "this file"
         lines = [f"**{zone.display_name}** (`{zone.id}`){' 🔒' if zone.locked else ''} — {zone_summary(zone)}"]
         if zone.why:
             lines.append(zone.why)
         if zone.reviewers:
             lines.append("Reviewers: " + ", ".join(zone.reviewers))
-        lines.append(f"In zone: {where} — matched by " + ", ".join(f"`{r}`" for r in region.reasons))
+        lines.append(f"In zone: {where} — matched by " + ", ".join(code_span(r) for r in region.reasons))
         layers = f"defined by `{zone.origin}`"
         if zone.layer_of("ai") != zone.origin:
             layers += f"; `ai` set by `{zone.layer_of('ai')}`"
