@@ -3,6 +3,9 @@ zone's functions, style-insensitive names, and the `exclusive` precedence of a p
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -163,3 +166,87 @@ def test_bad_values_for_the_new_keys_are_reported(tmp_path: Path) -> None:
     loaded = load_config(tmp_path)
     messages = [p.message for p in loaded.problems if p.code == "PR002"]
     assert any("propagate" in m for m in messages) and any("exclusive" in m for m in messages)
+
+
+# --- `propagate_match: false`: a layer's own rules mark without pulling callers in ----------------
+
+QUIET_CENTRAL = (
+    "version: 1\nlocked: true\nzones:\n  - id: auth\n    ai: review\n    propagate: true\n"
+    "    match: {imports: [jwt], symbols: ['^check_login$']}\n"
+)
+QUIET_REPO = (
+    "version: 1\nzones:\n  - id: auth\n    propagate_match: false\n"
+    "    match: {symbols: ['^run_login_flow$', '^check_login$']}\n"
+)
+QUIET_CODE = b"""\
+import jwt
+
+
+def verify(token):
+    return jwt.decode(token, "k")
+
+
+def run_login_flow(request):
+    return request.form["user"]
+
+
+def check_login(request):
+    return request.user
+
+
+def handle(request):
+    run_login_flow(request)
+    return render(request)
+
+
+def dispatch(request):
+    return check_login(request) and verify(request.token)
+"""
+
+
+def test_quiet_rules_mark_what_they_name_but_callers_do_not_join(tmp_path: Path) -> None:
+    central = tmp_path / "central.yaml"
+    central.write_text(QUIET_CENTRAL)
+    (tmp_path / ".pavedroad.yaml").write_text(QUIET_REPO)
+    loaded = load_config(tmp_path, central=[str(central)])
+    assert loaded.config is not None and not loaded.problems
+    auth = loaded.config.zone("auth")
+    assert auth is not None and auth.propagate
+    # the repo's own rule is quiet; the one central also wrote stays loud: no layer quiets another's
+    assert auth.quiet.symbols == ("^run_login_flow$",)
+    result = Classifier(loaded.config).classify("app/views.py", QUIET_CODE)
+    found = symbols(result, "auth")
+    assert {"verify", "run_login_flow", "check_login", "dispatch"} <= found
+    assert "handle" not in found  # calls only the quiet rule's function
+    assert set(reasons(result, "auth", "dispatch")) == {"calls check_login", "calls verify"}
+
+
+def test_propagate_match_changes_the_digest_and_rejects_non_booleans(tmp_path: Path) -> None:
+    (tmp_path / ".pavedroad.yaml").write_text(QUIET_REPO.replace("    propagate_match: false\n", ""))
+    loud = load_config(tmp_path).config
+    (tmp_path / ".pavedroad.yaml").write_text(QUIET_REPO)
+    quiet = load_config(tmp_path).config
+    assert loud is not None and quiet is not None and loud.digest != quiet.digest
+    (tmp_path / ".pavedroad.yaml").write_text(QUIET_REPO.replace("false", "maybe"))
+    problems = [p for p in load_config(tmp_path).problems if p.code == "PR002"]
+    assert len(problems) == 1 and "propagate_match" in problems[0].message
+    assert problems[0].where.line == 4
+
+
+def test_quiet_rules_do_not_pull_callers_in_other_files(tmp_path: Path) -> None:
+    """Through the CLI, on a repository: the caller in another file joins only when loud."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "flow.py").write_text('def run_login_flow(request):\n    return request.form["user"]\n')
+    (tmp_path / "app" / "views.py").write_text(
+        "from app.flow import run_login_flow\n\n\ndef handle(request):\n    return run_login_flow(request)\n"
+    )
+    config = ("version: 1\nzones:\n  - id: auth\n    ai: review\n    propagate: true\n    propagate_match: {}\n"
+              "    match: {{symbols: ['^run_login_flow$']}}\n")
+    found = {}
+    for flag in ("true", "false"):
+        (tmp_path / ".pavedroad.yaml").write_text(config.format(flag))
+        out = subprocess.run([sys.executable, "-m", "pavedroad", "zones", str(tmp_path), "--format", "json"],
+                             capture_output=True, text=True, check=True).stdout
+        found[flag] = {(f["path"], r["symbol"]) for f in json.loads(out)["files"] for r in f["regions"]}
+    assert found["true"] == {("app/flow.py", "run_login_flow"), ("app/views.py", "handle")}
+    assert found["false"] == {("app/flow.py", "run_login_flow")}

@@ -331,3 +331,21 @@ def test_switching_propagate_on_never_takes_a_line_out_of_a_locked_zone(repo: Gi
     for result in (plain, switched):
         assert result.returncode == 1, result.stdout + result.stderr
         assert codes_of(result) == ["PR102"]
+
+
+@pytest.mark.parametrize("extra", ["", "    propagate_match: false\n"])
+def test_a_literal_free_symbol_rule_does_not_hide_names_handed_over(repo: GitRepo, tmp_path: Path,
+                                                                     extra: str) -> None:
+    """Found in review (2026-12-01): one repository symbol rule with no literal (`^q\\w{40}$`,
+    matching nothing) switched the scanner for names that symbol rules match from "words holding
+    a rule's literal" to "called names", so a central-named function handed over rather than
+    called (`app.use(zap)`) no longer pulled its caller into the locked zone."""
+    central = tmp_path / "zap-central.yaml"
+    central.write_text("version: 1\nlocked: true\nzones:\n  - id: auth\n    ai: deny\n    propagate: true\n"
+                       "    match: {symbols: ['^zap$']}\n")
+    repo.commit("config", {".pavedroad.yaml": "version: 1\nzones:\n  - id: auth\n" + extra
+                                              + "    match: {symbols: ['^q\\w{40}$']}\n"})
+    repo.commit(f"use\n\n{CLAUDE}", {"app/v.py": "from ext import zap\n\n\ndef h3(app):\n    return app.use(zap)\n"})
+    result = run(repo.path, "check", "--format", "json", central=central)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert codes_of(result) == ["PR103"]

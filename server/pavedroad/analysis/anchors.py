@@ -16,7 +16,7 @@ from tree_sitter import Node
 from pavedroad.analysis import languages
 from pavedroad.analysis.plan import CALL, DECORATOR, Plan, last_segment
 from pavedroad.analysis.queries import UserQuery
-from pavedroad.analysis.regions import Regions
+from pavedroad.analysis.regions import QUIET, Regions, real_zone
 from pavedroad.analysis.syntax import Binding, Definition, end_line_of, node_text
 from pavedroad.analysis.syntax.base import SUFFIX_PATTERN, _field_is
 
@@ -152,7 +152,7 @@ class FileContext:
             self.evidence(zone, definition)
 
     def evidence(self, zone: str, definition: Definition | None) -> None:
-        if definition is not None and definition.kind in ("function", "method"):
+        if definition is not None and definition.kind in ("function", "method") and QUIET not in zone:
             self.direct.setdefault(zone, {})[(definition.start_byte, definition.end_byte)] = definition
 
     # --- names bound by matched statements and fields ----------------------------------------------
@@ -547,7 +547,7 @@ class FileContext:
             self._query_not_run(query, f"{name} stopped at {exc}")
             return
         except Exception as exc:
-            self.result.notes.append(f"zone {query.zone}: query {query.language}#{query.index} failed: {exc}")
+            self.result.notes.append(f"zone {real_zone(query.zone)}: query {query.language}#{query.index} failed: {exc}")
             return
         reason = f"query {query.language}#{query.index}"
         # `@_name` captures only feed predicates (the tree-sitter convention) when others exist
@@ -576,7 +576,7 @@ class FileContext:
         """A query that could not run fails closed: the whole file joins its zone (so padding a
         file cannot take it out of a central query's zone), and the note says why."""
         self.result.add_file(query.zone, f"{why}: whole file, failing closed")
-        self.result.notes.append(f"zone {query.zone}: {why}; the whole file is in the zone")
+        self.result.notes.append(f"zone {real_zone(query.zone)}: {why}; the whole file is in the zone")
 
     # --- markers ----------------------------------------------------------------------------------
     def markers(self) -> None:

@@ -49,7 +49,7 @@ from pavedroad.analysis.plan import (
 )
 from pavedroad.analysis.prefilter import query_requirements
 from pavedroad.analysis.queries import UserQuery, query_literals, query_scanners
-from pavedroad.analysis.regions import Regions
+from pavedroad.analysis.regions import QUIET, Regions, real_zone
 from pavedroad.config.model import EffectiveConfig, Level, Zone
 from pavedroad.saferegex import PatternError, compile_regex
 
@@ -113,13 +113,22 @@ class Classifier:
             if rules:
                 self._path_rules.append((zone.id, tuple(rules)))
 
+        quiet_sets: dict[tuple[str, str], frozenset[object]] = {}
+
+        def rule_zone(zone: Zone, attr: str, rule: object) -> str:
+            """The id a rule is compiled under: its zone's, or the quiet id (see `QUIET`)."""
+            quiet = quiet_sets.get((zone.id, attr))
+            if quiet is None:
+                quiet = quiet_sets[(zone.id, attr)] = frozenset(getattr(zone.quiet, attr))
+            return zone.id + QUIET if rule in quiet else zone.id
+
         def by_pattern(attr: str) -> dict[str, tuple[str, ...]]:
             out: dict[str, list[str]] = {}
             for zone in self._zones.values():
-                for pattern in getattr(zone.match, attr):
-                    pattern = pattern.strip()
+                for raw in getattr(zone.match, attr):
+                    pattern = raw.strip()
                     if pattern:
-                        out.setdefault(pattern, []).append(zone.id)
+                        out.setdefault(pattern, []).append(rule_zone(zone, attr, raw))
             return {p: tuple(dict.fromkeys(z)) for p, z in out.items()}
 
         self._imports = by_pattern("imports")
@@ -130,7 +139,7 @@ class Classifier:
         for zone in self._zones.values():
             for source in zone.match.symbols:
                 try:
-                    self._symbols.append((source, compile_regex(source), zone.id))
+                    self._symbols.append((source, compile_regex(source), rule_zone(zone, "symbols", source)))
                 except PatternError as exc:
                     problems.append(f"zone {zone.id}: {exc}")
         # One RE2 pass tells whether a name matches any symbol rule (almost none do); only then
@@ -151,6 +160,7 @@ class Classifier:
         for zone in self._zones.values():
             per_language: dict[str, int] = {}
             for language, source in zone.match.queries:
+                query_zone = rule_zone(zone, "queries", (language, source))
                 canonical = languages.canonical_language(language)
                 index = per_language.get(canonical or language, 0)
                 per_language[canonical or language] = index + 1
@@ -162,7 +172,7 @@ class Classifier:
                     continue
                 for target in targets:
                     self._query_specs.setdefault(target, []).append(
-                        (zone.id, index, language, source, target == canonical))
+                        (query_zone, index, language, source, target == canonical))
         self._queries: dict[str, list[UserQuery]] = {}
         self._problems = problems
 
@@ -190,7 +200,7 @@ class Classifier:
                     query = languages.compile_query(lang, source)
                 except PatternError as exc:
                     if canonical:
-                        self._problems.append(f"zone {zone_id}: query {language}#{index}: {exc}")
+                        self._problems.append(f"zone {real_zone(zone_id)}: query {language}#{index}: {exc}")
                     continue
                 requirements = query_requirements(source)
                 compiled.append(UserQuery(zone_id, index, languages.canonical_language(language) or lang,

@@ -172,15 +172,18 @@ def build_plan(
     # where the file spells it `cancelSubscription` (the scanner ignores case, not underscores)
     literals |= {lit.replace("_", "") for lit in literals if "_" in lit and len(lit.replace("_", "")) >= 3}
     symbol_prefilter = literal_scanner(literals) if literals and not symbols_always else None
-    symbol_words = None
-    if symbol_prefilter is not None:
+    # names used in a file that symbol rules may match (`_named_like`): every word holding a
+    # rule's literal (calls, and names handed over: `app.use(zap)`); with a rule that has no
+    # usable literal, also every called name (each distinct one is tried against the rules once;
+    # `_named_like` trims the `(`). Both together: a literal-free rule any layer adds must not
+    # stop the words of the other rules from being found (review, 2026-12-01).
+    used_words: list[str] = []
+    if literals:
         literal_words = "|".join(re2.escape(lit) for lit in sorted(literals, key=lambda x: (-len(x), x)))
-        symbol_words = compile_bytes(r"(?i)[A-Za-z0-9_$]*(?:" + literal_words + r")[A-Za-z0-9_$]*")
-    elif symbols_always:
-        # a rule with no usable literal: every called name is a candidate (each distinct one is
-        # tried against the rules once), so calls named like it are still found; `_named_like`
-        # trims the `(`. Only calls, so a literal-free rule costs one regex per distinct callee.
-        symbol_words = compile_bytes(r"[A-Za-z_$][A-Za-z0-9_$]*[ \t]*\(")
+        used_words.append(r"(?i:[A-Za-z0-9_$]*(?:" + literal_words + r")[A-Za-z0-9_$]*)")
+    if symbols_always:
+        used_words.append(r"[A-Za-z_$][A-Za-z0-9_$]*[ \t]*\(")
+    symbol_words = compile_bytes("|".join(used_words)) if used_words else None
     import_keyword = compile_bytes(syntax.import_keyword.decode()) if syntax.import_keyword else None
     return Plan(
         syntax=syntax,

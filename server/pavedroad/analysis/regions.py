@@ -13,6 +13,17 @@ _REASON_ORDER = {
 }
 
 
+#: suffix of the id a zone's quiet rules are compiled under (`propagate_match: false`): what they
+#: match is added to the zone itself, but never becomes propagation evidence. Zone ids are
+#: `[A-Za-z0-9_.-]`, so it cannot collide with one.
+QUIET = "\x00quiet"
+
+
+def real_zone(zone: str) -> str:
+    """The zone an id names (a quiet rule's id names its zone)."""
+    return zone.split("\x00", 1)[0]
+
+
 def reason_rank(reason: str) -> int:
     """Reasons are listed by detector (path, import, call, ...); sorting is stable within one."""
     return _REASON_ORDER.get(reason.split(" ", 1)[0], len(_REASON_ORDER))
@@ -41,9 +52,10 @@ class Regions:
         return self._last_line
 
     def add_file(self, zone: str, reason: str) -> None:
-        self._add(zone, 0, len(self._data), None, "file", 1, self.last_line, reason)
+        self._add(real_zone(zone), 0, len(self._data), None, "file", 1, self.last_line, reason)
 
     def add_definition(self, zone: str, definition: Definition | None, reason: str) -> None:
+        zone = real_zone(zone)
         if definition is None or self._zones[zone].scope == "file":
             self.add_file(zone, reason)
             return

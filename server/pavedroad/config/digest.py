@@ -12,7 +12,13 @@ import hashlib
 import json
 from typing import Any
 
-from pavedroad.config.model import AiToolsPolicy, DependencyPolicy, EffectiveConfig, Zone
+from pavedroad.config.model import (
+    AiToolsPolicy,
+    DependencyPolicy,
+    EffectiveConfig,
+    MatchRules,
+    Zone,
+)
 
 
 def _zone(zone: Zone) -> dict[str, Any]:
@@ -37,6 +43,17 @@ def _zone(zone: Zone) -> dict[str, Any]:
         # Keys added after version 1: hashed only when set, so existing digests do not change.
         **({"propagate": True} if zone.propagate else {}),
         **({"exclusive": True} if zone.exclusive else {}),
+        **({"quiet": _rules(zone.quiet)} if not zone.quiet.is_empty() else {}),
+    }
+
+
+def _rules(m: MatchRules) -> dict[str, Any]:
+    return {
+        "imports": list(m.imports),
+        "calls": list(m.calls),
+        "decorators": list(m.decorators),
+        "symbols": list(m.symbols),
+        "queries": [list(q) for q in m.queries],
     }
 
 

@@ -77,7 +77,36 @@ class _ZoneState:
     locked: bool = False
     locked_by: str = ""
     match: MatchRules = field(default_factory=MatchRules)
+    #: content rules written by `propagate_match: false` entries, and by any other entry
+    quiet_rules: MatchRules = field(default_factory=MatchRules)
+    loud_rules: MatchRules = field(default_factory=MatchRules)
     set_by: dict[str, str] = field(default_factory=dict)
+
+    def add_rules(self, entry: ZoneEntry) -> None:
+        """An entry's rules join the zone; with `propagate_match: false` its content rules are
+        quiet (they mark without pulling callers in) unless another entry also wrote them."""
+        self.match = self.match.merged(entry.match)
+        quiet = "propagate_match" in entry.fields and entry.fields["propagate_match"].value is False
+        content = replace(entry.match, paths=())
+        if quiet:
+            self.quiet_rules = self.quiet_rules.merged(content)
+        else:
+            self.loud_rules = self.loud_rules.merged(content)
+
+    def quiet(self) -> MatchRules:
+        loud = self.loud_rules
+
+        def only(mine: tuple[str, ...], theirs: tuple[str, ...]) -> tuple[str, ...]:
+            others = frozenset(theirs)  # a set: thousands of rules on each side stay linear
+            return tuple(rule for rule in mine if rule not in others)
+
+        q = self.quiet_rules
+        loud_queries = frozenset(loud.queries)
+        return MatchRules(
+            imports=only(q.imports, loud.imports), calls=only(q.calls, loud.calls),
+            decorators=only(q.decorators, loud.decorators), symbols=only(q.symbols, loud.symbols),
+            queries=tuple(query for query in q.queries if query not in loud_queries),
+        )
 
     def freeze(self) -> Zone:
         return Zone(
@@ -92,6 +121,7 @@ class _ZoneState:
             locked=self.locked,
             propagate=self.propagate,
             exclusive=self.exclusive,
+            quiet=self.quiet(),
             origin=self.origin,
             defined_at=self.defined_at,
             set_by=tuple(self.set_by.items()),
@@ -279,7 +309,7 @@ class _Merger:
             if key in f:
                 setattr(state, key, f[key].value)
                 state.set_by[key] = layer.label
-        state.match = entry.match
+        state.add_rules(entry)
         if not entry.match.is_empty():
             state.set_by["match"] = layer.label
         central = layer.trust == "central"
@@ -362,7 +392,7 @@ class _Merger:
             state.locked, state.locked_by = True, layer.lock_label
             state.set_by["locked"] = label
         if not entry.match.is_empty():
-            state.match = state.match.merged(entry.match)
+            state.add_rules(entry)
             state.set_by["match"] = label
 
     def result(self, root: str, layers: Sequence[Layer], config_file: str | None) -> EffectiveConfig:

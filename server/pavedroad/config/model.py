@@ -136,6 +136,10 @@ class Zone:
     #: in files this zone matches by path, the content rules of other, unlocked zones do not apply
     #: (the `tests` preset: test code that imports an auth library is a tests matter)
     exclusive: bool = False
+    #: the content rules of `match` that only entries with `propagate_match: false` wrote: what
+    #: they mark is in the zone, but its callers do not join through them. A rule that any other
+    #: entry also wrote is not here (it propagates), so no layer can quiet another's rules.
+    quiet: MatchRules = field(default_factory=MatchRules)
     origin: str = ""
     defined_at: SourceRef | None = None
     set_by: tuple[tuple[str, str], ...] = ()

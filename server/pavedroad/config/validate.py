@@ -33,7 +33,8 @@ TOP_KEYS = (
     "ai_tools",
 )
 ZONE_KEYS = (
-    "id", "title", "why", "reviewers", "ai", "context", "scope", "locked", "propagate", "exclusive", "match"
+    "id", "title", "why", "reviewers", "ai", "context", "scope", "locked", "propagate", "exclusive", "match",
+    "propagate_match",
 )
 #: what may follow `**/` in an import pattern: one module segment
 _MODULE_SEGMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -372,7 +373,7 @@ class _Validator:
             scope = self.choice(fields["scope"], f"`scope` of zone {name!r}", SCOPES)
             if scope is not None:
                 at("scope", scope)
-        for key in ("locked", "propagate", "exclusive"):
+        for key in ("locked", "propagate", "exclusive", "propagate_match"):
             if key in fields:
                 flag = self.boolean(fields[key], f"`{key}` of zone {name!r}")
                 if flag is not None:
