@@ -250,3 +250,25 @@ def test_quiet_rules_do_not_pull_callers_in_other_files(tmp_path: Path) -> None:
         found[flag] = {(f["path"], r["symbol"]) for f in json.loads(out)["files"] for r in f["regions"]}
     assert found["true"] == {("app/flow.py", "run_login_flow"), ("app/views.py", "handle")}
     assert found["false"] == {("app/flow.py", "run_login_flow")}
+
+
+def test_propagate_match_that_can_change_nothing_is_a_warning_on_its_line(tmp_path: Path) -> None:
+    central = tmp_path / "central.yaml"
+    central.write_text(QUIET_CENTRAL)
+    cases = {
+        # the zone does not propagate
+        "version: 1\nzones:\n  - id: pii\n    propagate_match: false\n    match: {symbols: ['^ssn$']}\n":
+            "does not propagate",
+        # nothing but paths
+        "version: 1\nzones:\n  - id: auth\n    propagate_match: false\n    match: {paths: ['auth/**']}\n":
+            "no content rules",
+        # every rule also written by the central map, where it propagates
+        "version: 1\nzones:\n  - id: auth\n    propagate_match: false\n    match: {imports: [jwt]}\n":
+            "also written by another entry",
+    }
+    for text, why in cases.items():
+        (tmp_path / ".pavedroad.yaml").write_text(text)
+        loaded = load_config(tmp_path, central=[str(central)])
+        warnings = [p for p in loaded.problems if p.severity == "warning"]
+        assert len(warnings) == 1 and why in warnings[0].message, (text, loaded.problems)
+        assert warnings[0].where.line == 4 and warnings[0].where.file.endswith(".pavedroad.yaml")

@@ -132,6 +132,8 @@ class _Merger:
     def __init__(self) -> None:
         self.zones: dict[str, _ZoneState] = {}
         self.problems: list[ConfigProblem] = []
+        #: entries with `propagate_match: false`, checked once every layer is in
+        self.quiet_entries: list[tuple[ZoneEntry, At]] = []
         self.sensitive: dict[str, None] = {}
         self.domains: dict[str, None] = {}
         self.prompt_files: dict[str, None] = {}
@@ -205,6 +207,9 @@ class _Merger:
                 self.zones[entry.id] = self._define(entry, layer)
             else:
                 self._refine(state, entry, layer)
+            quiet = entry.fields.get("propagate_match")
+            if quiet is not None and quiet.value is False:
+                self.quiet_entries.append((entry, quiet))
         self.sensitive.update(dict.fromkeys(layer.sensitive))
         self.domains.update(dict.fromkeys(layer.internal_domains))
         self.prompt_files.update(dict.fromkeys(layer.prompt_files))
@@ -395,7 +400,25 @@ class _Merger:
             state.add_rules(entry)
             state.set_by["match"] = label
 
+    def _check_quiet_entries(self) -> None:
+        """`propagate_match: false` that cannot change anything says so: a team that reads
+        nothing back would otherwise believe its rules stopped pulling callers in."""
+        for entry, at in self.quiet_entries:
+            state = self.zones[entry.id]
+            mine = replace(entry.match, paths=())
+            if mine.is_empty():
+                why = "this entry has no content rules (imports, calls, decorators, symbols, queries)"
+            elif not state.propagate:
+                why = f"zone {entry.id!r} does not propagate"
+            elif all(rule in getattr(state.loud_rules, kind) for kind in ("imports", "calls", "decorators",
+                     "symbols", "queries") for rule in getattr(mine, kind)):
+                why = "every rule of this entry is also written by another entry, and propagates there"
+            else:
+                continue
+            self.warn(at, f"`propagate_match: false` has no effect: {why}")
+
     def result(self, root: str, layers: Sequence[Layer], config_file: str | None) -> EffectiveConfig:
+        self._check_quiet_entries()
         provenance = ProvenanceSettings(
             min_lines=self.provenance.get("min_lines", DEFAULT_PROVENANCE.min_lines),
             min_chars=self.provenance.get("min_chars", DEFAULT_PROVENANCE.min_chars),
