@@ -24,3 +24,15 @@ def test_hover_keeps_a_hostile_statement_name_inside_its_span() -> None:
     markdown = hover_markdown(config, [region])
     assert markdown is not None
     assert '``app.use(`x` + "[click](https://evil.example)")``' in markdown
+
+
+def test_hover_keeps_a_hostile_config_path_inside_its_span() -> None:
+    # a nested config's label is its path, and the directory name is repository text
+    label = "pkg/`x`[click](https://evil.example)/.pavedroad.yaml"
+    region = Region(zone="auth", start_line=1, end_line=1, start_byte=0, end_byte=10, symbol="verify",
+                    reasons=("symbol verify",), kind="function")
+    zone = Zone(id="auth", origin=label, set_by=(("ai", "central.yaml"),))
+    markdown = hover_markdown(EffectiveConfig(root="/nonexistent", zones=(zone,)), [region])
+    assert markdown is not None
+    assert f"defined by ``{label}``" in markdown
+    assert "`ai` set by `central.yaml`" in markdown

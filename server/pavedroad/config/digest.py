@@ -32,14 +32,7 @@ def _zone(zone: Zone) -> dict[str, Any]:
         "context": str(zone.context),
         "scope": zone.scope,
         "locked": zone.locked,
-        "match": {
-            "paths": list(m.paths),
-            "imports": list(m.imports),
-            "calls": list(m.calls),
-            "decorators": list(m.decorators),
-            "symbols": list(m.symbols),
-            "queries": [list(q) for q in m.queries],
-        },
+        "match": {"paths": list(m.paths), **_rules(m)},
         # Keys added after version 1: hashed only when set, so existing digests do not change.
         **({"propagate": True} if zone.propagate else {}),
         **({"exclusive": True} if zone.exclusive else {}),
@@ -48,6 +41,7 @@ def _zone(zone: Zone) -> dict[str, Any]:
 
 
 def _rules(m: MatchRules) -> dict[str, Any]:
+    """The content rules of `m` (its `paths` are the caller's)."""
     return {
         "imports": list(m.imports),
         "calls": list(m.calls),

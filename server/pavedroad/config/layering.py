@@ -41,6 +41,7 @@ from pavedroad import codes
 from pavedroad.config.digest import policy_digest
 from pavedroad.config.layer import At, Layer, ZoneEntry
 from pavedroad.config.model import (
+    CONTENT_RULES,
     AiToolsPolicy,
     ConfigProblem,
     DependencyPolicy,
@@ -87,26 +88,14 @@ class _ZoneState:
         quiet (they mark without pulling callers in) unless another entry also wrote them."""
         self.match = self.match.merged(entry.match)
         quiet = "propagate_match" in entry.fields and entry.fields["propagate_match"].value is False
-        content = replace(entry.match, paths=())
+        content = entry.match.content()
         if quiet:
             self.quiet_rules = self.quiet_rules.merged(content)
         else:
             self.loud_rules = self.loud_rules.merged(content)
 
     def quiet(self) -> MatchRules:
-        loud = self.loud_rules
-
-        def only(mine: tuple[str, ...], theirs: tuple[str, ...]) -> tuple[str, ...]:
-            others = frozenset(theirs)  # a set: thousands of rules on each side stay linear
-            return tuple(rule for rule in mine if rule not in others)
-
-        q = self.quiet_rules
-        loud_queries = frozenset(loud.queries)
-        return MatchRules(
-            imports=only(q.imports, loud.imports), calls=only(q.calls, loud.calls),
-            decorators=only(q.decorators, loud.decorators), symbols=only(q.symbols, loud.symbols),
-            queries=tuple(query for query in q.queries if query not in loud_queries),
-        )
+        return self.quiet_rules.without(self.loud_rules)
 
     def freeze(self) -> Zone:
         return Zone(
@@ -400,25 +389,26 @@ class _Merger:
             state.add_rules(entry)
             state.set_by["match"] = label
 
-    def _check_quiet_entries(self) -> None:
+    def _check_quiet_entries(self, zones: Sequence[Zone]) -> None:
         """`propagate_match: false` that cannot change anything says so: a team that reads
         nothing back would otherwise believe its rules stopped pulling callers in."""
+        by_id = {zone.id: zone for zone in zones}
         for entry, at in self.quiet_entries:
-            state = self.zones[entry.id]
-            mine = replace(entry.match, paths=())
+            zone = by_id[entry.id]
+            mine = entry.match.content()
             if mine.is_empty():
-                why = "this entry has no content rules (imports, calls, decorators, symbols, queries)"
-            elif not state.propagate:
+                why = "this entry has no content rules (" + ", ".join(CONTENT_RULES) + ")"
+            elif not zone.propagate:
                 why = f"zone {entry.id!r} does not propagate"
-            elif all(rule in getattr(state.loud_rules, kind) for kind in ("imports", "calls", "decorators",
-                     "symbols", "queries") for rule in getattr(mine, kind)):
+            elif mine.without(zone.quiet) == mine:  # none of its rules stayed quiet
                 why = "every rule of this entry is also written by another entry, and propagates there"
             else:
                 continue
             self.warn(at, f"`propagate_match: false` has no effect: {why}")
 
     def result(self, root: str, layers: Sequence[Layer], config_file: str | None) -> EffectiveConfig:
-        self._check_quiet_entries()
+        zones = tuple(s.freeze() for s in self.zones.values())
+        self._check_quiet_entries(zones)
         provenance = ProvenanceSettings(
             min_lines=self.provenance.get("min_lines", DEFAULT_PROVENANCE.min_lines),
             min_chars=self.provenance.get("min_chars", DEFAULT_PROVENANCE.min_chars),
@@ -437,7 +427,7 @@ class _Merger:
         )
         config = EffectiveConfig(
             root=root,
-            zones=tuple(s.freeze() for s in self.zones.values()),
+            zones=zones,
             sensitive=tuple(self.sensitive),
             internal_domains=tuple(self.domains),
             provenance=provenance,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 
 class Level(enum.IntEnum):
@@ -78,6 +78,10 @@ class ConfigProblem:
         return f"{self.where}: {self.severity}: {self.message} [{self.code}]"
 
 
+#: the kinds of rule that match a file's content (`paths` match where it lives)
+CONTENT_RULES = ("imports", "calls", "decorators", "symbols", "queries")
+
+
 @dataclass(frozen=True)
 class MatchRules:
     """Content and path detectors of one zone. Any match puts code in the zone."""
@@ -104,6 +108,19 @@ class MatchRules:
             symbols=union(self.symbols, other.symbols),
             queries=tuple(dict.fromkeys(self.queries + other.queries)),
         )
+
+    def content(self) -> MatchRules:
+        """These rules without `paths`."""
+        return self.without(MatchRules())
+
+    def without(self, other: MatchRules) -> MatchRules:
+        """The content rules of this set that `other` does not hold (paths are not kept). Linear:
+        configs hold up to thousands of rules on each side."""
+        kept: dict[str, tuple[Any, ...]] = {}
+        for kind in CONTENT_RULES:
+            theirs = frozenset(getattr(other, kind))
+            kept[kind] = tuple(rule for rule in getattr(self, kind) if rule not in theirs)
+        return MatchRules(**kept)
 
     def is_empty(self) -> bool:
         return not (

@@ -55,11 +55,12 @@ def hover_markdown(config: EffectiveConfig, regions: Sequence[Region]) -> str | 
         if zone.reviewers:
             lines.append("Reviewers: " + ", ".join(zone.reviewers))
         lines.append(f"In zone: {where} — matched by " + ", ".join(code_span(r) for r in region.reasons))
-        layers = f"defined by `{zone.origin}`"
+        # layer labels are config paths: a nested config's directory name is repository text
+        layers = f"defined by {code_span(zone.origin)}"
         if zone.layer_of("ai") != zone.origin:
-            layers += f"; `ai` set by `{zone.layer_of('ai')}`"
+            layers += f"; `ai` set by {code_span(zone.layer_of('ai'))}"
         if zone.layer_of("context") != zone.origin and zone.layer_of("context") != zone.layer_of("ai"):
-            layers += f"; `context` set by `{zone.layer_of('context')}`"
+            layers += f"; `context` set by {code_span(zone.layer_of('context'))}"
         lines.append("Policy: " + layers + (" (locked central zone: repos may only tighten it)" if zone.locked else ""))
         blocks.append("\n\n".join(lines))
     return "\n\n---\n\n".join(blocks) if blocks else None

@@ -17,14 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pavedroad.config.model import EffectiveConfig, Level, Zone
+from pavedroad.config.model import CONTENT_RULES, EffectiveConfig, Level, Zone
 from pavedroad.sync import patterns
 from pavedroad.sync.patterns import Glob
 
 SENSITIVE = "(sensitive)"
-
-CONTENT_RULES = ("imports", "calls", "decorators", "symbols", "queries")
-
 
 @dataclass(frozen=True)
 class Entry:
