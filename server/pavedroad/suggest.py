@@ -46,12 +46,13 @@ def collect(root: Path, paths: Iterable[str], files: Sequence[FileZones], classi
     wanted = vocabulary.for_zones(classifier.config.zones)
     if not wanted:
         return []
-    exclusive = {z.id for z in classifier.config.zones if z.exclusive}
     regions = {f.path: f.regions for f in files}
     found: dict[tuple[str, str], Suggestion] = {}
     for rel in paths:
         language = language_for_path(rel)
-        if language not in vocabulary.LANGUAGES or exclusive.intersection(classifier.path_zones(rel)):
+        if language not in vocabulary.LANGUAGES or vocabulary.in_exclusive_zone(
+            classifier.config.zones, classifier.path_zones(rel)
+        ):
             continue
         try:
             data, size = read_regular(root / rel, MAX_PARSE_BYTES)

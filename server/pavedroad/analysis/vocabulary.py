@@ -87,6 +87,13 @@ def for_zones(zones: Iterable[Any]) -> dict[str, frozenset[str]]:
     return {z.id: VOCABULARY[z.id] for z in zones if z.id in VOCABULARY and not z.exclusive}
 
 
+def in_exclusive_zone(zones: Iterable[Any], path_zones: Iterable[str]) -> bool:
+    """Whether an exclusive zone's path rules claim a file (`path_zones`: the zones its path is
+    in): test files' names are not the application's vocabulary."""
+    claimed = set(path_zones)
+    return any(z.exclusive and z.id in claimed for z in zones)
+
+
 def words_of(name: str) -> list[str]:
     """The words a name holds, in order, each preceded by it joined with the next one
     (`getApiKey` -> getapi, get, apikey, api, key): the first one a vocabulary knows names the

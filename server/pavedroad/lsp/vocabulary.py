@@ -73,11 +73,10 @@ class VocabularyFeature:
         if cached is not None and cached[:2] == (doc.version, digest):
             return cached[2]
         wanted = vocabulary.for_zones(state.config.zones)
-        exclusive = {z.id for z in state.config.zones if z.exclusive}
         found: list[vocabulary.Candidate] = []
         regions = self.server.regions_now(doc)
-        if (wanted and doc.parseable and regions is not None
-                and doc.rel_path is not None and not exclusive.intersection(state.classifier.path_zones(doc.rel_path))):
+        if (wanted and doc.parseable and regions is not None and doc.rel_path is not None
+                and not vocabulary.in_exclusive_zone(state.config.zones, state.classifier.path_zones(doc.rel_path))):
             found = vocabulary.candidates(doc.language or "", doc.data, regions, wanted, tree=doc.current_tree())
         self.cached[doc.uri] = (doc.version, digest, found)
         return found
