@@ -112,20 +112,18 @@ def _place(text: str, root: YNode, zone: str, rule: str) -> Insertion | None:
     if entry is None:
         if not zones.value:
             return None
-        indent = " " * (zones.column - 1)
-        block = [f"- id: {zone}", f"{_STEP}match:", f"{_STEP * 2}symbols:", f"{_STEP * 3}- {rule}"]
-        return _after(text, lines, zones, indent, block)
+        return _after(text, lines, zones, " " * (zones.column - 1), _chain(zone, rule, _ENTRY))
     if _is_flow(text, lines, entry):
         return None
     match = entry.value.get("match")
     key_indent = " " * (entry.column - 1)
     if match is None:
-        return _after(text, lines, entry, key_indent, ["match:", f"{_STEP}symbols:", f"{_STEP * 2}- {rule}"])
+        return _after(text, lines, entry, key_indent, _chain(zone, rule, _MATCH))
     if match.kind != "map" or not match.value or _is_flow(text, lines, match):
         return None
     symbols = match.value.get("symbols")
     if symbols is None:
-        return _after(text, lines, match, " " * (match.column - 1), ["symbols:", f"{_STEP}- {rule}"])
+        return _after(text, lines, match, " " * (match.column - 1), _chain(zone, rule, _SYMBOLS))
     if symbols.kind != "seq":
         return None
     if _is_flow(text, lines, symbols):
@@ -135,7 +133,7 @@ def _place(text: str, root: YNode, zone: str, rule: str) -> Insertion | None:
         return Insertion(close, (", " if symbols.value else "") + rule)
     if not symbols.value:
         return None
-    return _after(text, lines, symbols, " " * (symbols.column - 1), [f"- {rule}"])
+    return _after(text, lines, symbols, " " * (symbols.column - 1), _chain(zone, rule, _ITEM))
 
 
 def _after(text: str, lines: _LineStarts, node: YNode, indent: str, block: list[str]) -> Insertion:
@@ -154,10 +152,19 @@ def _last_line(node: YNode) -> int:
     return max(_last_line(child) for child in children + keys)
 
 
+#: levels of `_chain`: what is missing from the file, from the `zones` key down to the list item
+_ZONES, _ENTRY, _MATCH, _SYMBOLS, _ITEM = range(5)
+
+
+def _chain(zone: str, rule: str, level: int) -> list[str]:
+    """The lines that add `rule` from `level` down (`zones:`, `- id: ...`, `match:`, `symbols:`,
+    `- rule`), indented relative to the first."""
+    full = ["zones:", f"- id: {zone}", "match:", "symbols:", f"- {rule}"]
+    return [_STEP * (depth - level) + line for depth, line in enumerate(full) if depth >= level]
+
+
 def _new_zones(zone: str, rule: str, newline: str) -> str:
-    return newline.join([
-        "zones:", f"{_STEP}- id: {zone}", f"{_STEP * 2}match:", f"{_STEP * 3}symbols:", f"{_STEP * 4}- {rule}",
-    ]) + newline
+    return newline.join(_chain(zone, rule, _ZONES)) + newline
 
 
 def _newline(text: str) -> str:
