@@ -36,3 +36,37 @@ def test_hover_keeps_a_hostile_config_path_inside_its_span() -> None:
     assert markdown is not None
     assert f"defined by ``{label}``" in markdown
     assert "`ai` set by `central.yaml`" in markdown
+
+
+def _hover_for(zone: Zone, central_layers: tuple[str, ...] = ()) -> str:
+    region = Region(zone=zone.id, start_line=1, end_line=1, start_byte=0, end_byte=10, symbol="verify",
+                    reasons=("symbol verify",), kind="function")
+    config = EffectiveConfig(root="/nonexistent", zones=(zone,), central_layers=central_layers)
+    markdown = hover_markdown(config, [region])
+    assert markdown is not None
+    return markdown
+
+
+def test_hover_shows_a_repository_zones_prose_as_plain_text() -> None:
+    # a repository's title, why and reviewers cannot render a link or an image (fetched when shown)
+    zone = Zone(id="auth", title="Auth ![x](https://evil.example/p.png)",
+                why="See [policy](https://evil.example) or www.evil.example",
+                reviewers=("<img src=x>",), origin=".pavedroad.yaml")
+    markdown = _hover_for(zone)
+    assert "**Auth \\!\\[x\\]\\(https\\:\\/\\/evil\\.example\\/p\\.png\\)**" in markdown
+    assert "See \\[policy\\]\\(https\\:\\/\\/evil\\.example\\) or www\\.evil\\.example" in markdown
+    assert "Reviewers: \\<img src\\=x\\>" in markdown
+    for raw in ("](", "://", "www."):
+        assert raw not in markdown
+    assert markdown.count("<img") == markdown.count("\\<img") == 1
+
+
+def test_hover_keeps_the_central_maps_markdown() -> None:
+    # the security team's own text may link to its policy page
+    zone = Zone(id="auth", title="Auth", why="See [policy](https://wiki.example/auth).",
+                origin="/etc/pavedroad/central.yaml")
+    assert "See [policy](https://wiki.example/auth)." in _hover_for(zone, ("/etc/pavedroad/central.yaml",))
+    # the same text from the repository's file, which took the zone's `why` over
+    taken = Zone(id="auth", title="Auth", why="See [policy](https://evil.example).",
+                 origin="/etc/pavedroad/central.yaml", set_by=(("why", ".pavedroad.yaml"),))
+    assert "See \\[policy\\]" in _hover_for(taken, ("/etc/pavedroad/central.yaml",))

@@ -2,6 +2,8 @@
 // generates for them are current. Pure formatting of the server's `pavedroad/toolCoverage` result
 // (no `vscode` import), so it is unit-tested with node --test.
 
+import { escapeMarkdown } from './markdown';
+
 /** One generated file of a tool, as the server reports it. */
 export interface CoverageFile {
   path: string;
@@ -83,9 +85,6 @@ export function relevant(t: ToolCoverage): boolean {
   return t.detected || t.status !== 'missing';
 }
 
-function escapeMd(s: string): string {
-  return s.replace(/([\\`*_{}[\]()#+\-.!|<>])/g, '\\$1');
-}
 
 const STATUS_ICON: Record<string, string> = { current: '$(check)', stale: '$(warning)', missing: '$(circle-slash)' };
 
@@ -124,12 +123,12 @@ export function formatCoverage(tools: readonly ToolCoverage[]): CoverageView {
   const lines: string[] = ['**Pavedroad: AI tool controls**', ''];
   for (const t of shown) {
     const icon = STATUS_ICON[t.status] ?? '$(question)';
-    let line = `${icon} **${escapeMd(t.name)}**: ${t.status}`;
+    let line = `${icon} **${escapeMarkdown(t.name)}**: ${t.status}`;
     const problems = fileProblems(t);
-    if (t.status === 'stale' && problems) line += ` (${escapeMd(problems)})`;
+    if (t.status === 'stale' && problems) line += ` (${escapeMarkdown(problems)})`;
     if (t.status === 'missing' && t.detected) line += ' · used here, no controls yet';
     lines.push(line + '  ');
-    for (const gap of t.notEnforced.slice(0, 3)) lines.push(`&nbsp;&nbsp;not enforced: ${escapeMd(gap)}  `);
+    for (const gap of t.notEnforced.slice(0, 3)) lines.push(`&nbsp;&nbsp;not enforced: ${escapeMarkdown(gap)}  `);
     if (t.notEnforced.length > 3) lines.push(`&nbsp;&nbsp;and ${t.notEnforced.length - 3} more  `);
   }
   lines.push('', attention.length > 0 ? '_Click to review and sync._' : '_Click for details._');

@@ -1,6 +1,7 @@
 // Pure formatting of the status bar item and of results from the server (no `vscode` import).
 
 import type { Rng } from './changes';
+import { escapeMarkdown } from './markdown';
 
 export type Level = 'allow' | 'warn' | 'review' | 'deny';
 
@@ -58,9 +59,6 @@ export interface StatusView {
   primary?: ZoneAt;
 }
 
-function escapeMd(s: string): string {
-  return s.replace(/([\\`*_{}[\]()#+\-.!|<>])/g, '\\$1');
-}
 
 export function formatStatus(zones: readonly ZoneAt[] | undefined): StatusView {
   if (!zones || zones.length === 0) {
@@ -73,12 +71,12 @@ export function formatStatus(zones: readonly ZoneAt[] | undefined): StatusView {
   const text = `${ICON[ai] ?? '$(shield)'} ${primary.id}: AI ${ai}${more}`;
   const parts: string[] = [];
   for (const z of sorted) {
-    const head = z.title ? `**${escapeMd(z.title)}** (\`${z.id}\`)` : `**\`${z.id}\`**`;
+    const head = z.title ? `**${escapeMarkdown(z.title)}** (\`${z.id}\`)` : `**\`${z.id}\`**`;
     const levels = [`AI: ${z.ai ?? '?'}`, `prompt context: ${z.context ?? '?'}`];
     if (z.level && z.level !== z.ai) levels.push(`level: ${z.level}`);
     const lines = [head, levels.join(' · ')];
-    if (z.why) lines.push(escapeMd(z.why));
-    if (z.reviewers && z.reviewers.length > 0) lines.push(`Reviewers: ${z.reviewers.map(escapeMd).join(', ')}`);
+    if (z.why) lines.push(escapeMarkdown(z.why));
+    if (z.reviewers && z.reviewers.length > 0) lines.push(`Reviewers: ${z.reviewers.map(escapeMarkdown).join(', ')}`);
     parts.push(lines.join('  \n'));
   }
   parts.push('_Click to open the zone definition._');

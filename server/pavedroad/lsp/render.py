@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -49,11 +50,12 @@ def hover_markdown(config: EffectiveConfig, regions: Sequence[Region]) -> str | 
         if zone is None:
             continue
         where = f"{code_span(region.symbol)} (lines {region.start_line}–{region.end_line})" if region.symbol else "this file"
-        lines = [f"**{zone.display_name}** (`{zone.id}`){' 🔒' if zone.locked else ''} — {zone_summary(zone)}"]
+        title = _prose(config, zone, "title", zone.display_name)
+        lines = [f"**{title}** ({code_span(zone.id)}){' 🔒' if zone.locked else ''} — {zone_summary(zone)}"]
         if zone.why:
-            lines.append(zone.why)
+            lines.append(_prose(config, zone, "why", zone.why))
         if zone.reviewers:
-            lines.append("Reviewers: " + ", ".join(zone.reviewers))
+            lines.append("Reviewers: " + ", ".join(_prose(config, zone, "reviewers", r) for r in zone.reviewers))
         lines.append(f"In zone: {where} — matched by " + ", ".join(code_span(r) for r in region.reasons))
         # layer labels are config paths: a nested config's directory name is repository text
         layers = f"defined by {code_span(zone.origin)}"
@@ -64,6 +66,25 @@ def hover_markdown(config: EffectiveConfig, regions: Sequence[Region]) -> str | 
         lines.append("Policy: " + layers + (" (locked central zone: repos may only tighten it)" if zone.locked else ""))
         blocks.append("\n\n".join(lines))
     return "\n\n---\n\n".join(blocks) if blocks else None
+
+
+def plain_markdown(text: str) -> str:
+    """`text` rendered as the same plain text by any CommonMark/GFM renderer: every ASCII
+    punctuation character is backslash-escaped (CommonMark allows it for all of them), so no
+    link, image, HTML, emphasis or heading can form, and GFM's autolinks, which need `://` or
+    `www.` together in the source, cannot either. Control characters are written as escapes."""
+    return _PUNCTUATION.sub(r"\\\g<0>", shown(text))
+
+
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def _prose(config: EffectiveConfig, zone: Zone, key: str, text: str) -> str:
+    """A zone's title, why or a reviewer in hover Markdown. The security team's central maps may
+    write Markdown there (a link to the policy page); everything else (the repository's files,
+    and the presets they extend) is shown as plain text: a repository could otherwise put a link
+    or an image (fetched when the hover shows) under the zone's name."""
+    return shown(text) if zone.layer_of(key) in config.central_layers else plain_markdown(text)
 
 
 def _strictness(config: EffectiveConfig, region: Region) -> tuple[int, int]:

@@ -97,7 +97,7 @@ describe('formatCoverage', () => {
     assert.match(v.tooltip, /Cursor\*\*: stale \(\\\.cursorignore \\\(edited\\\)\)/);
     assert.match(v.tooltip, /OpenAI Codex CLI\*\*: missing · used here, no controls yet/);
     assert.match(v.tooltip, /used here, no controls yet/);
-    assert.match(v.tooltip, /not enforced: terminal: vault \\\(partly\\\)/);
+    assert.match(v.tooltip, /not enforced: terminal\\: vault \\\(partly\\\)/);
     assert.ok(!v.tooltip.includes('Zed'), 'a tool nobody uses or synced is not listed');
   });
 

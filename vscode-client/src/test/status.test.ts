@@ -28,7 +28,7 @@ describe('formatStatus', () => {
     assert.equal(v.background, 'warning');
     assert.match(v.tooltip, /Authentication and sessions/);
     assert.match(v.tooltip, /AppSec review/);
-    assert.match(v.tooltip, /@acme\/appsec/);
+    assert.match(v.tooltip, /Reviewers: \\@acme\\\/appsec/);
     assert.equal(v.primary, auth);
   });
 
@@ -48,6 +48,15 @@ describe('formatStatus', () => {
   it('escapes markdown in why', () => {
     const v = formatStatus([{ id: 'x', ai: 'warn', why: 'see [link](http://evil)' }]);
     assert.ok(!v.tooltip.includes('[link](http://evil)'));
+    assert.ok(!v.tooltip.includes('://'), 'a bare URL would autolink');
+    assert.ok(v.tooltip.includes('see \\[link\\]\\(http\\:\\/\\/evil\\)'));
+  });
+
+  it('escapes markdown in title and reviewers', () => {
+    const v = formatStatus([{ id: 'x', ai: 'warn', title: '![x](https://evil/p.png)', reviewers: ['<img src=x>', 'www.evil.example'] }]);
+    assert.ok(!v.tooltip.includes('!['));
+    assert.ok(!v.tooltip.includes('www.'));
+    assert.equal(v.tooltip.split('<img').length, v.tooltip.split('\\<img').length);
   });
 });
 
