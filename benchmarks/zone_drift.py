@@ -101,11 +101,19 @@ def main() -> int:
     parser.add_argument("--tree", action="append", default=[], metavar="APP=DIR",
                         help="use an unpacked tree of your own for APP (as bench_corpus.py)")
     options = parser.parse_args()
-    own = dict(spec.partition("=")[::2] for spec in options.tree)
-    apps = [a for a in bench_corpus.load_apps() if not options.only or a.name in options.only]
-    unknown = sorted(set(options.only) - {a.name for a in apps})
-    if unknown:
-        parser.error(f"--only: no corpus app named {', '.join(unknown)}")
+    own: dict[str, Path] = {}
+    for spec in options.tree:
+        name, _, directory = spec.partition("=")
+        if not directory or not Path(directory).is_dir():
+            parser.error(f"--tree {spec!r}: expected APP=DIR with an existing directory")
+        own[name] = Path(directory)
+    every = bench_corpus.load_apps()
+    known = {a.name for a in every}
+    for option, names in (("--tree", own), ("--only", options.only)):
+        unknown = sorted(set(names) - known)
+        if unknown:  # a typo would silently compare without it
+            parser.error(f"{option}: no corpus app named {', '.join(unknown)}")
+    apps = [a for a in every if not options.only or a.name in options.only]
     with tempfile.TemporaryDirectory() as tmp:
         worktree = Path(tmp) / "base"
         subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(worktree), options.base],
@@ -113,7 +121,7 @@ def main() -> int:
         try:
             central = bench_corpus.central_map(Path(tmp))
             for app in apps:
-                tree = Path(own[app.name]) if app.name in own else bench_corpus.fetch(app, options.cache)
+                tree = own[app.name] if app.name in own else bench_corpus.fetch(app, options.cache)
                 root = tree / app.source.get("repository", app.source.get("root", ""))
                 compare(app.name, zone_map(worktree / "server", root, central),
                         zone_map(REPO / "server", root, central), options.top)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -27,3 +28,16 @@ def test_lines_that_left_every_zone_are_counted_and_listed(capsys: pytest.Captur
                       "joined a zone 10")
     assert out[1].split() == ["-", "35", "(in", "no", "zone", "now:", "32)", "src/Tls.java:1-40", "[crypto]", "Tls"]
     assert len(out) == 2  # the unchanged auth region is not listed
+
+
+@pytest.mark.parametrize(("spec", "error"), [
+    ("nosuch=/", "--tree: no corpus app named nosuch"),  # a typo would compare without the tree
+    ("activemq=/nonexistent/tree", "expected APP=DIR with an existing directory"),
+    ("activemq", "expected APP=DIR with an existing directory"),
+])
+def test_a_tree_option_that_cannot_apply_is_refused(spec: str, error: str) -> None:
+    script = Path(zone_drift.__file__)
+    result = subprocess.run([sys.executable, str(script), "HEAD", "--tree", spec],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert error in result.stderr
