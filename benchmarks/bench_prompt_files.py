@@ -44,7 +44,7 @@ from pavedroad.config import load_config
 from pavedroad.prompts import decode_prompt_bytes
 
 try:
-    from pavedroad.promptcheck import PromptWorkspace
+    from pavedroad.promptcheck import PromptWorkspace, prompt_directory, reference_bases
 except ImportError:  # an older engine (for before/after figures): one call per check
     from pavedroad import promptcheck
 
@@ -55,15 +55,25 @@ except ImportError:  # an older engine (for before/after figures): one call per 
         def prewarm(self) -> None:
             return None
 
-        def check(self, text: str) -> Any:
+        def check(self, text: str, bases: Any = None, near: Any = None) -> Any:
             return promptcheck.check_workspace_prompt(
                 text, root=self.root, config=self.config, classifier=self.classifier
             )
 
+    def reference_bases(root: Path, prompt_file: Path) -> list[str]:  # type: ignore[misc]
+        return []
+
+    def prompt_directory(root: Path, prompt_file: Path) -> str | None:  # type: ignore[misc]
+        return None
+
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO / "benchmarks" / "corpora" / "prompt_files.json"
-LABELS = REPO / "benchmarks" / "corpora" / "prompt_files_labels.json"
+CORPORA = REPO / "benchmarks" / "corpora"
+#: The corpus the rules were tuned on, and the one measured after them (held out until then).
+SETS = {
+    "tuned": (CORPORA / "prompt_files.json", CORPORA / "prompt_files_labels.json"),
+    "held-out": (CORPORA / "prompt_files_oos.json", CORPORA / "prompt_files_oos_labels.json"),
+}
 PRESETS = ("auth", "secrets", "crypto", "iac", "pii", "payments", "tests", "docs")
 CONFIG = "version: 1\nextends:\n" + "".join(f"  - preset: {p}\n" for p in PRESETS)
 KB10 = 10 * 1024
@@ -85,13 +95,13 @@ def mirror(mirrors: Path, repo: str) -> Path:
     return mirrors / repo.replace("/", "+") / "repo"
 
 
-def pin(corpus: dict[str, Any], mirrors: Path) -> None:
+def pin(corpus: dict[str, Any], mirrors: Path, corpus_file: Path) -> None:
     for entry in corpus["repos"]:
         git_dir = mirror(mirrors, entry["repo"])
         listing = git(git_dir, "ls-tree", "-r", entry["commit"]).decode().splitlines()
         names = [line.split("\t", 1)[1] for line in listing if line.startswith("100")]
         entry["paths"] = sorted(n for n in names if PROMPT_FILE.search(n))  # no symlinks
-    CORPUS.write_text(json.dumps(corpus, indent=1) + "\n")
+    corpus_file.write_text(json.dumps(corpus, indent=1) + "\n")
     print(f"pinned {sum(len(e['paths']) for e in corpus['repos'])} paths")
 
 
@@ -136,15 +146,21 @@ def main() -> int:
     ap.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     ap.add_argument("--show", action="store_true", help="print every finding for labelling")
     ap.add_argument("--pin", action="store_true", help="re-resolve the pinned path lists")
+    ap.add_argument("--set", choices=sorted(SETS), default="tuned",
+                    help="tuned: the corpus the rules were grown on (default); held-out: repositories "
+                         "first measured after them")
     args = ap.parse_args()
+    corpus_file, labels_file = SETS[args.set]
 
-    corpus = json.loads(CORPUS.read_text())
+    corpus = json.loads(corpus_file.read_text())
     if args.pin:
-        pin(corpus, args.mirrors)
+        if args.set != "tuned":  # the held-out list was chosen file by file (duplicates removed)
+            ap.error("--pin re-resolves the tuned corpus only")
+        pin(corpus, args.mirrors, corpus_file)
         return 0
     labels: dict[str, dict[str, str]] = {
         label_key(x["repo"], x["path"], x["line"], x["rule"]): x
-        for x in json.loads(LABELS.read_text())["labels"]
+        for x in json.loads(labels_file.read_text())["labels"]
     }
 
     files = 0
@@ -175,7 +191,9 @@ def main() -> int:
                 data = (root / path).read_bytes()
                 text = decode_prompt_bytes(data)
                 c0, t0 = time.thread_time(), time.perf_counter()
-                report = workspace.check(text)
+                # relative references resolve as the CLI and the editor resolve them
+                report = workspace.check(text, bases=reference_bases(root, root / path),
+                                         near=prompt_directory(root, root / path))
                 elapsed, cpu = time.perf_counter() - t0, time.thread_time() - c0
                 files += 1
                 kb += len(data) / 1024

@@ -187,7 +187,8 @@ def adversarial_inputs(corpus_text: str) -> dict[str, str]:
         "digits": "4" * KB10,
         "spaced-digits": fit("4 "),
         "card-groups": fit("4539 1488 0343 6467 "),
-        "ips-with-context": fit("host 10.0.0.1 "),
+        # not 10.0.0.1: the first hosts of the default subnets are textbook values, never flagged
+        "ips-with-context": fit("host 10.20.30.40 "),
         "ip-dots": fit("10."),
         "host-suffix": fit("corp.acme.com"),
         "phone-context": fit("phone: "),

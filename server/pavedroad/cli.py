@@ -221,7 +221,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _prompt(args: argparse.Namespace) -> int:
     from pavedroad.analysis.classify import Classifier
-    from pavedroad.promptcheck import check_workspace_prompt, reference_bases
+    from pavedroad.promptcheck import check_workspace_prompt, prompt_directory, reference_bases
     from pavedroad.prompts import decode_prompt_bytes
 
     if args.file == "-":
@@ -241,8 +241,9 @@ def _prompt(args: argparse.Namespace) -> int:
     root, config = loaded.root, loaded.config
     text = decode_prompt_bytes(data)
     bases = reference_bases(root, Path(args.file)) if args.file != "-" else []
+    near = prompt_directory(root, Path(args.file)) if args.file != "-" else None
     report = check_workspace_prompt(text, root=root, config=config, classifier=Classifier(config),
-                                    bases=bases)
+                                    bases=bases, near=near)
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2))
     else:

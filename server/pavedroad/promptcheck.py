@@ -61,6 +61,16 @@ def reference_bases(root: Path, prompt_file: Path) -> list[str]:
     return out[1:] + out[:1]  # projects first, then the file's own directory
 
 
+def prompt_directory(root: Path, prompt_file: Path) -> str | None:
+    """The prompt file's directory relative to `root` (None at the root or outside it): relative
+    references that exist there are read from there (`check_prompt`'s `near`)."""
+    try:
+        here = prompt_file.resolve().parent.relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):
+        return None
+    return None if here in ("", ".") else here
+
+
 def prompt_file_patterns(config: EffectiveConfig) -> tuple[str, ...]:
     return (*DEFAULT_PROMPT_FILE_PATTERNS, *config.prompt_files)
 
@@ -237,7 +247,7 @@ class PromptWorkspace:
 
     # --- the check ----------------------------------------------------------------------------
     def check(self, text: str, references: Sequence[str] = (),
-              bases: Sequence[str] | None = None) -> PromptReport:
+              bases: Sequence[str] | None = None, near: str | None = None) -> PromptReport:
         return check_prompt(
             text,
             root=str(self.root),
@@ -247,6 +257,7 @@ class PromptWorkspace:
             glob_zones=self.glob_zones,
             index=self.index,
             references=[reference_path(r, self.root) for r in references],
+            near=near,
         )
 
 
@@ -259,6 +270,7 @@ def check_workspace_prompt(
     references: Sequence[str] = (),
     workspace: PromptWorkspace | None = None,
     bases: Sequence[str] = (),
+    near: str | None = None,
 ) -> PromptReport:
     """Check `text` (and attached `references`) against the workspace's zones and sensitive files.
 
@@ -267,4 +279,4 @@ def check_workspace_prompt(
     """
     if workspace is None or workspace.config is not config:
         workspace = PromptWorkspace(root, config, classifier, bases=bases)
-    return workspace.check(text, references)
+    return workspace.check(text, references, near=near)

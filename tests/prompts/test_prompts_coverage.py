@@ -160,3 +160,92 @@ def test_github_token_without_a_valid_checksum_is_still_a_token() -> None:
     # gitleaks' examples are random bodies whose CRC32 does not verify; they leak the same way.
     token = f"ghp_{rand(LOWER_DIGITS, 36)}"
     assert "secret.github-token" in {f.rule for f in scan_text(f"github_token: {token}")}
+
+
+# --- formats and shapes trufflehog's detector tests showed missing (benchmarks/bench_secrets.py
+# --trufflehog); measured there first, before any rule changed ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "rule"),
+    [
+        (lambda: f"aio_{rand(ALNUM, 28)}", "secret.adafruit-io-key"),
+        (lambda: f"alcht_{rand(ALNUM, 30)}", "secret.alchemy-token"),
+        (lambda: f"apify_api_{rand(ALNUM, 36)}", "secret.apify-token"),
+        (lambda: f"BBDC-{rand(ALNUM + '+/', 44)}", "secret.bitbucket-dc-token"),
+        (lambda: f"bb_pr_{rand(HEX, 30)}", "secret.bannerbear-key"),
+        (lambda: f"pri_{rand(HEX, 32)}", "secret.besttime-key"),
+        (lambda: f"bkua_{rand(LOWER_DIGITS, 40)}", "secret.buildkite-token"),
+        (lambda: f"cfk_{rand(ALNUM, 40)}{rand(HEX, 8)}", "secret.cloudflare-global-key"),
+        (lambda: f"pat.{rand(ALNUM, 22)}.{rand(HEX, 24)}.{rand(ALNUM, 20)}", "secret.harness-token"),
+        (lambda: f"NRBR-{rand(HEX, 19)}", "secret.newrelic-key"),
+        (lambda: f"NRIQ-{rand(ALNUM + '_-', 25)}", "secret.newrelic-key"),
+        (lambda: f"sk_pr_{rand(LOWER_DIGITS, 12)}_{rand(HEX, 40)}", "secret.photoroom-key"),
+        (lambda: f"pcsk_{rand(ALNUM, 6)}_{rand(ALNUM, 63)}", "secret.pinecone-key"),
+        (lambda: f"rootly_{rand(HEX, 64)}", "secret.rootly-key"),
+        (lambda: f"spu-{rand(LOWER_DIGITS, 32)}", "secret.spectralops-token"),
+        (lambda: f"tkn.v1_{rand(ALNUM, 71)}=", "secret.teamwork-token"),
+        (lambda: f"thog-key-{rand(HEX, 16)}", "secret.trufflehog-enterprise-key"),
+        (lambda: f"VF.DM.{rand(HEX, 24)}.{rand(ALNUM, 16)}", "secret.voiceflow-key"),
+    ],
+)
+def test_provider_formats_found_missing_on_trufflehog(make: object, rule: str) -> None:
+    text = make()  # type: ignore[operator]
+    assert rule in {r for r, _ in secret_findings(f"use {text} here")}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ptr_to_the_next_element_in_the_list = 1",  # C, not a Portainer token
+        "struct pri_queue_entry_for_the_scheduler x;",
+        "see https://spu-docs.example.test/guide",
+    ],
+)
+def test_new_formats_keep_their_negatives(text: str) -> None:
+    assert secret_findings(text) == []
+
+
+@pytest.mark.parametrize("template", ['secret key = "{s}"', "monkeylearn token = '{s}'", "ibm cloud secret key = '{s}'"])
+def test_a_word_before_the_name_does_not_hide_the_assignment(template: str) -> None:
+    # a bare space is no operator: `secret` + ` ` + `key` once swallowed the real name
+    text = template.format(s=SECRET)
+    assert any(span == SECRET for _, span in secret_findings(text)), text
+
+
+def test_a_long_quoted_value_is_read_to_its_quote() -> None:
+    # an Entra refresh token is over 1 KB; values used to stop at 256 characters
+    token = rand(ALNUM + "-_.", 1100)
+    assert [span for _, span in secret_findings(f'refresh_token = "{token}"')] == [token]
+
+
+def test_registry_logins_in_docker_configs() -> None:
+    import base64
+
+    login = base64.b64encode(f"deploy:{rand(ALNUM, 20)}".encode()).decode()
+    plain = '{"auths": {"registry.acme.test": {"auth": "' + login + '"}}}'
+    escaped = 'DOCKER_AUTH_CONFIG={\\"auths\\":{\\"r.test:8083\\":{\\"auth\\":\\"' + login + '\\"}}}'
+    for text in (plain, escaped):
+        assert ("secret.registry-auth", login) in secret_findings(text), text
+    # a base64 value that is no `user:password` is not a login
+    assert secret_findings('{"auth": "' + base64.b64encode(b"just-a-name").decode() + '"}') == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "client_secret=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",  # letters and digits counting up
+        "SECRET_KEY=1a2b3C4d-5E6f-7G8h-9I0j-1K2l3M4n5O6p",
+        '// secret is "a-string-secret-at-least-256-bits-long"',  # jwt.io's default secret
+        "secret = 'acme.invoiceocean.com'",  # where the secret is used, not the secret
+        "A hasura domain without a secret: project-one-123.hasura.app",
+        "token = 'live_pub_0973e1ea3f5cb5e28d7b1e9ac5f3b0b'",  # a publishable key: public by design
+    ],
+)
+def test_trufflehog_negatives_that_were_false_alarms(text: str) -> None:
+    assert secret_findings(text) == []
+
+
+def test_counting_and_host_checks_keep_real_values() -> None:
+    assert secret_findings(f"client_secret=shpss_{rand(HEX, 32)}") != []
+    assert secret_findings(f"secret = '{rand(LOWER_DIGITS, 12)}.{rand(LOWER_DIGITS, 20)}'") != []

@@ -104,11 +104,12 @@ def _is_prompt(doc: DocumentState, state: RootState) -> bool:
 def diagnostics(server: PavedroadServer, doc: DocumentState, state: RootState) -> list[types.Diagnostic]:
     if not _is_prompt(doc, state):
         return []
-    from pavedroad.promptcheck import reference_bases
+    from pavedroad.promptcheck import prompt_directory, reference_bases
     from pavedroad.prompts.masking import placeholder
 
     bases = reference_bases(state.root, doc.path) if doc.path is not None else []
-    report = FEATURE.workspace(state).check(doc.text, bases=bases)
+    near = prompt_directory(state.root, doc.path) if doc.path is not None else None
+    report = FEATURE.workspace(state).check(doc.text, bases=bases, near=near)
     result = []
     for finding in report.findings:
         if finding.end <= finding.start:

@@ -8,6 +8,8 @@ be long and random enough for its kind of name.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -34,7 +36,8 @@ _ASSIGNMENT = re.compile(
     r"|>[ \t]{0,8}(?:\r?\n[ \t]{0,40})?"  # `<token>value</token>`, also over lines
     r"|\s{1,4}(?i:is|was)\b:?"
     r"|\s(?i:for|of|to)\s[A-Za-z0-9 _.'-]{1,40}?\s(?i:is|was)\b:?|[ \t]{1,3})[ \t]{0,4}"
-    r"(?:(?P<q>[\"'`])(?P<qv>(?:[^\"'`\s\\]|\\[^\s\"'`]){1,256})(?P=q)"
+    # a quoted value may be long (an Entra refresh token is over 1 KB): it ends at its quote
+    r"(?:(?P<q>[\"'`])(?P<qv>(?:[^\"'`\s\\]|\\[^\s\"'`]){1,4096})(?P=q)"
     r"|(?P<uv>(?:[^\s\"'`,;<>(){}\[\]&=\\]|&(?![A-Za-z_][A-Za-z0-9_]{0,30}=)){1,256}={0,2}))",
     re.ASCII,
 )
@@ -329,6 +332,8 @@ _CMDLET = re.compile(r"[A-Z][a-z]{1,11}(?:To)?-[A-Z][A-Za-z0-9]{1,60}", re.ASCII
 #: A word of an identifier or a title: lower, Capitalized, ALLCAPS, optionally trailing digits.
 _WORDISH = re.compile(r"(?:[a-z]+|[A-Z][a-z]*|[A-Z]+)[0-9]{0,2}", re.ASCII)
 _SEPARATORS = re.compile(r"[-_./ ]")
+_UPPER_SNAKE = re.compile(r"[A-Z]{2,16}(?:_[A-Z]{2,16}){1,6}", re.ASCII)
+_VOWEL = re.compile(r"[AEIOUY]")
 #: Words that make a wordy value the *name* of a credential (`github_client_secret`).
 _NAME_WORDS = ("secret", "key", "token", "password", "passwd", "pwd", "client", "api", "id",
                "name", "user", "cred", "auth", "env", "var")  # fmt: skip
@@ -400,6 +405,12 @@ def _value_is_code(value: str, quoted: bool, following: str) -> bool:
         return True
     if value.startswith(("/", "./", "../", "~/")) or value.lower().endswith(_LITERAL_FILE_EXT):
         return True
+    if ("/" in value or "\\" in value) and _word_path(value):
+        return True  # an S3 object key `reports/monthly/sales-2025-01.csv`, a registry key
+    if "." in value and _HOST_NAME.fullmatch(value) and not any(_random_part(p) for p in value.split(".")):
+        return True  # `acme.invoiceocean.com`: where a secret is used, not the secret
+    if _PUBLISHABLE.match(value):
+        return True  # `pk_live_...`, `live_pub_...`: public by design
     if quoted:
         return False
     if following and following in "([":
@@ -418,6 +429,34 @@ def _value_is_code(value: str, quoted: bool, following: str) -> bool:
             # user_id2, API_KEY_V2; not `ghp_0ei2zhjf7w5mn9sn848u1j5cdg2s1g91tbom`
             return all(_WORDISH.fullmatch(p) or p.isdigit() for p in value.split("_") if p)
     return False
+
+
+#: One segment of a path written by a person: words and numbers joined by `-`, `_` or `.`
+#: (`sales-2025-01.csv`, `CurrentVersion`); random segments mix digits into letters (`kJ8s`).
+_PATH_SEGMENT = re.compile(r"(?:[A-Za-z]{2,32}|[0-9]{1,8})(?:[-_.](?:[A-Za-z]{1,32}|[0-9]{1,8})){0,6}", re.ASCII)
+_PATH_SPLIT = re.compile(r"[/\\]{1,2}")
+
+
+_HOST_NAME = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,6}(?:com|net|org|io|app|dev|cloud|co|ai)", re.ASCII)
+_PUBLISHABLE = re.compile(r"(?:pk_(?:live|test)_|(?:live|test)_pub_|pub-c-)", re.ASCII)
+_ARN_START = re.compile(r"arn:aws[a-z-]{0,12}:", re.ASCII | re.IGNORECASE)
+
+
+def _inside_arn(text: str, name_start: int) -> bool:
+    """The name is a field of an AWS ARN: the unbroken run it sits in starts with `arn:aws`."""
+    floor = max(0, name_start - 160)
+    j = name_start
+    while j > floor and text[j - 1] not in " \t\r\n\"'`=,([{":
+        j -= 1
+    return _ARN_START.match(text, j) is not None
+
+
+def _word_path(value: str) -> bool:
+    """Three or more word segments split by `/` or `\\`, or two when the last has an extension."""
+    parts = _PATH_SPLIT.split(value)
+    if len(parts) < 2 or not all(_PATH_SEGMENT.fullmatch(p) for p in parts):
+        return False
+    return len(parts) >= 3 or "." in parts[-1]
 
 
 _LETTER_DIGIT_LETTER = re.compile(r"[A-Za-z][0-9]+(?=[A-Za-z])", re.ASCII)
@@ -454,6 +493,8 @@ def _wordy(value: str, cls: str) -> bool:
         return False
     if "/" in value or cls == _BARE_KEY:
         return True
+    if _UPPER_SNAKE.fullmatch(value) and all(_VOWEL.search(p) for p in parts):
+        return True  # `ACTIONS_STEP_DEBUG`: the name of a variable or a secret, not its value
     if any(p[0].isupper() for p in parts) and not value.isupper() and "_" not in value:
         return True  # Title-Case-Words: a header or a label
     low = value.lower()
@@ -481,7 +522,32 @@ def _value_ok(value: str, cls: str, prose: bool) -> bool:
         ok = n >= 12 and entropy >= 3.0
     else:
         ok = n >= 16 and entropy >= 3.5 and not _UUID.fullmatch(value)
-    return ok and not is_placeholder(value)
+    if not ok or is_placeholder(value):
+        return False
+    # a base64 stand-in is a Kubernetes Secret's password or a padded value
+    return not ((cls == _PASSWORD or value.endswith("=")) and _encoded_placeholder(value))
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}", re.ASCII)
+_ASCII_LEAD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef")
+
+
+def _encoded_placeholder(value: str) -> bool:
+    """A Kubernetes Secret's `data:` holds base64: `bXlzZWNyZXRwYXNzd29yZA==` is the demo word
+    `mysecretpassword`. Only a value that decodes to printable text is judged by that text
+    (random key material decodes to bytes and stays a secret)."""
+    if len(value) % 4 or not all(value[i] in _ASCII_LEAD for i in range(0, min(len(value), 24), 4)):
+        return False  # each 4-character group of base64 text starts with A-Z or a-f (top bit 0)
+    if _BASE64.fullmatch(value) is None:
+        return False
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    if not raw.isascii():
+        return False  # random bytes (without raising on them: this runs on every random value)
+    decoded = raw.decode("ascii")
+    return decoded.isprintable() and is_placeholder(decoded)
 
 
 class AssignmentDetector(Detector):
@@ -490,6 +556,7 @@ class AssignmentDetector(Detector):
     def detect(self, text: str, lowered: str, hits: Hits) -> Iterator[PromptFinding]:
         seen: set[int] = set()
         value_end = -1
+        arns = "arn:" in lowered  # (once per text, not once per name)
         for k, (pos, _anchor) in enumerate(hits):
             if pos < value_end:
                 continue  # a keyword inside the previous value (`key=password_reset_x`)
@@ -507,8 +574,10 @@ class AssignmentDetector(Detector):
             quoted = m.group("q") is not None
             vstart, vend = m.span("qv") if quoted else m.span("uv")
             # Keywords inside an unquoted value are part of it; a quoted one may be a name whose
-            # own value follows (`<add key="ClearTextPassword" value="..."/>`).
-            value_end = vend if not quoted else vstart
+            # own value follows (`<add key="ClearTextPassword" value="..."/>`). A bare space is
+            # no operator: in `secret key = "..."` the "value" of `secret` is the real name.
+            if m.group("op").strip():
+                value_end = vend if not quoted else vstart
             if vstart in seen or vend - vstart < 8:  # every name class needs 8+ characters
                 continue
             value = text[vstart:vend]
@@ -522,6 +591,8 @@ class AssignmentDetector(Detector):
             words, cls = _classify_name(name, prev.group(1).lower() if prev else "")
             if cls is None or value.rstrip("=").lower() == name.lower():
                 continue
+            if arns and _inside_arn(text, i):
+                continue  # `arn:aws:secretsmanager:...:secret:db-token`: names a secret, holds none
             op = m.group("op").strip().lower()
             if not op and not name.startswith("--"):
                 continue  # `password Xyz` is prose; `--password Xyz` is a CLI flag

@@ -18,6 +18,7 @@ PRIVATE_KEY = secret_rule("secret.private-key", "a private key")
 URL_CREDENTIALS = secret_rule("secret.url-credentials", "a password embedded in a URL")
 AUTH_HEADER = secret_rule("secret.auth-header", "a credential in an Authorization header")
 CLI_PASSWORD = secret_rule("secret.cli-password", "a password passed on a command line")
+REGISTRY_AUTH = secret_rule("secret.registry-auth", "a registry login in a Docker config (`auths`)")
 
 #: Longest key block we look at; an RSA-8192 PEM is about 6.5 KB.
 MAX_KEY_CHARS = 16384
@@ -159,6 +160,8 @@ class AuthHeaderDetector(Detector):
             if m is None or m.start("v") in seen:
                 continue
             value = m.group("v")
+            if text[m.end("v") : m.end("v") + 1] in ("(", "["):
+                continue  # code that looks the token up: `localStorage.getItem('token')`
             scheme = (m.groupdict().get("scheme") or "").lower()
             if scheme == "basic":
                 ok = _basic_ok(value)
@@ -167,6 +170,26 @@ class AuthHeaderDetector(Detector):
             if ok:
                 seen.add(m.start("v"))
                 yield make_finding(AUTH_HEADER, text, m.start("v"), m.end("v"))
+
+
+#: `"auth": "<base64 of user:password>"` in a Docker / Podman config, also as a JSON string inside
+#: YAML, TOML or a CI variable (`\\"auth\\": \\"...\\"`, one to three escaping backslashes).
+_REGISTRY_AUTH = re.compile(
+    r'"auth\\{0,3}"[ \t]{0,4}:[ \t]{0,4}\\{0,3}"(?P<v>[A-Za-z0-9+/]{8,4096}={0,2})\\{0,3}"', re.ASCII
+)
+
+
+class RegistryAuthDetector(Detector):
+    """The `auth` field of a Docker config's `auths`: base64 of `user:password`, so it is a
+    login whatever the registry (the decoded value is checked like a Basic header's)."""
+
+    anchors = (Anchor('"auth', case_sensitive=True),)
+
+    def detect(self, text: str, lowered: str, hits: Hits) -> Iterator[PromptFinding]:
+        for pos, _anchor in hits:
+            m = _REGISTRY_AUTH.match(text, pos)
+            if m is not None and _basic_ok(m.group("v")):
+                yield make_finding(REGISTRY_AUTH, text, m.start("v"), m.end("v"))
 
 
 #: Command-line tools and the flag each uses for a password (`-p` is a *port* for redis-cli and

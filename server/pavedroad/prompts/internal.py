@@ -187,7 +187,7 @@ def _private_v4(dotted: str) -> bool | None:
     o = [int(p) for p in parts]
     if any(x > 255 for x in o) or any(len(p) > 1 and p[0] == "0" for p in parts):
         return None
-    if o[3] in (0, 255) or dotted == "169.254.169.254":
+    if o[3] in (0, 255) or dotted == "169.254.169.254" or _textbook_address(*o):
         return False
     a, b = o[0], o[1]
     return (
@@ -207,6 +207,13 @@ def _is_internal_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
             return False
         return ip.is_private or ip.is_link_local
     return ip.is_link_local or ip in ipaddress.ip_network("fc00::/7")
+
+
+def _textbook_address(a: int, b: int, c: int, d: int) -> bool:
+    """The first few hosts of the default private subnets (`10.0.0.1`, `192.168.1.1`,
+    `172.16.0.2`): every router, tutorial and log sample uses them, so they tell nothing about
+    a real network; `10.42.17.23` still does."""
+    return c in (0, 1) and d <= 10 and (a, b) in ((10, 0), (192, 168), (172, 16))
 
 
 class _HostContext:
@@ -304,6 +311,8 @@ class PrivateIpDetector(Detector):
                     len(x) > 1 and x[0] == "0" for x in octets
                 ):
                     continue
+                if _textbook_address(a, b, c, d):
+                    continue
                 if not host_context(start, end):
                     continue
             yield make_finding(PRIVATE_IP, text, start, end)
@@ -369,9 +378,19 @@ def is_internal_host(host: str, specs: Sequence[DomainSpec]) -> bool:
     labels = host.split(".")
     if len(labels) < 2:
         return False
-    if any(host.endswith("." + tld) for tld in PRIVATE_TLDS):
-        return True
-    return any(label in INTERNAL_LABELS for label in labels[:-1])
+    tld = next((t for t in PRIVATE_TLDS if host.endswith("." + t)), None)
+    if tld is not None:
+        # `db.internal`, `api.middleware.internal`: the made-up names of every tutorial; a name
+        # of the team's own (`billing-ledger.internal`) or a configured domain still counts
+        return not all(label in _GENERIC_SERVICE_WORDS for label in host[: -len(tld) - 1].split("."))
+    # `api.internal.acme.io`, not `internal.wiki` (a public domain of its own)
+    return any(label in INTERNAL_LABELS for label in labels[:-2])
+
+
+#: Host labels that name a kind of service, not a particular one.
+_GENERIC_SERVICE_WORDS = frozenset(
+    ["db", "database", "api", "app", "web", "www", "redis", "cache", "postgres", "postgresql", "mysql", "mongo", "mongodb", "kafka", "queue", "mq", "auth", "backend", "frontend", "service", "services", "middleware", "gateway", "proxy", "mail", "smtp", "ldap", "vault", "storage", "search", "elastic", "metrics", "logs", "host", "server", "node", "worker", "internal"]
+)
 
 
 class InternalUrlDetector(Detector):

@@ -317,9 +317,10 @@ def _phone_ok(candidate: str) -> bool:
         return False
     if longest_run(digits) >= 7 or longest_sequence(digits) >= 7:
         return False
-    # NANP 555-0100..555-0199 are reserved for fiction and docs.
-    national = digits[1:] if n == 11 and digits[0] == "1" else digits
-    return not (len(national) == 10 and national[3:6] == "555" and national[6:8] == "01")
+    # NANP 555-0100..555-0199 are reserved for fiction and docs, with or without an area code
+    # (`+1-555-0123`, `(212) 555-0123`).
+    national = digits[1:] if digits[0] == "1" and (n == 11 or candidate.startswith("+")) else digits
+    return not (len(national) in (7, 10) and national[-7:-4] == "555" and national[-4:-2] == "01")
 
 
 class PhoneDetector(Detector):

@@ -40,6 +40,7 @@ PLACEHOLDER_MARKERS = (
     "notreal",
     "not_real",
     "not-a-real",
+    "a-string-secret-at-least",  # jwt.io's default HMAC secret
     "_here",
     "-here",
     "lorem",
@@ -78,6 +79,10 @@ WEAK_WORDS = (
     "real",
     "actual",
     "key",
+    "secure",
+    "strong",
+    "hardcoded",
+    "db",
 )
 
 #: Whole values that are never secrets (case-insensitive).
@@ -249,20 +254,31 @@ _WEAK = _re2(_WEAK_SOURCE)
 
 #: Both tests in one RE2 call (a `Set` match returns which patterns occur; the per-call wrapper
 #: cost, not the scan, dominates on the short values of dense inputs).
+#: Letters and digits alternating from the start, after an optional provider prefix: the gate
+#: for `_interleaved_counting` (`a1b2c3...`, `shpss_1a2b3c...`), in the same RE2 pass.
+_ALTERNATING_SOURCE = (
+    r"(?i)^(?:[a-z]{2,8}[_-](?:(?:live|test|prod|dev)[_-])?)?(?:(?:[a-z][0-9]){3}|(?:[0-9][a-z]){3})"
+)
+_ALTERNATING = _re2(_ALTERNATING_SOURCE)
+
+#: The three tests in one RE2 call (a `Set` match returns which patterns occur; the per-call
+#: wrapper cost, not the scan, dominates on the short values of dense inputs).
 _BOTH = re2.Set.SearchSet(_options())
 _BOTH.Add(_STANDIN_SOURCE)
 _BOTH.Add(_WEAK_SOURCE)
+_BOTH.Add(_ALTERNATING_SOURCE)
 _BOTH.Compile()
 
 
-def _standin_weak(value: str) -> tuple[bool, bool]:
+def _standin_weak(value: str) -> tuple[bool, bool, bool]:
     try:
         found = _BOTH.Match(value)
     except Exception:
-        return _STANDIN.search(value) is not None, _WEAK.search(value) is not None
+        return (_STANDIN.search(value) is not None, _WEAK.search(value) is not None,
+                _ALTERNATING.search(value) is not None)
     if not found:  # no match (RE2 gives up only past its memory budget: then, flag as usual)
-        return False, False
-    return 0 in found, 1 in found
+        return False, False, False
+    return 0 in found, 1 in found, 2 in found
 
 
 def is_placeholder(value: str) -> bool:
@@ -272,10 +288,10 @@ def is_placeholder(value: str) -> bool:
     low = value.lower()
     if low in _NON_VALUES or set(low) <= _MASK_CHARS:
         return True
-    standin, weak = _standin_weak(value)
+    standin, weak, alternating = _standin_weak(value)
     if standin:
         return True
-    if _is_trivial_shape(value) or is_demo_sequence(value):
+    if _is_trivial_shape(value) or is_demo_sequence(value) or (alternating and _interleaved_counting(low)):
         return True
     if not weak:
         return False
@@ -284,8 +300,12 @@ def is_placeholder(value: str) -> bool:
         rest = rest.replace(word, "")
     if len(rest) < 6 or is_trivial(rest):
         return True
-    # `sk-abc123realkey456`: a prefix and counting runs around the weak words.
-    return len(_ASCENDING3.sub("", _DEMO_PREFIX.sub("", rest))) < 4
+    # `sk-abc123realkey456`: a prefix and counting runs around the weak words; punctuation
+    # between them is decoration (`db_password_12345!`)
+    return len(_NOT_ALNUM.sub("", _ASCENDING3.sub("", _DEMO_PREFIX.sub("", rest)))) < 4
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 #: Runs of 3+ consecutive characters (`abc`, `xyz`, `123`, `789`, `def`): what people type for demo
@@ -311,6 +331,26 @@ def is_demo_sequence(value: str) -> bool:
     ):
         return False
     return len(_ASCENDING3.sub("", low)) < 4
+
+
+def _interleaved_counting(low: str) -> bool:
+    """`a1b2c3d4e5f6...`, `1a2b3C4d-5E6f...`: letters counting up between digits counting up,
+    what people type for a demo value (the letters and the digits are each a run), also after a
+    provider prefix (`shpss_a1b2c3...`)."""
+    low = _DEMO_PREFIX.sub("", low)
+    if len(low) < 12:
+        return False
+    letters = [c for c in low if "a" <= c <= "z"]
+    digits = [c for c in low if c.isdigit()]
+    if len(letters) < 5 or len(digits) < 5 or len(letters) + len(digits) < len(low) * 0.8:
+        return False
+    return _counts_up(letters) and _counts_up(digits)
+
+
+def _counts_up(chars: list[str]) -> bool:
+    """Each character follows the one before (`abcdef`, `1234567890`, wrapping `9` to `0`)."""
+    steps = [(ord(b) - ord(a)) % (10 if a.isdigit() else 26) for a, b in itertools.pairwise(chars)]
+    return sum(step == 1 for step in steps) >= len(steps) * 0.8
 
 
 def is_trivial(value: str) -> bool:

@@ -330,6 +330,22 @@ _COMMAND = re.compile(
 )
 #: Commands whose first operand is a pattern or a program, not a file.
 _SCRIPT_FIRST = frozenset(["grep", "egrep", "rg", "jq", "yq", "sed", "awk"])
+_SEARCHERS = frozenset(["grep", "egrep", "rg"])
+#: grep / rg options after which no line of the file is printed: counts, file names, exit status.
+_NO_LINES_LONG = frozenset(["--count", "--files-with-matches", "--files-without-match", "--quiet", "--silent"])
+_NO_LINES_SHORT = frozenset("clLq")
+
+
+def _prints_no_lines(args: str) -> bool:
+    for token in args.split():
+        if token in _NO_LINES_LONG:
+            return True
+        short = token.startswith("-") and not token.startswith("--") and token[1:].isalpha()
+        if short and not _NO_LINES_SHORT.isdisjoint(token[1:]):
+            return True  # `-c`, `-l`, `-L`, `-q`, also combined: `-rl`
+    return False
+
+
 _TOOL_CALL = re.compile(
     r"(?<![\w.])(?:read_file|read_text_file|view_file|open_file|get_file_contents|read_many_files"
     r"|Read|View)\(\s*(?:[A-Za-z_]{1,20}\s*=\s*)?(?P<q>[\"'`])(?P<p>[^\"'`\n]{1,512})(?P=q)"
@@ -490,6 +506,26 @@ def _negated(text: str, verb_start: int) -> bool:
     return _NEGATION.search(before) is not None
 
 
+#: A script printing a message to its user: `echo "...`, `print("...`, `console.log('...`.
+_MESSAGE_OPEN = re.compile(
+    r"(?:\becho(?:[ \t]+-[neE]{1,3})?|\bprintf|\bprint|\bputs|console\.(?:log|warn|error|info)|Write-Host)"
+    r"[ \t]*\(?[ \t]*(?P<q>[\"'])",
+    re.ASCII,
+)
+
+
+def _in_printed_message(text: str, verb_start: int) -> bool:
+    """True when the verb is inside the quoted message of an `echo`/`print` on its line: "Please
+    update .env.local" there is addressed to a person running the script, not to the assistant."""
+    line_start = text.rfind("\n", 0, verb_start) + 1
+    if verb_start - line_start > 200:
+        return False
+    for m in _MESSAGE_OPEN.finditer(text, line_start, verb_start):
+        if text.find(m.group("q"), m.end(), verb_start) < 0:
+            return True  # the message's quote is still open at the verb
+    return False
+
+
 def _object_paths(text: str, start: int, limit: int = 8) -> list[tuple[str, int, int]]:
     """Paths that form the object of a verb ending at `start`: a list of paths, optionally with
     determiners and prepositions between them; stops at the first other word or the line end."""
@@ -547,6 +583,8 @@ def _read_requests(text: str) -> list[FileReference]:
         start = m.start()
         if _PASSIVE.search(text, max(0, start - 12), start) is not None or _negated(text, start):
             continue
+        if _in_printed_message(text, start):
+            continue
         for path, s, e in _object_paths(text, m.end()):
             refs.append(FileReference(path, s, e, is_glob(path), "read-request"))
     return refs
@@ -569,6 +607,8 @@ def _commands(text: str) -> list[FileReference]:
         if text[max(0, cmd_start - 2) : cmd_start].endswith("$(") or _negated(text, cmd_start):
             continue
         skip_operand = cmd in _SCRIPT_FIRST
+        if cmd in _SEARCHERS and _prints_no_lines(m.group("args")):
+            continue  # `grep -c "=" .env`: a count or file names, none of the file's text
         for arg in re.finditer(r"\S+", m.group("args")):
             token = arg.group(0)
             if token.startswith("-") or token in ("<", "<<"):

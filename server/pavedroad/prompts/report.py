@@ -49,6 +49,7 @@ def check_prompt(
     references: Sequence[str] = (),
     glob_zones: ZonesForPath | None = None,
     index: IndexSource = None,
+    near: str | None = None,
 ) -> PromptReport:
     """Scan `text` and the files it attaches or asks to read (plus `references` the caller
     attaches).
@@ -56,7 +57,8 @@ def check_prompt(
     `zones_for_path(relative_posix_path)` returns `(zone_id, context_level)` pairs with levels as
     in `pavedroad.config.model.Level` (0 allow, 1 warn, 3 deny); `glob_zones` answers the same
     for each file a glob or folder covers (default: `zones_for_path`). `index` is the root's
-    `FileIndex` (or a function returning it), built on first need when not given. Attached
+    `FileIndex` (or a function returning it), built on first need when not given. `near` is the
+    prompt file's directory relative to `root`: relative paths that exist there mean those. Attached
     references have no span in the text, so their findings carry `start == end == 0`.
     """
     text = without_surrogates(text)
@@ -76,6 +78,7 @@ def check_prompt(
                 zones_for_path=zones_for_path,
                 glob_zones=glob_zones,
                 index=index,
+                near=near,
             )
         )
         if extra:

@@ -15,6 +15,7 @@ from .credentials import (
     AuthHeaderDetector,
     CliPasswordDetector,
     PrivateKeyDetector,
+    RegistryAuthDetector,
     UrlCredentialDetector,
 )
 from .detector import Detector
@@ -30,6 +31,7 @@ _STATIC: tuple[Detector, ...] = (
     UrlCredentialDetector(),
     AuthHeaderDetector(),
     CliPasswordDetector(),
+    RegistryAuthDetector(),
     AssignmentDetector(),
     EmailDetector(),
     PhoneDetector(),

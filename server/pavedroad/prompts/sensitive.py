@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+import os
+import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -23,9 +25,9 @@ from functools import lru_cache
 
 import pathspec
 
-from .fileindex import FileIndex, fs_safe, resolve_reference
+from .fileindex import FileIndex, Target, fs_safe, resolve_reference
 from .findings import moved, register
-from .model import BLOCK, KIND_SENSITIVE_FILE, WARN, FileReference, PromptFinding
+from .model import BLOCK, KIND_SENSITIVE_FILE, WARN, FileReference, PromptFinding, severity_rank
 
 ZonesForPath = Callable[[str], Sequence[tuple[str, int]]]
 #: A ready index, a function that builds (or returns a cached) one on first need, or None.
@@ -248,8 +250,13 @@ def check_references(
     zones_for_path: ZonesForPath | None,
     glob_zones: ZonesForPath | None = None,
     index: IndexSource = None,
+    near: str | None = None,
 ) -> Iterator[PromptFinding]:
-    """A finding for every attaching reference that names a sensitive file or a warn/deny zone."""
+    """A finding for every attaching reference that names a sensitive file or a warn/deny zone.
+
+    `near` is the prompt file's own directory (relative to `root`): a relative path that exists
+    there is checked there too (`see assets/policy.yaml` in a skill names the skill's file), and
+    the stricter of that answer and the root's stands."""
     spec = compile_patterns(tuple(sensitive))
     lazy = _LazyIndex(index, root)
     many = glob_zones if glob_zones is not None else zones_for_path
@@ -265,7 +272,7 @@ def check_references(
         elif ref.is_glob:
             finding = memo[key] = _check_glob(ref, spec, lazy, many)
         else:
-            finding = memo[key] = _check_path(ref, spec, lazy, root, zones_for_path, many)
+            finding = memo[key] = _check_path(ref, spec, lazy, root, zones_for_path, many, near)
         if finding is not None:
             yield finding
 
@@ -277,10 +284,28 @@ def _check_path(
     root: str | None,
     zones_for_path: ZonesForPath | None,
     many: ZonesForPath | None,
+    near: str | None = None,
 ) -> PromptFinding | None:
-    target = resolve_reference(ref.path_or_glob, root)
-    if target is None:
-        return None
+    # A relative path may mean the file next to the prompt or the one at the root (a skill's
+    # `examples/`, or the root's, which an agent resolving from its working directory reads):
+    # both are checked and the stricter answer stands, so a decoy next to the prompt file
+    # cannot hide the root's `secrets/`.
+    targets = [t for t in (_near_target(ref.path_or_glob, root, near),
+                           resolve_reference(ref.path_or_glob, root)) if t is not None]
+    found = [f for i, t in enumerate(targets)
+             if t.rel not in {u.rel for u in targets[:i]}
+             and (f := _check_target(ref, t, spec, lazy, zones_for_path, many)) is not None]
+    return max(found, key=lambda f: severity_rank(f.severity)) if found else None
+
+
+def _check_target(
+    ref: FileReference,
+    target: Target,
+    spec: _Spec,
+    lazy: _LazyIndex,
+    zones_for_path: ZonesForPath | None,
+    many: ZonesForPath | None,
+) -> PromptFinding | None:
     rel = target.rel
     is_dir = target.is_dir or ref.syntax == "hash-folder"
     # A folder is as sensitive as anything in it: probe a child path and the files it holds.
@@ -305,6 +330,16 @@ def _check_path(
         return None
     zone = _max_zone(many, contents or [rel + "/_"]) if is_dir else _max_zone(zones_for_path, [rel])
     return _zone_finding(ref, ref.path_or_glob, zone)
+
+
+def _near_target(path: str, root: str | None, near: str | None) -> Target | None:
+    """`path` read from the prompt's own directory, if it is relative and exists there."""
+    if not near or not root or path.startswith(("/", "~", "\\")) or ":" in path:
+        return None
+    local = resolve_reference(posixpath.join(near, path.replace("\\", "/")), root)
+    if local is None or not local.inside_root or not fs_safe(local.rel):
+        return None
+    return local if os.path.lexists(os.path.join(root, local.rel)) else None
 
 
 def _check_glob(
