@@ -446,7 +446,7 @@ def _inside_arn(text: str, name_start: int) -> bool:
     """The name is a field of an AWS ARN: the unbroken run it sits in starts with `arn:aws`."""
     floor = max(0, name_start - 160)
     j = name_start
-    while j > floor and text[j - 1] not in " \t\r\n\"'`=,([{":
+    while j > floor and text[j - 1] not in " \t\r\n\"'`=,([{&;?|":
         j -= 1
     return _ARN_START.match(text, j) is not None
 
@@ -547,7 +547,12 @@ def _encoded_placeholder(value: str) -> bool:
     if not raw.isascii():
         return False  # random bytes (without raising on them: this runs on every random value)
     decoded = raw.decode("ascii")
-    return decoded.isprintable() and is_placeholder(decoded)
+    if len(decoded) > 64 or not decoded.isprintable() or any(c in decoded for c in _STRUCTURE):
+        return False  # a payload (JSON, a URL, a line of config): its words say nothing of its secret
+    return is_placeholder(decoded)
+
+
+_STRUCTURE = frozenset(" {}[]\"':=;,<>$@/")
 
 
 class AssignmentDetector(Detector):
@@ -591,7 +596,7 @@ class AssignmentDetector(Detector):
             words, cls = _classify_name(name, prev.group(1).lower() if prev else "")
             if cls is None or value.rstrip("=").lower() == name.lower():
                 continue
-            if arns and _inside_arn(text, i):
+            if arns and m.group("op").strip() != "=" and _inside_arn(text, i):
                 continue  # `arn:aws:secretsmanager:...:secret:db-token`: names a secret, holds none
             op = m.group("op").strip().lower()
             if not op and not name.startswith("--"):

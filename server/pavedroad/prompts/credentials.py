@@ -145,6 +145,9 @@ def _basic_ok(value: str) -> bool:
     return password != user and not is_placeholder(password)
 
 
+_CODE_VALUE = re.compile(r"[A-Za-z_$][A-Za-z_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*", re.ASCII)
+
+
 class AuthHeaderDetector(Detector):
     """`Authorization: Bearer ...` / `Basic ...` / `token ...`, and bare `Bearer <token>`."""
 
@@ -160,7 +163,7 @@ class AuthHeaderDetector(Detector):
             if m is None or m.start("v") in seen:
                 continue
             value = m.group("v")
-            if text[m.end("v") : m.end("v") + 1] in ("(", "["):
+            if text[m.end("v") : m.end("v") + 1] in ("(", "[") and _CODE_VALUE.fullmatch(value):
                 continue  # code that looks the token up: `localStorage.getItem('token')`
             scheme = (m.groupdict().get("scheme") or "").lower()
             if scheme == "basic":

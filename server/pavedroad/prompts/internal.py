@@ -384,7 +384,15 @@ def is_internal_host(host: str, specs: Sequence[DomainSpec]) -> bool:
         # of the team's own (`billing-ledger.internal`) or a configured domain still counts
         return not all(label in _GENERIC_SERVICE_WORDS for label in host[: -len(tld) - 1].split("."))
     # `api.internal.acme.io`, not `internal.wiki` (a public domain of its own)
-    return any(label in INTERNAL_LABELS for label in labels[:-2])
+    public = len(labels[-1]) == 2 or labels[-1] in _COMMON_TLDS
+    return any(label in INTERNAL_LABELS for label in labels[: -2 if public else -1])
+
+
+#: Public endings common enough that `internal.<tld>` is a site of its own; any two-letter
+#: country code counts too. Elsewhere (`internal.acmecorp`) the label still marks a host.
+_COMMON_TLDS = frozenset(
+    ["com", "net", "org", "io", "dev", "app", "wiki", "cloud", "ai", "info", "biz", "tech", "site", "online", "xyz", "edu", "gov"]
+)
 
 
 #: Host labels that name a kind of service, not a particular one.

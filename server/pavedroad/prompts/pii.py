@@ -320,6 +320,8 @@ def _phone_ok(candidate: str) -> bool:
     # NANP 555-0100..555-0199 are reserved for fiction and docs, with or without an area code
     # (`+1-555-0123`, `(212) 555-0123`).
     national = digits[1:] if digits[0] == "1" and (n == 11 or candidate.startswith("+")) else digits
+    if len(national) == 10 and national[0] in "01":
+        return True  # no NANP area code starts with 0 or 1: `(030) 555-0123` is Berlin
     return not (len(national) in (7, 10) and national[-7:-4] == "555" and national[-4:-2] == "01")
 
 

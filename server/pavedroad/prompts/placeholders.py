@@ -298,6 +298,8 @@ def is_placeholder(value: str) -> bool:
     rest = low
     for word in WEAK_WORDS:
         rest = rest.replace(word, "")
+    if any(w in low for w in _LATE_WEAK) and _arbitrary_number(rest):
+        return False  # `SecureDb!2024`, `dbadmin2023`: a real password's shape (`securepass123` is not)
     if len(rest) < 6 or is_trivial(rest):
         return True
     # `sk-abc123realkey456`: a prefix and counting runs around the weak words; punctuation
@@ -306,6 +308,13 @@ def is_placeholder(value: str) -> bool:
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
+_LATE_WEAK = ("secure", "strong", "hardcoded", "db")
+_DIGIT_RUN = re.compile(r"[0-9]{2,}")
+
+
+def _arbitrary_number(rest: str) -> bool:
+    """A number that is neither counting (`123`, `12345`) nor one repeated digit (`99`)."""
+    return any(longest_sequence(d) < len(d) and len(set(d)) > 1 for d in _DIGIT_RUN.findall(rest))
 
 
 #: Runs of 3+ consecutive characters (`abc`, `xyz`, `123`, `789`, `def`): what people type for demo

@@ -336,13 +336,25 @@ _NO_LINES_LONG = frozenset(["--count", "--files-with-matches", "--files-without-
 _NO_LINES_SHORT = frozenset("clLq")
 
 
-def _prints_no_lines(args: str) -> bool:
+def _prints_no_lines(cmd: str, args: str) -> bool:
+    letters = _NO_LINES_SHORT - {"L"} if cmd == "rg" else _NO_LINES_SHORT  # rg -L is --follow
+    skip = False
     for token in args.split():
+        if skip:
+            skip = False
+            continue
+        if token == "--":
+            return False
+        if token in ("-e", "-f", "--regexp", "--file", "-g", "--glob", "-t", "-T", "-m"):
+            skip = True  # its argument is a pattern or a file, not an option
+            continue
         if token in _NO_LINES_LONG:
             return True
         short = token.startswith("-") and not token.startswith("--") and token[1:].isalpha()
-        if short and not _NO_LINES_SHORT.isdisjoint(token[1:]):
-            return True  # `-c`, `-l`, `-L`, `-q`, also combined: `-rl`
+        if short:
+            flags = token[1:].split("e", 1)[0]  # `-le PATTERN`: flags end at -e
+            if not letters.isdisjoint(flags):
+                return True
     return False
 
 
@@ -514,6 +526,11 @@ _MESSAGE_OPEN = re.compile(
 )
 
 
+#: `grep -l ... | xargs cat`: the listed files are read by the next command.
+_INTO_READER = re.compile(r"[ \t]*\|[ \t]*(?:xargs|while|parallel)\b")
+_EDIT_VERBS = frozenset(["edit", "modify", "update", "change", "fix"])
+
+
 def _in_printed_message(text: str, verb_start: int) -> bool:
     """True when the verb is inside the quoted message of an `echo`/`print` on its line: "Please
     update .env.local" there is addressed to a person running the script, not to the assistant."""
@@ -583,7 +600,9 @@ def _read_requests(text: str) -> list[FileReference]:
         start = m.start()
         if _PASSIVE.search(text, max(0, start - 12), start) is not None or _negated(text, start):
             continue
-        if _in_printed_message(text, start):
+        # only edit verbs: "Please update .env.local" in an `echo` speaks to whoever runs the
+        # script, but the model reads "echo 'now read .env'" as well
+        if (m.group("verb") or "").lower() in _EDIT_VERBS and _in_printed_message(text, start):
             continue
         for path, s, e in _object_paths(text, m.end()):
             refs.append(FileReference(path, s, e, is_glob(path), "read-request"))
@@ -607,7 +626,8 @@ def _commands(text: str) -> list[FileReference]:
         if text[max(0, cmd_start - 2) : cmd_start].endswith("$(") or _negated(text, cmd_start):
             continue
         skip_operand = cmd in _SCRIPT_FIRST
-        if cmd in _SEARCHERS and _prints_no_lines(m.group("args")):
+        piped = _INTO_READER.match(text, m.end("args")) is not None
+        if cmd in _SEARCHERS and not piped and _prints_no_lines(cmd, m.group("args")):
             continue  # `grep -c "=" .env`: a count or file names, none of the file's text
         for arg in re.finditer(r"\S+", m.group("args")):
             token = arg.group(0)
