@@ -228,3 +228,44 @@ def test_an_internal_label_under_a_private_ending_still_counts(url: str) -> None
 
 def test_a_berlin_number_is_not_a_fictional_us_one() -> None:
     assert rules("call me at (030) 555-0123") == ["pii.phone"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a public rule file told the agent to run this: the printed lines hold the keys' values
+        'grep "OPENAI_API_KEY\\|GITHUB_PERSONAL_ACCESS_TOKEN\\|FIRECRAWL_API_KEY" ~/.zshrc',
+        "rg -n 'ANTHROPIC_API_KEY' ~/.bash_profile",
+        "grep SECRET .envrc",
+    ],
+)
+def test_searching_a_shell_profile_for_a_credential_prints_it(text: str) -> None:
+    report = check_prompt(text, sensitive=("**/.env",))  # any policy with sensitive files
+    assert [f.rule for f in report.findings] == ["sensitive_file.credential-lines"]
+    assert report.verdict == "block"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "grep -n PATH ~/.zshrc",  # no credential's name
+        "grep -q OPENAI_API_KEY ~/.zshrc && echo set",  # prints nothing
+        "grep -rn API_KEY src/config.py",  # code that reads the key, not where it is set
+    ],
+)
+def test_other_searches_are_not_credential_reads(text: str) -> None:
+    assert not check_prompt(text, sensitive=("**/.env",)).findings
+
+
+def test_a_later_plain_reference_does_not_inherit_the_search_finding() -> None:
+    text = 'Run `grep "OPENAI_API_KEY" ~/.zshrc`.\n\nWith API keys (check ~/.zshrc first).\n'
+    findings = check_prompt(text, sensitive=("**/.env",)).findings
+    assert [(f.rule, text.count("\n", 0, f.start) + 1) for f in findings] == [
+        ("sensitive_file.credential-lines", 1)
+    ]
+
+
+def test_a_quoted_search_pattern_may_hold_a_pipe() -> None:
+    # `rg "on:|paths:" .github/workflows` reads the workflows: the `|` is inside the pattern
+    refs = find_file_references('rg -n "on:|concurrency:|paths:" .github/workflows')
+    assert [r.path_or_glob for r in refs] == [".github/workflows"]

@@ -325,12 +325,20 @@ _PLAIN_READERS = "cat|bat|xxd|grep|egrep|rg|jq|yq|base64|openssl|Get-Content|hex
 _WORD_READERS = "type|more|less|head|tail|strings|od|nl|gc|sed|awk|sort|uniq|cut"
 _COMMAND = re.compile(
     rf"(?:(?<![\w./-])(?P<plain>{_PLAIN_READERS})|(?:^|(?<=[`|;&(]))[ \t]*(?:\$[ \t]+)?"
-    rf"(?P<word>{_WORD_READERS}))[ \t]+(?P<args>[^\n|;&`>)]{{1,400}})",
+    # a quoted operand may hold `|` or `;` (`grep "KEY\\|TOKEN" f`); a lone quote is a character
+    rf"(?P<word>{_WORD_READERS}))[ \t]+"
+    r"(?P<args>(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'|[^\n|;&`>)\"']|[\"']){1,400})",
     re.ASCII | re.M,
 )
 #: Commands whose first operand is a pattern or a program, not a file.
 _SCRIPT_FIRST = frozenset(["grep", "egrep", "rg", "jq", "yq", "sed", "awk"])
 _SEARCHERS = frozenset(["grep", "egrep", "rg"])
+#: A search pattern that names a credential variable (`OPENAI_API_KEY`, `GITHUB_TOKEN\|SECRET`).
+_CREDENTIAL_PATTERN = re.compile(r"(?i)(?:api_?key|_key\b|token|secret|passw(?:or)?d|credential)")
+#: Shell start-up and direnv files: where people export their keys (`export OPENAI_API_KEY=...`).
+_SHELL_PROFILE = re.compile(
+    r"(?:^|/)(?:\.zshrc|\.zshenv|\.zprofile|\.bashrc|\.bash_profile|\.profile|\.envrc|config\.fish)$"
+)
 #: grep / rg options after which no line of the file is printed: counts, file names, exit status.
 _NO_LINES_LONG = frozenset(["--count", "--files-with-matches", "--files-without-match", "--quiet", "--silent"])
 _NO_LINES_SHORT = frozenset("clLq")
@@ -629,6 +637,8 @@ def _commands(text: str) -> list[FileReference]:
         piped = _INTO_READER.match(text, m.end("args")) is not None
         if cmd in _SEARCHERS and not piped and _prints_no_lines(cmd, m.group("args")):
             continue  # `grep -c "=" .env`: a count or file names, none of the file's text
+        # `grep "OPENAI_API_KEY" ~/.zshrc`: the lines it prints hold the key's value
+        credential_search = cmd in _SEARCHERS and _CREDENTIAL_PATTERN.search(m.group("args")) is not None
         for arg in re.finditer(r"\S+", m.group("args")):
             token = arg.group(0)
             if token.startswith("-") or token in ("<", "<<"):
@@ -638,7 +648,10 @@ def _commands(text: str) -> list[FileReference]:
                 continue
             quoted = token[:1] in "\"'" and token[-1:] == token[:1] and len(token) >= 2
             path = token[1:-1] if quoted else _clean(token)
-            if looks_like_path(path) and not _SCHEME.match(path):
+            if credential_search and _SHELL_PROFILE.search(path):
+                s = m.start("args") + arg.start() + (1 if quoted else 0)
+                refs.append(FileReference(path, s, s + len(path), False, "credential-search"))
+            elif looks_like_path(path) and not _SCHEME.match(path):
                 s = m.start("args") + arg.start() + (1 if quoted else 0)
                 refs.append(FileReference(path, s, s + len(path), is_glob(path), "command"))
     tool_calls = _TOOL_CALL.finditer(text) if any(w in text for w in _TOOL_WORDS) else ()
@@ -713,7 +726,8 @@ def _mentions(text: str) -> list[FileReference]:
 
 def _dedupe(refs: list[FileReference]) -> list[FileReference]:
     """One reference per span: attaching ones win over mentions, explicit syntaxes over the rest."""
-    rank = {"hash-file": 0, "hash-folder": 0, "at-mention": 0, "markdown-link": 0, "tool-call": 1}
+    rank = {"hash-file": 0, "hash-folder": 0, "at-mention": 0, "markdown-link": 0, "credential-search": 0,
+            "tool-call": 1}
     refs.sort(key=lambda r: (not r.attaches, rank.get(r.syntax, 2), r.start))
     out: list[FileReference] = []
     starts: list[int] = []  # kept spans are disjoint: sorted starts locate the neighbours

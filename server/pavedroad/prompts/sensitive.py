@@ -57,6 +57,12 @@ GLOB = register(
     BLOCK,
     "a glob that matches sensitive files in this workspace",
 )
+CREDENTIAL_LINES = register(
+    "sensitive_file.credential-lines",
+    KIND_SENSITIVE_FILE,
+    BLOCK,
+    "a search that prints the credential lines of a shell start-up file",
+)
 GLOB_MAY = register(
     "sensitive_file.glob-may-match",
     KIND_SENSITIVE_FILE,
@@ -176,6 +182,7 @@ def _finding(info_rule: str, ref: FileReference, message: str) -> PromptFinding:
         ZONE_WARN.rule: ZONE_WARN,
         GLOB.rule: GLOB,
         GLOB_MAY.rule: GLOB_MAY,
+        CREDENTIAL_LINES.rule: CREDENTIAL_LINES,
     }[info_rule]
     return PromptFinding(
         kind=KIND_SENSITIVE_FILE,
@@ -261,20 +268,33 @@ def check_references(
     lazy = _LazyIndex(index, root)
     many = glob_zones if glob_zones is not None else zones_for_path
     # A prompt that repeats a reference (`src/**/*.py` in every paragraph) is answered once.
-    memo: dict[tuple[str, bool, bool], PromptFinding | None] = {}
+    memo: dict[tuple[str, bool, str], PromptFinding | None] = {}
     for ref in refs:
         if not ref.attaches:
             continue
-        key = (ref.path_or_glob, ref.is_glob, ref.syntax == "hash-folder")
+        key = (ref.path_or_glob, ref.is_glob, ref.syntax if ref.syntax in _OWN_ANSWER else "")
         if key in memo:
             known = memo[key]
             finding = None if known is None else moved(known, ref.start, ref.end)
+        elif ref.syntax == "credential-search":
+            finding = memo[key] = _finding(
+                CREDENTIAL_LINES.rule,
+                ref,
+                f"Searches `{ref.path_or_glob}` for a credential's name: the lines it prints hold "
+                "the value (`export ..._KEY=...`), which would reach the assistant. Ask whether "
+                "the variable is set (`test -n \"$NAME\"`) instead of printing it.",
+            )
         elif ref.is_glob:
             finding = memo[key] = _check_glob(ref, spec, lazy, many)
         else:
             finding = memo[key] = _check_path(ref, spec, lazy, root, zones_for_path, many, near)
         if finding is not None:
             yield finding
+
+
+#: Syntaxes whose answer differs from a plain reference to the same path (a folder; a search
+#: that prints a file's credential lines), so they are remembered apart.
+_OWN_ANSWER = frozenset({"hash-folder", "credential-search"})
 
 
 def _check_path(
