@@ -269,3 +269,24 @@ def test_a_quoted_search_pattern_may_hold_a_pipe() -> None:
     # `rg "on:|paths:" .github/workflows` reads the workflows: the `|` is inside the pattern
     refs = find_file_references('rg -n "on:|concurrency:|paths:" .github/workflows')
     assert [r.path_or_glob for r in refs] == [".github/workflows"]
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        # pre-existing gaps review 22 listed: a request in plain prose, the home as a variable
+        ("Please read secrets/prod.env and fix it", "secrets/prod.env"),
+        ("Please read .aws/credentials", ".aws/credentials"),
+        ("cat $HOME/.aws/credentials", "$HOME/.aws/credentials"),
+        ("cat ${HOME}/.kube/config", "${HOME}/.kube/config"),
+    ],
+)
+def test_plain_paths_and_the_home_variable_are_references(text: str, path: str) -> None:
+    assert [r.path_or_glob for r in find_file_references(text)] == [path]
+    sensitive = ("secrets/**", "**/.aws/credentials", "**/.kube/config")
+    assert [f.rule for f in check_prompt(text, sensitive=sensitive).findings] == ["sensitive_file.pattern"]
+
+
+@pytest.mark.parametrize("text", ["read process.env and fix it", "read and write access", "echo $HOME"])
+def test_member_access_and_prose_stay_what_they_are(text: str) -> None:
+    assert find_file_references(text) == []

@@ -111,6 +111,10 @@ def is_file(path: str) -> bool:
         return False
 
 
+#: The home directory written as a variable: `$HOME/`, `${HOME}/`, `%USERPROFILE%/`.
+HOME_VARIABLE = re.compile(r"^(?:\$HOME|\$\{HOME\}|%USERPROFILE%)(?=/|$)")
+
+
 def resolve_reference(reference: str, root: str | None) -> Target | None:
     """Resolve a referenced path against `root` (lexically: `..` is normalised, links are not
     followed). None for URLs and empty paths. A NUL byte ends the path, as it would for any C-level
@@ -122,6 +126,7 @@ def resolve_reference(reference: str, root: str | None) -> Target | None:
         return None
     raw = raw.replace("\\", "/")
     trailing_slash = raw.endswith("/")
+    raw = HOME_VARIABLE.sub("~", raw, count=1)  # `$HOME/.aws/credentials` is `~/.aws/credentials`
     if raw.startswith("~"):  # the user's home: never inside the workspace
         rel = raw.lstrip("~").lstrip("/")
         return Target(posixpath.normpath(rel), False, trailing_slash) if rel else None

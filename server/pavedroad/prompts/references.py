@@ -30,6 +30,7 @@ from collections.abc import Iterator
 
 import re2
 
+from .fileindex import HOME_VARIABLE
 from .model import FileReference
 
 #: Extensions that make a slash-less token a file name (`config.yaml`, `.env.local`).
@@ -140,6 +141,11 @@ FILE_EXTENSIONS = frozenset(
     ]
 )
 #: Dotfiles and key files that are references even without a slash or an extension.
+#: Directories of tools' settings and credentials, named without `~/` in prose.
+DOT_DIRECTORIES = frozenset(
+    [".aws", ".ssh", ".kube", ".docker", ".gnupg", ".config", ".azure", ".gcloud", ".terraform.d",
+     ".github", ".vscode", ".cursor", ".claude"]
+)
 DOTFILES = frozenset(
     [
         ".env",
@@ -425,6 +431,7 @@ def _is_regex_or_comment(token: str) -> bool:
 def looks_like_path(token: str) -> bool:
     """A slash, a known extension, a well-known dotfile or a key-file name; not a regex, a
     comment marker or member access."""
+    token = HOME_VARIABLE.sub("~", token, count=1)  # `$HOME/...` is a path, not a regex anchor
     if not token or len(token) > 512 or "://" in token or _is_regex_or_comment(token):
         return False
     if "/" in token:
@@ -448,7 +455,13 @@ def _bare_path_ok(path: str) -> bool:
     `src/auth/`); `secrets/env` or `read/write` are more often prose alternatives than paths."""
     if "/" not in path or path.endswith("/") or path.startswith(("./", "../", "~/", "/")):
         return True
-    return looks_like_path(path.rsplit("/", 1)[1]) or path.count("/") >= 2
+    if path.split("/", 1)[0] in DOT_DIRECTORIES:
+        return True  # `.aws/credentials`, `.ssh/id_ed25519`: no prose starts with a dot directory
+    last = path.rsplit("/", 1)[1]
+    stem, dot, ext = last.rpartition(".")
+    if dot and stem and ext.lower() in _MEMBER_EXTS:
+        return True  # `secrets/prod.env`: after a slash, `prod.env` is a file, not a member
+    return looks_like_path(last) or path.count("/") >= 2
 
 
 def _clean(token: str) -> str:
