@@ -117,6 +117,42 @@ def test_reading_a_sensitive_file_is_denied_in_every_dialect(repo: Path) -> None
         assert "sensitive pattern" in answer.stderr and "TOKEN=abc" not in answer.stderr + answer.stdout
 
 
+def test_a_sensitive_file_outside_the_repository_is_matched_by_name(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `~/.aws/credentials` or another checkout's `.env`: a prompt naming them is blocked, so the
+    # agent reading them must be too (they used to be outside the hook's view)
+    home = tmp_path / "home"
+    (home / "other").mkdir(parents=True)
+    (home / "other" / ".env").write_text("TOKEN=abc\n")
+    (home / "other" / "notes.txt").write_text("hello\n")
+    monkeypatch.setenv("HOME", str(home))
+    for path in (str(home / "other" / ".env"), "~/other/.env"):
+        answer = claude(repo, "Read", {"file_path": path})
+        assert answer.code == 2 and "sensitive pattern `**/.env*`" in answer.stderr, path
+        assert "TOKEN=abc" not in answer.stderr + answer.stdout
+    shell = claude(repo, "Bash", {"command": f"cat {home / 'other' / '.env'}"})
+    assert shell.code == 2
+    plain = claude(repo, "Read", {"file_path": str(home / "other" / "notes.txt")})
+    assert (plain.code, plain.stdout) == (0, "")
+
+
+def test_a_command_that_prints_a_credential_from_a_shell_profile_is_denied(repo: Path) -> None:
+    # the same verdict as a prompt asking for it (sensitive_file.credential-lines)
+    answer = claude(repo, "Bash", {"command": 'grep "OPENAI_API_KEY\\|GITHUB_TOKEN" ~/.zshrc'})
+    assert answer.code == 2 and "prints the lines of `~/.zshrc`" in answer.stderr
+    for quiet in ("grep -q OPENAI_API_KEY ~/.zshrc && echo set", "grep -n PATH ~/.zshrc"):
+        assert claude(repo, "Bash", {"command": quiet}).code == 0, quiet
+
+
+def test_a_path_the_log_refuses_does_not_change_the_decision(repo: Path) -> None:
+    # the decision log refuses a path with a backslash; that once sent a deny down the fail-safe
+    # path (an internal error, and an allow when the cheap check saw nothing protected)
+    answer = claude(repo, "Bash", {"command": "cat 'notes\\draft' .env"})
+    assert answer.code == 2 and "sensitive pattern" in answer.stderr
+    assert "internal error" not in answer.stderr
+
+
 def test_reading_context_deny_code_is_denied_and_warn_warns(repo: Path) -> None:
     denied = claude(repo, "Read", {"file_path": str(repo / "app" / "service.py")})
     assert denied.code == 2 and "payments" in denied.stderr and "context: deny" in denied.stderr

@@ -170,7 +170,10 @@ def _decide_and_record(call: HookCall, now: dt.datetime | None,
     decision = decide(call, ws)
     if decision.record:
         _record(call, ws, decision.record)
-    _log(call, ws, decision)
+    try:
+        _log(call, ws, decision)
+    except Exception:  # the log never changes a decision (a path it refuses once turned a deny
+        log.debug("could not log a hook decision", exc_info=True)  # into the fail-safe answer)
     if note and decision.message:
         decision = Decision(decision.verdict, decision.message + note, decision.codes,
                             decision.zones, decision.record, report=decision.report)

@@ -195,9 +195,25 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
     warned: list[str] = []
     found_codes: list[str] = []
     zones: list[str] = []
+    for path in action.credential_lines:
+        denied.append(f"the command prints the lines of `{path}` that name a credential: they hold "
+                      "its value. Check that it is set without printing it "
+                      "(`test -n \"$NAME\" && echo set`).")
+        found_codes.append(codes.PROMPT_SENSITIVE_FILE)
     for path in action.paths:
         rel = ws.rel(path, call.cwd)
-        if rel is None or rel in ("", "."):
+        if rel is None:
+            # outside the repository (`~/.aws/credentials`, another checkout's `.env`): matched
+            # by name, as a prompt's reference is; zones are the repository's own
+            outside = _outside_name(path, call.cwd)
+            pattern = ws.sensitive_pattern(outside) if outside else None
+            if pattern is not None:
+                denied.append(f"`{path}` matches the sensitive pattern `{pattern}`: its contents "
+                              "must never reach an AI assistant. Ask a person for the value you "
+                              "need, or check that it is set without printing it.")
+                found_codes.append(codes.PROMPT_SENSITIVE_FILE)
+            continue
+        if rel in ("", "."):
             continue
         pattern = ws.sensitive_pattern(rel)
         if pattern is None and os.path.isdir(ws.root / rel):
@@ -227,6 +243,17 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
         return Decision("warn", "pavedroad: " + " ".join(warned[:5]), tuple(found_codes),
                         tuple(dict.fromkeys(zones)))
     return Decision("allow")
+
+
+def _outside_name(path: str, cwd: str) -> str:
+    """A path outside the root as sensitive patterns see it: relative to the home directory
+    when under it (`.aws/credentials`), else without its leading slash."""
+    absolute = os.path.normpath(os.path.expanduser(path if os.path.isabs(path) or path.startswith("~")
+                                                   else os.path.join(cwd, path)))
+    home = os.path.expanduser("~")
+    if home not in ("", "/", "~") and (absolute + "/").startswith(home.rstrip("/") + "/"):
+        return os.path.relpath(absolute, home).replace(os.sep, "/")
+    return absolute.lstrip("/").replace(os.sep, "/")
 
 
 def _read_zones(rel: str, ws: Workspace) -> list[Zone]:

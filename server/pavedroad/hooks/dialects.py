@@ -40,7 +40,7 @@ from pavedroad.hooks.model import (
     StringEdit,
 )
 from pavedroad.hooks.patch import PatchError, added_text, apply_update, parse_patch
-from pavedroad.hooks.shellcmd import effects
+from pavedroad.hooks.shellcmd import credential_searches, effects
 from pavedroad.shown import shown
 
 TOOLS = ("claude", "cursor", "copilot", "copilot-vscode", "gemini", "codex", "windsurf")
@@ -178,8 +178,9 @@ def tool_actions(name: str, args: Any, cwd: str) -> list[Action]:
         where = where if os.path.isabs(where) else os.path.join(cwd, where)
         found = effects(shell, where)
         actions: list[Action] = []
-        if found.reads:
-            actions.append(ReadAction(found.reads, via=f"a shell command ({name})"))
+        printed = credential_searches(shell)
+        if found.reads or printed:
+            actions.append(ReadAction(found.reads, via=f"a shell command ({name})", credential_lines=printed))
         actions.extend(EditAction(p, opaque=True, via="a shell command") for p in found.writes)
         return actions or [NoAction("the command names no file")]
     if key in _DELETE and path:

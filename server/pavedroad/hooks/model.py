@@ -28,6 +28,9 @@ class ReadAction:
     paths: tuple[str, ...]
     #: where the paths came from, for messages ("Read", "cat in a shell command", ...)
     via: str = "read"
+    #: files a shell command searches for a credential's name (`grep OPENAI_API_KEY ~/.zshrc`):
+    #: what it prints is the value, whatever the file's own policy
+    credential_lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

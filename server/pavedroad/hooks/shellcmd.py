@@ -58,6 +58,15 @@ _PATHISH = re.compile(r"[A-Za-z0-9_@%+=:,./~*?\[\]-]{2,}")
 MAX_TOKENS = 1000
 
 
+def credential_searches(command: str) -> tuple[str, ...]:
+    """Files the command searches for a credential's name in a shell start-up file
+    (`grep OPENAI_API_KEY ~/.zshrc`): the prompt engine's `credential-search` references, so the
+    agent's own command and a prompt that asks for it get one verdict."""
+    from pavedroad.prompts.references import find_file_references
+
+    return tuple(r.path_or_glob for r in find_file_references(command) if r.syntax == "credential-search")
+
+
 def effects(command: str, cwd: str) -> ShellEffects:
     """Reads and writes of `command` run in `cwd` (absolute paths, deduplicated)."""
     found = _effects(command, cwd)
