@@ -355,6 +355,17 @@ def print_table(title: str, tallies: dict[tuple[str, str], Tally]) -> None:
               f"  {_fmt(t.precision):>9s}  {_fmt(t.recall):>6s}")
 
 
+def parse_trees(parser: argparse.ArgumentParser, specs: list[str]) -> dict[str, Path]:
+    """`--tree APP=DIR` options: the unpacked trees to use instead of the cache."""
+    trees: dict[str, Path] = {}
+    for spec in specs:
+        name, _, directory = spec.partition("=")
+        if not directory or not Path(directory).is_dir():
+            parser.error(f"--tree {spec!r}: expected APP=DIR with an existing directory")
+        trees[name] = Path(directory)
+    return trees
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     cache_home = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
@@ -378,12 +389,7 @@ def main() -> int:
              "explicit --team wins); e.g. benchmarks/corpus/team-advised",
     )
     options = parser.parse_args()
-    own_trees: dict[str, Path] = {}
-    for spec in options.tree:
-        name, _, directory = spec.partition("=")
-        if not directory or not Path(directory).is_dir():
-            parser.error(f"--tree {spec!r}: expected APP=DIR with an existing directory")
-        own_trees[name] = Path(directory)
+    own_trees = parse_trees(parser, options.tree)
     team_configs: dict[str, str] = {}
     team_files: dict[str, str] = {}
     if options.teams is not None:

@@ -32,6 +32,7 @@ import re
 import subprocess
 import sys
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -299,18 +300,28 @@ class Evaluator:
             return value
         raise Unsupported(f"unexpected {tok.text!r}")
 
-    def composite(self, list_: bool) -> Any:
+    def braced(self, element: Callable[[], None], what: str = "literal") -> None:
+        """`{ a, b, ... }`: calls `element` at the start of each element (commas and line
+        breaks between them are skipped)."""
         self.take("{")
-        items: list[Any] = []
-        mapping: dict[str, Any] = {}
         while True:
             self.skip_nl()
             t = self.peek()
             if t is None:
-                raise Unsupported("unterminated literal")
+                raise Unsupported(f"unterminated {what}")
             if t.text == "}":
                 self.take()
-                break
+                return
+            if t.text == ",":
+                self.take()
+                continue
+            element()
+
+    def composite(self, list_: bool) -> Any:
+        items: list[Any] = []
+        mapping: dict[str, Any] = {}
+
+        def element() -> None:
             start = self.i
             try:
                 key = self.expr()
@@ -324,9 +335,8 @@ class Evaluator:
                 self.skipped.append(str(exc))
                 self.i = start
                 self.skip_element()
-            self.skip_nl()
-            if (t := self.peek()) is not None and t.text == ",":
-                self.take()
+
+        self.braced(element)
         return items if list_ else mapping
 
     def skip_element(self) -> None:

@@ -79,39 +79,15 @@ class CaseParser(Evaluator):
     """Parses `[]struct{...}{ {field: expr, ...}, ... }` element by element."""
 
     def struct_elements(self) -> list[dict[str, Any]]:
-        self.take("{")
         out: list[dict[str, Any]] = []
-        while True:
-            self.skip_nl()
-            t = self.peek()
-            if t is None:
-                break
-            if t.text == "}":
-                self.take()
-                break
-            if t.text == ",":
-                self.take()
-                continue
-            if t.text != "{":
-                raise Unsupported(f"element starts with {t.text!r}")
-            out.append(self.fields())
+        self.braced(lambda: out.append(self.fields()), "table")
         return out
 
     def fields(self) -> dict[str, Any]:
-        self.take("{")
         rec: dict[str, Any] = {}
         errors: dict[str, str] = {}
-        while True:
-            self.skip_nl()
-            t = self.peek()
-            if t is None:
-                raise Unsupported("unterminated element")
-            if t.text == "}":
-                self.take()
-                break
-            if t.text == ",":
-                self.take()
-                continue
+
+        def field() -> None:
             name = self.take().text
             self.take(":")
             self.skip_nl()
@@ -120,13 +96,15 @@ class CaseParser(Evaluator):
             if nxt is not None and nxt.text == "nil":
                 self.take()
                 rec[name] = None
-                continue
+                return
             try:
                 rec[name] = self.expr()
             except (Unsupported, IndexError, ValueError, KeyError, TypeError) as exc:
                 errors[name] = str(exc)
                 self.i = start
                 self.skip_element()
+
+        self.braced(field, "element")
         rec["_errors"] = errors
         return rec
 

@@ -101,12 +101,7 @@ def main() -> int:
     parser.add_argument("--tree", action="append", default=[], metavar="APP=DIR",
                         help="use an unpacked tree of your own for APP (as bench_corpus.py)")
     options = parser.parse_args()
-    own: dict[str, Path] = {}
-    for spec in options.tree:
-        name, _, directory = spec.partition("=")
-        if not directory or not Path(directory).is_dir():
-            parser.error(f"--tree {spec!r}: expected APP=DIR with an existing directory")
-        own[name] = Path(directory)
+    own = bench_corpus.parse_trees(parser, options.tree)
     every = bench_corpus.load_apps()
     known = {a.name for a in every}
     for option, names in (("--tree", own), ("--only", options.only)):

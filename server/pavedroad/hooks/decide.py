@@ -208,9 +208,7 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
             outside = _outside_name(path, call.cwd)
             pattern = ws.sensitive_pattern(outside) if outside else None
             if pattern is not None:
-                denied.append(f"`{path}` matches the sensitive pattern `{pattern}`: its contents "
-                              "must never reach an AI assistant. Ask a person for the value you "
-                              "need, or check that it is set without printing it.")
+                denied.append(_sensitive_denial(path, pattern))
                 found_codes.append(codes.PROMPT_SENSITIVE_FILE)
             continue
         if rel in ("", "."):
@@ -219,9 +217,7 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
         if pattern is None and os.path.isdir(ws.root / rel):
             pattern = ws.sensitive_pattern(rel.rstrip("/") + "/x")
         if pattern is not None:
-            denied.append(f"`{rel}` matches the sensitive pattern `{pattern}`: its contents must "
-                          "never reach an AI assistant. Work from a redacted sample (e.g. a "
-                          "`.example` file) or ask a person for the values you need.")
+            denied.append(_sensitive_denial(rel, pattern))
             found_codes.append(codes.PROMPT_SENSITIVE_FILE)
             continue
         for zone in _read_zones(rel, ws):
@@ -243,6 +239,12 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
         return Decision("warn", "pavedroad: " + " ".join(warned[:5]), tuple(found_codes),
                         tuple(dict.fromkeys(zones)))
     return Decision("allow")
+
+
+def _sensitive_denial(name: str, pattern: str) -> str:
+    return (f"`{name}` matches the sensitive pattern `{pattern}`: its contents must never reach an "
+            "AI assistant. Work from a redacted sample (e.g. a `.example` file) or ask a person for "
+            "the values you need.")
 
 
 def _outside_name(path: str, cwd: str) -> str:
