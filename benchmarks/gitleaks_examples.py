@@ -523,6 +523,19 @@ def _body(source: str, start: int) -> str:
     raise Unsupported("unbalanced function")
 
 
+def package_level(source: str) -> str:
+    """A Go file's package-level declarations: the file without its function bodies and its
+    import block."""
+    top = source
+    for m in reversed(list(re.finditer(r"^func [^\n]*\{", source, re.M))):
+        try:
+            body = _body(source, m.start())
+        except Unsupported:
+            continue
+        top = top[: m.start()] + top[m.start() + len(m.group(0)) + len(body) + 1 :]
+    return re.sub(r"^import \((?:.|\n)*?^\)", "", top, flags=re.M)
+
+
 def extract(sources: dict[str, str]) -> list[RuleExamples]:
     """Every rule function's examples, from `{file name: Go source}`."""
     consts: dict[str, Any] = {}
@@ -530,15 +543,7 @@ def extract(sources: dict[str, str]) -> list[RuleExamples]:
         for m in _CONST.finditer(source):
             value = m.group("value")
             consts[m.group("name")] = value[1:-1] if value.startswith("`") else _unquote(value)
-        # Package-level declarations: the file without its function bodies and imports.
-        top = source
-        for m in reversed(list(re.finditer(r"^func [^\n]*\{", source, re.M))):
-            try:
-                body = _body(source, m.start())
-            except Unsupported:
-                continue
-            top = top[: m.start()] + top[m.start() + len(m.group(0)) + len(body) + 1 :]
-        top = re.sub(r"^import \((?:.|\n)*?^\)", "", top, flags=re.M)
+        top = package_level(source)
         ev = Evaluator(tokenize(top), consts, random.Random(zlib.crc32(file.encode())))
         ev.run()
         consts.update(ev.vars)

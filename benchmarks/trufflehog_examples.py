@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gitleaks_examples import Evaluator, Unsupported, _body, tokenize
+from gitleaks_examples import Evaluator, Unsupported, _body, package_level, tokenize
 
 #: The commit measured (2026-08-21); `--mirror` points at a git mirror that has it.
 TRUFFLEHOG_COMMIT = "3ab759fef4bb5935d4fe9ac68b503d05346b8364"
@@ -58,15 +58,7 @@ def _git(mirror: Path, *args: str) -> str:
 
 def top_level_vars(source: str, rng: random.Random) -> dict[str, Any]:
     """Package-level const/var values (function bodies and imports removed)."""
-    top = source
-    for m in reversed(list(re.finditer(r"^func [^\n]*\{", source, re.M))):
-        try:
-            body = _body(source, m.start())
-        except Unsupported:
-            continue
-        top = top[: m.start()] + top[m.start() + len(m.group(0)) + len(body) + 1 :]
-    top = re.sub(r"^import \((?:.|\n)*?^\)", "", top, flags=re.M)
-    top = re.sub(r"^import [^\n]*", "", top, flags=re.M)
+    top = re.sub(r"^import [^\n]*", "", package_level(source), flags=re.M)
     top = re.sub(r"^const\b", "var", top, flags=re.M)
     # typed declarations `name string = ...` -> `name = ...`
     top = re.sub(r"^(\s*)([A-Za-z_]\w*)\s+string\s*=", r"\1\2 =", top, flags=re.M)
