@@ -63,7 +63,8 @@ def reference_bases(root: Path, prompt_file: Path) -> list[str]:
 
 def prompt_directory(root: Path, prompt_file: Path) -> str | None:
     """The prompt file's directory relative to `root` (None at the root or outside it): relative
-    references that exist there are read from there (`check_prompt`'s `near`)."""
+    references that exist there are checked there as well as at the root (`check_prompt`'s
+    `near`; the stricter answer stands)."""
     try:
         here = prompt_file.resolve().parent.relative_to(root.resolve()).as_posix()
     except (ValueError, OSError, RuntimeError):
