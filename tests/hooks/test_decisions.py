@@ -145,12 +145,75 @@ def test_a_command_that_prints_a_credential_from_a_shell_profile_is_denied(repo:
         assert claude(repo, "Bash", {"command": quiet}).code == 0, quiet
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        # review 23: the check once read the command as prose (a negation word switched it off)
+        '[ -z "$OPENAI_API_KEY" ] && echo "not set" || grep OPENAI_API_KEY ~/.zshrc',
+        "/usr/bin/grep GITHUB_TOKEN ~/.bashrc",
+        "cat ~/.zshrc | grep API_KEY",
+        "awk '/SECRET/' ~/.zshrc",
+        "fgrep ANTHROPIC_API_KEY ~/.config/fish/conf.d/keys.fish",
+    ],
+)
+def test_every_shape_of_printing_a_credential_from_a_profile_is_denied(repo: Path, command: str) -> None:
+    answer = claude(repo, "Bash", {"command": command})
+    assert answer.code == 2 and "name a credential" in answer.stderr, command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        'git commit -m "docs: never run grep OPENAI_API_KEY ~/.zshrc"',  # names the command only
+        "cat >> NOTES.md <<'EOF'\ngrep OPENAI_API_KEY ~/.zshrc\nEOF",  # writes it into a file
+    ],
+)
+def test_text_that_only_names_such_a_command_is_not_denied(repo: Path, command: str) -> None:
+    assert claude(repo, "Bash", {"command": command}).code == 0, command
+
+
+def test_the_home_directory_in_any_spelling_and_through_links(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    (home / "other").mkdir(parents=True)
+    (home / "other" / ".env.local").write_text("TOKEN=abc\n")
+    monkeypatch.setenv("HOME", str(home))
+    for command in ("cat ${HOME}/other/.env.local", "cat $HOME/other/.env.local", "cat ~/other/.env*",
+                    "cd ~/other && cat .env*"):
+        assert claude(repo, "Bash", {"command": command}).code == 2, command
+    # a link in the repository to a sensitive file outside it
+    (repo / "notes.txt").symlink_to(home / "other" / ".env.local")
+    assert claude(repo, "Read", {"file_path": str(repo / "notes.txt")}).code == 2
+    assert claude(repo, "Bash", {"command": "cat notes.txt"}).code == 2
+
+
+def test_an_anchored_repository_pattern_does_not_reach_the_filesystem_root(
+    repo: Path, tmp_path: Path
+) -> None:
+    # `tmp/**` names the repository's tmp folder, not /tmp
+    (repo / ".pavedroad.yaml").write_text("version: 1\nsensitive: ['tmp/**']\n")
+    hook_cli._LOADED.clear()
+    outside = tmp_path / "scratch.txt"
+    outside.write_text("hello\n")
+    assert str(outside).startswith("/tmp/")
+    assert claude(repo, "Read", {"file_path": str(outside)}).code == 0
+    (repo / "tmp").mkdir()
+    (repo / "tmp" / "x.txt").write_text("x\n")
+    assert claude(repo, "Read", {"file_path": str(repo / "tmp" / "x.txt")}).code == 2
+
+
 def test_a_path_the_log_refuses_does_not_change_the_decision(repo: Path) -> None:
     # the decision log refuses a path with a backslash; that once sent a deny down the fail-safe
     # path (an internal error, and an allow when the cheap check saw nothing protected)
     answer = claude(repo, "Bash", {"command": "cat 'notes\\draft' .env"})
     assert answer.code == 2 and "sensitive pattern" in answer.stderr
     assert "internal error" not in answer.stderr
+    # and the deny is still logged, without the path the log refused
+    from pavedroad import audit
+
+    denied = [e for e in audit.read_events(repo) if e.kind == audit.HOOK_DENIED]
+    assert len(denied) == 1 and "path" not in denied[0].data
 
 
 def test_reading_context_deny_code_is_denied_and_warn_warns(repo: Path) -> None:

@@ -291,3 +291,15 @@ def test_plain_paths_and_the_home_variable_are_references(text: str, path: str) 
 @pytest.mark.parametrize("text", ["read process.env and fix it", "read and write access", "echo $HOME"])
 def test_member_access_and_prose_stay_what_they_are(text: str) -> None:
     assert find_file_references(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # review 23: an apostrophe in prose opened a "quoted operand" that swallowed the next command
+        "grep -c x src (that's all); cat .env.",
+        "grep -q don\\'t src; cat .env",
+    ],
+)
+def test_an_apostrophe_does_not_hide_the_next_command(text: str) -> None:
+    assert ".env" in [r.path_or_glob for r in find_file_references(text)], text

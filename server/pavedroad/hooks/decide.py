@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -201,16 +202,23 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
                       "(`test -n \"$NAME\" && echo set`).")
         found_codes.append(codes.PROMPT_SENSITIVE_FILE)
     for path in action.paths:
+        path = _home_expanded(path)  # `~/x`, `$HOME/x`: the home directory, not a folder named `~`
         rel = ws.rel(path, call.cwd)
         if rel is None:
             # outside the repository (`~/.aws/credentials`, another checkout's `.env`): matched
             # by name, as a prompt's reference is; zones are the repository's own
-            outside = _outside_name(path, call.cwd)
-            pattern = ws.sensitive_pattern(outside) if outside else None
+            pattern = _outside_pattern(ws, path, call.cwd)
             if pattern is not None:
                 denied.append(_sensitive_denial(path, pattern))
                 found_codes.append(codes.PROMPT_SENSITIVE_FILE)
             continue
+        real = os.path.realpath(ws.root / rel)
+        if ws.rel(real, call.cwd) is None:  # a link in the repository to a file outside it
+            pattern = _outside_pattern(ws, real, call.cwd)
+            if pattern is not None:
+                denied.append(_sensitive_denial(rel, pattern))
+                found_codes.append(codes.PROMPT_SENSITIVE_FILE)
+                continue
         if rel in ("", "."):
             continue
         pattern = ws.sensitive_pattern(rel)
@@ -247,15 +255,34 @@ def _sensitive_denial(name: str, pattern: str) -> str:
             "the values you need.")
 
 
-def _outside_name(path: str, cwd: str) -> str:
-    """A path outside the root as sensitive patterns see it: relative to the home directory
-    when under it (`.aws/credentials`), else without its leading slash."""
-    absolute = os.path.normpath(os.path.expanduser(path if os.path.isabs(path) or path.startswith("~")
-                                                   else os.path.join(cwd, path)))
-    home = os.path.expanduser("~")
-    if home not in ("", "/", "~") and (absolute + "/").startswith(home.rstrip("/") + "/"):
-        return os.path.relpath(absolute, home).replace(os.sep, "/")
-    return absolute.lstrip("/").replace(os.sep, "/")
+_HOME_PREFIX = re.compile(r"^(?:\$HOME|\$\{HOME\}|%USERPROFILE%)(?=[/\\\\]|$)")
+
+
+def _home_expanded(path: str) -> str:
+    m = _HOME_PREFIX.match(path)
+    if m:
+        path = "~" + path[m.end():]
+    return os.path.expanduser(path) if path.startswith("~") else path
+
+
+def _outside_pattern(ws: Workspace, path: str, cwd: str) -> str | None:
+    """The `sensitive` glob a path outside the root matches, by any of its names: lexical and
+    through symlinks. Relative to the home directory every glob applies (`.aws/credentials`);
+    by the absolute name only floating ones (`**/*.pem`, `.env`), since an anchored glob
+    (`tmp/**`, `data/**`) names a folder of the repository, not `/tmp` or `/data`."""
+    lexical = os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
+    home = os.path.expanduser("~").rstrip("/")
+    for absolute in dict.fromkeys([lexical, os.path.realpath(lexical)]):
+        names: list[tuple[str, bool]] = []
+        if home not in ("", "~") and (absolute + "/").startswith(home + "/"):
+            names.append((os.path.relpath(absolute, home).replace(os.sep, "/"), True))
+        names.append((absolute.lstrip("/").replace(os.sep, "/"), False))
+        for name, anchored_ok in names:
+            for pattern, spec in ws.sensitive:
+                floating = pattern.startswith("**/") or "/" not in pattern.rstrip("/")
+                if (anchored_ok or floating) and spec.match_file(name):
+                    return pattern
+    return None
 
 
 def _read_zones(rel: str, ws: Workspace) -> list[Zone]:

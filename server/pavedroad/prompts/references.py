@@ -333,7 +333,7 @@ _COMMAND = re.compile(
     rf"(?:(?<![\w./-])(?P<plain>{_PLAIN_READERS})|(?:^|(?<=[`|;&(]))[ \t]*(?:\$[ \t]+)?"
     # a quoted operand may hold `|` or `;` (`grep "KEY\\|TOKEN" f`); a lone quote is a character
     rf"(?P<word>{_WORD_READERS}))[ \t]+"
-    r"(?P<args>(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'|[^\n|;&`>)\"']|[\"']){1,400})",
+    r"(?P<args>(?:\\[^\n]|(?<![^\s=])\"[^\"\n]{0,200}\"|(?<![^\s=])'[^'\n]{0,200}'|[^\n|;&`>)\"'\\]|[\"'\\]){1,400})",
     re.ASCII | re.M,
 )
 #: Commands whose first operand is a pattern or a program, not a file.
@@ -343,7 +343,10 @@ _SEARCHERS = frozenset(["grep", "egrep", "rg"])
 _CREDENTIAL_PATTERN = re.compile(r"(?i)(?:api_?key|_key\b|token|secret|passw(?:or)?d|credential)")
 #: Shell start-up and direnv files: where people export their keys (`export OPENAI_API_KEY=...`).
 _SHELL_PROFILE = re.compile(
-    r"(?:^|/)(?:\.zshrc|\.zshenv|\.zprofile|\.bashrc|\.bash_profile|\.profile|\.envrc|config\.fish)$"
+    r"(?:^|/)(?:\.zshrc|\.zshenv|\.zprofile|\.zlogin|\.bashrc|\.bash_profile|\.bash_login|\.bash_aliases"
+    r"|\.profile|\.kshrc|\.mkshrc|\.cshrc|\.tcshrc|\.xprofile|\.pam_environment|\.envrc|config\.fish"
+    r"|fish_variables|(?:Microsoft\.(?:PowerShell|VSCode)_)?profile\.ps1)(?:\.local)?$"
+    r"|(?:^|/)(?:\.bashrc\.d|\.zshrc\.d|profile\.d|fish/conf\.d)/[^/]+$|(?:^|/)etc/environment$"
 )
 #: grep / rg options after which no line of the file is printed: counts, file names, exit status.
 _NO_LINES_LONG = frozenset(["--count", "--files-with-matches", "--files-without-match", "--quiet", "--silent"])
@@ -638,6 +641,8 @@ def _commands(text: str) -> list[FileReference]:
         begin = pos
         while begin > 0 and text[begin - 1] in " \t$":
             begin -= 1
+        if pos < last_end:
+            continue  # inside the previous command's operands: its match would be dropped anyway
         m = _COMMAND.match(text, pos) or _COMMAND.match(text, begin)
         if m is None or m.start() < last_end:
             continue
