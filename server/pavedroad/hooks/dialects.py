@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pavedroad.hooks.credsearch import credential_searches
 from pavedroad.hooks.model import (
     Action,
     Decision,
@@ -40,7 +41,7 @@ from pavedroad.hooks.model import (
     StringEdit,
 )
 from pavedroad.hooks.patch import PatchError, added_text, apply_update, parse_patch
-from pavedroad.hooks.shellcmd import credential_searches, effects
+from pavedroad.hooks.shellcmd import effects
 from pavedroad.shown import shown
 
 TOOLS = ("claude", "cursor", "copilot", "copilot-vscode", "gemini", "codex", "windsurf")

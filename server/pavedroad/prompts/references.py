@@ -340,9 +340,9 @@ _COMMAND = re.compile(
 _SCRIPT_FIRST = frozenset(["grep", "egrep", "rg", "jq", "yq", "sed", "awk"])
 _SEARCHERS = frozenset(["grep", "egrep", "rg"])
 #: A search pattern that names a credential variable (`OPENAI_API_KEY`, `GITHUB_TOKEN\|SECRET`).
-_CREDENTIAL_PATTERN = re.compile(r"(?i)(?:api_?key|_key\b|token|secret|passw(?:or)?d|credential)")
+CREDENTIAL_PATTERN = re.compile(r"(?i)(?:api_?key|_key\b|token|secret|passw(?:or)?d|credential)")
 #: Shell start-up and direnv files: where people export their keys (`export OPENAI_API_KEY=...`).
-_SHELL_PROFILE = re.compile(
+SHELL_PROFILE = re.compile(
     r"(?:^|/)(?:\.zshrc|\.zshenv|\.zprofile|\.zlogin|\.bashrc|\.bash_profile|\.bash_login|\.bash_aliases"
     r"|\.profile|\.kshrc|\.mkshrc|\.cshrc|\.tcshrc|\.xprofile|\.pam_environment|\.envrc|config\.fish"
     r"|fish_variables|(?:Microsoft\.(?:PowerShell|VSCode)_)?profile\.ps1)(?:\.local)?$"
@@ -353,7 +353,7 @@ _NO_LINES_LONG = frozenset(["--count", "--files-with-matches", "--files-without-
 _NO_LINES_SHORT = frozenset("clLq")
 
 
-def _prints_no_lines(cmd: str, args: str) -> bool:
+def prints_no_lines(cmd: str, args: str) -> bool:
     letters = _NO_LINES_SHORT - {"L"} if cmd == "rg" else _NO_LINES_SHORT  # rg -L is --follow
     skip = False
     for token in args.split():
@@ -653,10 +653,10 @@ def _commands(text: str) -> list[FileReference]:
             continue
         skip_operand = cmd in _SCRIPT_FIRST
         piped = _INTO_READER.match(text, m.end("args")) is not None
-        if cmd in _SEARCHERS and not piped and _prints_no_lines(cmd, m.group("args")):
+        if cmd in _SEARCHERS and not piped and prints_no_lines(cmd, m.group("args")):
             continue  # `grep -c "=" .env`: a count or file names, none of the file's text
         # `grep "OPENAI_API_KEY" ~/.zshrc`: the lines it prints hold the key's value
-        credential_search = cmd in _SEARCHERS and _CREDENTIAL_PATTERN.search(m.group("args")) is not None
+        credential_search = cmd in _SEARCHERS and CREDENTIAL_PATTERN.search(m.group("args")) is not None
         for arg in re.finditer(r"\S+", m.group("args")):
             token = arg.group(0)
             if token.startswith("-") or token in ("<", "<<"):
@@ -666,7 +666,7 @@ def _commands(text: str) -> list[FileReference]:
                 continue
             quoted = token[:1] in "\"'" and token[-1:] == token[:1] and len(token) >= 2
             path = token[1:-1] if quoted else _clean(token)
-            if credential_search and _SHELL_PROFILE.search(path):
+            if credential_search and SHELL_PROFILE.search(path):
                 s = m.start("args") + arg.start() + (1 if quoted else 0)
                 refs.append(FileReference(path, s, s + len(path), False, "credential-search"))
             elif looks_like_path(path) and not _SCHEME.match(path):
