@@ -117,16 +117,20 @@ def test_reading_a_sensitive_file_is_denied_in_every_dialect(repo: Path) -> None
         assert "sensitive pattern" in answer.stderr and "TOKEN=abc" not in answer.stderr + answer.stdout
 
 
-def test_a_sensitive_file_outside_the_repository_is_matched_by_name(
-    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # `~/.aws/credentials` or another checkout's `.env`: a prompt naming them is blocked, so the
-    # agent reading them must be too (they used to be outside the hook's view)
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home directory outside the repository, holding another checkout's `.env`."""
     home = tmp_path / "home"
     (home / "other").mkdir(parents=True)
     (home / "other" / ".env").write_text("TOKEN=abc\n")
     (home / "other" / "notes.txt").write_text("hello\n")
     monkeypatch.setenv("HOME", str(home))
+    return home
+
+
+def test_a_sensitive_file_outside_the_repository_is_matched_by_name(repo: Path, home: Path) -> None:
+    # `~/.aws/credentials` or another checkout's `.env`: a prompt naming them is blocked, so the
+    # agent reading them must be too (they used to be outside the hook's view)
     for path in (str(home / "other" / ".env"), "~/other/.env"):
         answer = claude(repo, "Read", {"file_path": path})
         assert answer.code == 2 and "sensitive pattern `**/.env*`" in answer.stderr, path
@@ -172,18 +176,12 @@ def test_text_that_only_names_such_a_command_is_not_denied(repo: Path, command: 
     assert claude(repo, "Bash", {"command": command}).code == 0, command
 
 
-def test_the_home_directory_in_any_spelling_and_through_links(
-    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    home = tmp_path / "home"
-    (home / "other").mkdir(parents=True)
-    (home / "other" / ".env.local").write_text("TOKEN=abc\n")
-    monkeypatch.setenv("HOME", str(home))
-    for command in ("cat ${HOME}/other/.env.local", "cat $HOME/other/.env.local", "cat ~/other/.env*",
+def test_the_home_directory_in_any_spelling_and_through_links(repo: Path, home: Path) -> None:
+    for command in ("cat ${HOME}/other/.env", "cat $HOME/other/.env", "cat ~/other/.env*",
                     "cd ~/other && cat .env*"):
         assert claude(repo, "Bash", {"command": command}).code == 2, command
     # a link in the repository to a sensitive file outside it
-    (repo / "notes.txt").symlink_to(home / "other" / ".env.local")
+    (repo / "notes.txt").symlink_to(home / "other" / ".env")
     assert claude(repo, "Read", {"file_path": str(repo / "notes.txt")}).code == 2
     assert claude(repo, "Bash", {"command": "cat notes.txt"}).code == 2
 
