@@ -483,3 +483,11 @@ def test_pavedroad_hook_command_end_to_end(repo: Path) -> None:
                           input=payload.encode(), capture_output=True, env=env, timeout=60, check=False)
     assert done.returncode == 2
     assert json.loads(done.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
+
+
+def test_a_hook_call_does_not_load_the_prompt_engine() -> None:
+    # every agent tool call runs the hook; the prompt engine (its RE2 sets, token tables) is
+    # loaded only for prompts: the shell parsing shares `pavedroad.searchcmd` with it instead
+    code = "import sys, pavedroad.hooks.cli; print(sorted(m for m in sys.modules if m.startswith('pavedroad.prompts')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "[]"

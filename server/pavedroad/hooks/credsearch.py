@@ -14,17 +14,18 @@ import re
 import shlex
 
 from pavedroad.hooks.shellcmd import REDIRECT, WRAPPERS
-from pavedroad.prompts.references import CREDENTIAL_PATTERN, SHELL_PROFILE, prints_no_lines
+from pavedroad.searchcmd import (
+    CREDENTIAL_PATTERN,
+    OPTIONS_WITH_ARGUMENT,
+    SHELL_PROFILE,
+    prints_no_lines,
+)
 
 #: Search tools whose matching lines reach the terminal (`git grep` is `grep` after `git`).
 _SEARCH_TOOLS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rg", "ag", "ack", "ack-grep", "ugrep", "pcregrep"})
 #: Commands that print a file's lines into a pipe (`cat ~/.zshrc | grep KEY`).
 _PRINTERS = frozenset({"cat", "bat", "batcat", "less", "more", "head", "tail", "tac", "nl", "strings", "sort",
                        "uniq", "cut", "awk", "sed"})
-#: Search options whose argument is the next word.
-_OPTION_ARGS = frozenset({"-A", "-B", "-C", "-m", "-g", "-t", "-T", "-M", "-j", "-d", "-D", "--glob", "--type",
-                          "--max-count", "--context", "--after-context", "--before-context", "--include",
-                          "--exclude", "--exclude-dir", "-f", "--file"})
 _HEREDOC = re.compile(r"<<-?[ \t]*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\1")
 
 
@@ -110,7 +111,7 @@ def _search(name: str, args: list[str]) -> tuple[list[str], list[str]] | None:
             continue
         if a.startswith("--regexp="):
             patterns.append(a.split("=", 1)[1])
-        elif a in _OPTION_ARGS:
+        elif a in OPTIONS_WITH_ARGUMENT:
             i += 1
         elif a.startswith("-") and a != "-":
             pass

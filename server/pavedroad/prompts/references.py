@@ -30,6 +30,8 @@ from collections.abc import Iterator
 
 import re2
 
+from pavedroad.searchcmd import CREDENTIAL_PATTERN, SHELL_PROFILE, prints_no_lines
+
 from .fileindex import HOME_VARIABLE
 from .model import FileReference
 
@@ -339,40 +341,6 @@ _COMMAND = re.compile(
 #: Commands whose first operand is a pattern or a program, not a file.
 _SCRIPT_FIRST = frozenset(["grep", "egrep", "rg", "jq", "yq", "sed", "awk"])
 _SEARCHERS = frozenset(["grep", "egrep", "rg"])
-#: A search pattern that names a credential variable (`OPENAI_API_KEY`, `GITHUB_TOKEN\|SECRET`).
-CREDENTIAL_PATTERN = re.compile(r"(?i)(?:api_?key|_key\b|token|secret|passw(?:or)?d|credential)")
-#: Shell start-up and direnv files: where people export their keys (`export OPENAI_API_KEY=...`).
-SHELL_PROFILE = re.compile(
-    r"(?:^|/)(?:\.zshrc|\.zshenv|\.zprofile|\.zlogin|\.bashrc|\.bash_profile|\.bash_login|\.bash_aliases"
-    r"|\.profile|\.kshrc|\.mkshrc|\.cshrc|\.tcshrc|\.xprofile|\.pam_environment|\.envrc|config\.fish"
-    r"|fish_variables|(?:Microsoft\.(?:PowerShell|VSCode)_)?profile\.ps1)(?:\.local)?$"
-    r"|(?:^|/)(?:\.bashrc\.d|\.zshrc\.d|profile\.d|fish/conf\.d)/[^/]+$|(?:^|/)etc/environment$"
-)
-#: grep / rg options after which no line of the file is printed: counts, file names, exit status.
-_NO_LINES_LONG = frozenset(["--count", "--files-with-matches", "--files-without-match", "--quiet", "--silent"])
-_NO_LINES_SHORT = frozenset("clLq")
-
-
-def prints_no_lines(cmd: str, args: str) -> bool:
-    letters = _NO_LINES_SHORT - {"L"} if cmd == "rg" else _NO_LINES_SHORT  # rg -L is --follow
-    skip = False
-    for token in args.split():
-        if skip:
-            skip = False
-            continue
-        if token == "--":
-            return False
-        if token in ("-e", "-f", "--regexp", "--file", "-g", "--glob", "-t", "-T", "-m"):
-            skip = True  # its argument is a pattern or a file, not an option
-            continue
-        if token in _NO_LINES_LONG:
-            return True
-        short = token.startswith("-") and not token.startswith("--") and token[1:].isalpha()
-        if short:
-            flags = token[1:].split("e", 1)[0]  # `-le PATTERN`: flags end at -e
-            if not letters.isdisjoint(flags):
-                return True
-    return False
 
 
 _TOOL_CALL = re.compile(
