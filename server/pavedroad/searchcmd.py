@@ -1,8 +1,8 @@
-"""What a search command prints: shared by the prompt engine and the agent hooks.
+"""What a shell command names and prints: shared by the prompt engine and the agent hooks.
 
-Which `grep` / `rg` options print no line of the files searched, which options take the next word
-as their argument, which search patterns name a credential and which files hold exported keys
-(`export OPENAI_API_KEY=...`). It lives outside `pavedroad.prompts` so that a hook call, which
+How the home directory is written, which `grep` / `rg` options print no line of the files
+searched, which options take the next word as their argument, which search patterns name a
+credential and which files hold exported keys (`export OPENAI_API_KEY=...`). It lives outside `pavedroad.prompts` so that a hook call, which
 parses every shell command the agent runs, does not load the whole prompt engine.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+#: The home directory written as a variable: `$HOME/`, `${HOME}/`, `%USERPROFILE%\\`.
+HOME_VARIABLE = re.compile(r"^(?:\$HOME|\$\{HOME\}|%USERPROFILE%)(?=[/\\]|$)")
 #: grep / rg / ag / ack options whose argument is the next word (a pattern file, a glob, a type,
 #: a count, a context size).
 OPTIONS_WITH_ARGUMENT = frozenset({

@@ -285,14 +285,12 @@ def _log(call: HookCall, ws: Any, decision: Decision) -> None:
         elif isinstance(target, ReadAction) and target.paths:
             path = ws.rel(target.paths[0], call.cwd)
         reason = "sensitive" if "PR304" in decision.codes else "zone-deny"
+        fields = {"tool": call.tool, "hook_event": call.event, "reason": reason,
+                  "zone": (decision.zones or (None,))[0], "session": session, "policy": policy}
         try:
-            denied = audit.hook_denied(tool=call.tool, hook_event=call.event, reason=reason,
-                                       path=path, zone=(decision.zones or (None,))[0],
-                                       session=session, policy=policy)
+            events.append(audit.hook_denied(path=path, **fields))
         except audit.EventError:  # a path the log refuses (a backslash): the deny is logged without it
-            denied = audit.hook_denied(tool=call.tool, hook_event=call.event, reason=reason,
-                                       zone=(decision.zones or (None,))[0], session=session, policy=policy)
-        events.append(denied)
+            events.append(audit.hook_denied(**fields))
     for rel, lines in decision.record.items():
         count = sum(b - a + 1 for a, b in lines)
         events.append(audit.ai_code_landed(

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -48,6 +47,7 @@ from pavedroad.policy.records import Records, load_records
 from pavedroad.policy.verdicts import Finding, evaluate
 from pavedroad.provenance.ranges import AiSpan
 from pavedroad.repoview import DiskRepo
+from pavedroad.searchcmd import HOME_VARIABLE
 
 #: Largest file an edit is computed on (larger: judged by the whole file's zones).
 MAX_EDIT_BYTES = 16 << 20
@@ -255,11 +255,8 @@ def _sensitive_denial(name: str, pattern: str) -> str:
             "the values you need.")
 
 
-_HOME_PREFIX = re.compile(r"^(?:\$HOME|\$\{HOME\}|%USERPROFILE%)(?=[/\\\\]|$)")
-
-
 def _home_expanded(path: str) -> str:
-    m = _HOME_PREFIX.match(path)
+    m = HOME_VARIABLE.match(path)
     if m:
         path = "~" + path[m.end():]
     return os.path.expanduser(path) if path.startswith("~") else path

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import unquote, urlparse
 
+from pavedroad.searchcmd import HOME_VARIABLE
+
 #: Upper bound on files listed under a root; a larger tree is listed up to here (`truncated`).
 MAX_INDEX_FILES = 20_000
 SKIP_DIRS = frozenset(
@@ -109,10 +111,6 @@ def is_file(path: str) -> bool:
         return stat.S_ISREG(os.stat(path).st_mode)
     except (OSError, ValueError):
         return False
-
-
-#: The home directory written as a variable: `$HOME/`, `${HOME}/`, `%USERPROFILE%/`.
-HOME_VARIABLE = re.compile(r"^(?:\$HOME|\$\{HOME\}|%USERPROFILE%)(?=/|$)")
 
 
 def resolve_reference(reference: str, root: str | None) -> Target | None:

@@ -46,6 +46,10 @@ PLACEHOLDER_MARKERS = (
     "lorem",
 )
 
+#: Weak words that also make up real passwords written to a policy (`SecureDb!2024`): with them,
+#: a number that is not counting or repeated keeps the value a secret.
+POLICY_WORDS = ("secure", "strong", "hardcoded", "db")
+
 #: Words that make a value a demo only when little else is left once they are removed
 #: (`supersecret`, `my-token-123`, `abc123abc123`), unlike `Kq9#secret#Zt81wP`.
 WEAK_WORDS = (
@@ -79,10 +83,7 @@ WEAK_WORDS = (
     "real",
     "actual",
     "key",
-    "secure",
-    "strong",
-    "hardcoded",
-    "db",
+    *POLICY_WORDS,
 )
 
 #: Whole values that are never secrets (case-insensitive).
@@ -256,9 +257,9 @@ _WEAK = _re2(_WEAK_SOURCE)
 #: cost, not the scan, dominates on the short values of dense inputs).
 #: Letters and digits alternating from the start, after an optional provider prefix: the gate
 #: for `_interleaved_counting` (`a1b2c3...`, `shpss_1a2b3c...`), in the same RE2 pass.
-_ALTERNATING_SOURCE = (
-    r"(?i)^(?:[a-z]{2,8}[_-](?:(?:live|test|prod|dev)[_-])?)?(?:(?:[a-z][0-9]){3}|(?:[0-9][a-z]){3})"
-)
+#: A provider-style prefix before a demo body (`sk_live_`, `ghp_`, `key-`).
+_DEMO_PREFIX_SOURCE = r"[a-z]{2,8}[_-](?:(?:live|test|prod|dev)[_-])?"
+_ALTERNATING_SOURCE = rf"(?i)^(?:{_DEMO_PREFIX_SOURCE})?(?:(?:[a-z][0-9]){{3}}|(?:[0-9][a-z]){{3}})"
 _ALTERNATING = _re2(_ALTERNATING_SOURCE)
 
 #: The three tests in one RE2 call (a `Set` match returns which patterns occur; the per-call
@@ -298,7 +299,7 @@ def is_placeholder(value: str) -> bool:
     rest = low
     for word in WEAK_WORDS:
         rest = rest.replace(word, "")
-    if any(w in low for w in _LATE_WEAK) and _arbitrary_number(rest):
+    if any(w in low for w in POLICY_WORDS) and _arbitrary_number(rest):
         return False  # `SecureDb!2024`, `dbadmin2023`: a real password's shape (`securepass123` is not)
     if len(rest) < 6 or is_trivial(rest):
         return True
@@ -308,7 +309,6 @@ def is_placeholder(value: str) -> bool:
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
-_LATE_WEAK = ("secure", "strong", "hardcoded", "db")
 _DIGIT_RUN = re.compile(r"[0-9]{2,}")
 
 
@@ -322,8 +322,7 @@ def _arbitrary_number(rest: str) -> bool:
 _ASCENDING3 = re.compile(
     "|".join(re.escape(seq[i : i + 3]) for seq in (_DIGITS, _LETTERS) for i in range(len(seq) - 2))
 )
-#: A provider-style prefix before a demo body (`sk_live_`, `ghp_`, `key-`).
-_DEMO_PREFIX = re.compile(r"^[a-z]{2,8}[_-](?:(?:live|test|prod|dev)[_-])?")
+_DEMO_PREFIX = re.compile("^" + _DEMO_PREFIX_SOURCE)
 
 
 def is_demo_sequence(value: str) -> bool:

@@ -30,9 +30,8 @@ from collections.abc import Iterator
 
 import re2
 
-from pavedroad.searchcmd import CREDENTIAL_PATTERN, SHELL_PROFILE, prints_no_lines
+from pavedroad.searchcmd import CREDENTIAL_PATTERN, HOME_VARIABLE, SHELL_PROFILE, prints_no_lines
 
-from .fileindex import HOME_VARIABLE
 from .model import FileReference
 
 #: Extensions that make a slash-less token a file name (`config.yaml`, `.env.local`).

@@ -310,11 +310,12 @@ def _check_path(
     # `examples/`, or the root's, which an agent resolving from its working directory reads):
     # both are checked and the stricter answer stands, so a decoy next to the prompt file
     # cannot hide the root's `secrets/`.
-    targets = [t for t in (_near_target(ref.path_or_glob, root, near),
-                           resolve_reference(ref.path_or_glob, root)) if t is not None]
-    found = [f for i, t in enumerate(targets)
-             if t.rel not in {u.rel for u in targets[:i]}
-             and (f := _check_target(ref, t, spec, lazy, zones_for_path, many)) is not None]
+    targets: dict[str, Target] = {}  # one per path: the two readings may be the same file
+    for target in (_near_target(ref.path_or_glob, root, near), resolve_reference(ref.path_or_glob, root)):
+        if target is not None:
+            targets.setdefault(target.rel, target)
+    found = [f for t in targets.values()
+             if (f := _check_target(ref, t, spec, lazy, zones_for_path, many)) is not None]
     return max(found, key=lambda f: severity_rank(f.severity)) if found else None
 
 
