@@ -13,7 +13,7 @@ import os
 import re
 import shlex
 
-from pavedroad.hooks.shellcmd import REDIRECT, WRAPPERS
+from pavedroad.hooks.shellcmd import REDIRECT, without_prefixes
 from pavedroad.searchcmd import (
     CREDENTIAL_PATTERN,
     OPTIONS_WITH_ARGUMENT,
@@ -81,12 +81,7 @@ def _simple(words: list[str]) -> tuple[list[str], list[str]]:
             continue
         else:
             plain.append(word)
-    while plain and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", plain[0]):
-        plain.pop(0)
-    while plain and os.path.basename(plain[0]) in WRAPPERS:
-        plain.pop(0)
-        while plain and plain[0].startswith("-"):
-            plain.pop(0)
+    plain = without_prefixes(plain)
     if len(plain) >= 2 and os.path.basename(plain[0]) == "git" and plain[1] == "grep":
         plain = plain[1:]
     return plain, inputs

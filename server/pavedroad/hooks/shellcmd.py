@@ -25,7 +25,7 @@ _NO_READ = frozenset({
     "which", "type", "echo", "printf", "true", "false", "pwd", "cd", "export", "unset", "wait",
 })
 _GIT_NO_READ = frozenset({"add", "rm", "mv", "status", "restore", "checkout", "stash", "reset"})
-WRAPPERS = frozenset({"sudo", "env", "time", "nice", "nohup", "xargs", "command", "exec", "timeout",
+_WRAPPERS = frozenset({"sudo", "env", "time", "nice", "nohup", "xargs", "command", "exec", "timeout",
                        "doas", "stdbuf", "ionice", "chroot"})
 _SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "fish"})
 _SPLIT = re.compile(r"\|\||&&|[;|&\n(){}`]|\$\(")
@@ -37,6 +37,22 @@ MAX_GLOB = 200
 class ShellEffects:
     reads: tuple[str, ...]
     writes: tuple[str, ...]
+
+
+def without_prefixes(words: list[str]) -> list[str]:
+    """The command's own words: `VAR=value` prefixes and wrappers (`sudo -u x`, `env`, `xargs`)
+    with their options taken off the front."""
+    i = 0
+    while i < len(words) and "=" in words[i] and _ASSIGNMENT.match(words[i]):
+        i += 1
+    while i < len(words) and os.path.basename(words[i]) in _WRAPPERS:
+        i += 1
+        while i < len(words) and words[i].startswith("-"):
+            i += 1
+    return words[i:]
+
+
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _words(segment: str) -> list[str]:
@@ -81,7 +97,7 @@ def _reads_anything(command: str) -> bool:
     for segment in _SPLIT.split(command):
         words = [w for w in _words(segment) if not REDIRECT.match(w)]
         while words and (re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0])
-                         or os.path.basename(words[0]) in WRAPPERS):
+                         or os.path.basename(words[0]) in _WRAPPERS):
             words.pop(0)
         if not words:
             continue
@@ -117,13 +133,7 @@ def _effects(command: str, cwd: str) -> ShellEffects:
                     pending = op
                 continue
             plain.append(word)
-        while plain and ("=" in plain[0] and not plain[0].startswith("=")
-                         and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", plain[0])):
-            plain.pop(0)  # VAR=value prefixes
-        while plain and os.path.basename(plain[0]) in WRAPPERS:
-            plain.pop(0)
-            while plain and plain[0].startswith("-"):
-                plain.pop(0)
+        plain = without_prefixes(plain)
         if not plain:
             continue
         name = os.path.basename(plain[0])
