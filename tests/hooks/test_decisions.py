@@ -204,7 +204,8 @@ def test_an_anchored_repository_pattern_does_not_reach_the_filesystem_root(
 def test_a_path_the_log_refuses_does_not_change_the_decision(repo: Path) -> None:
     # the decision log refuses a path with a backslash; that once sent a deny down the fail-safe
     # path (an internal error, and an allow when the cheap check saw nothing protected)
-    answer = claude(repo, "Bash", {"command": "cat 'notes\\draft' .env"})
+    (repo / ".env\\draft").write_text("TOKEN=abc\n")  # a legal file name here, refused by the log
+    answer = claude(repo, "Bash", {"command": "cat '.env\\draft'"})
     assert answer.code == 2 and "sensitive pattern" in answer.stderr
     assert "internal error" not in answer.stderr
     # and the deny is still logged, without the path the log refused
@@ -483,6 +484,17 @@ def test_pavedroad_hook_command_end_to_end(repo: Path) -> None:
                           input=payload.encode(), capture_output=True, env=env, timeout=60, check=False)
     assert done.returncode == 2
     assert json.loads(done.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
+
+
+def test_the_log_names_the_denied_file_not_the_first_word(repo: Path) -> None:
+    # `cat README.md .env` is denied for `.env`; a credential search for no repository file, and
+    # its search pattern is the agent's text, not a path
+    from pavedroad import audit
+
+    assert claude(repo, "Bash", {"command": "cat README.md .env"}).code == 2
+    assert claude(repo, "Bash", {"command": "grep OPENAI_API_KEY ~/.zshrc"}).code == 2
+    denied = [e.data for e in audit.read_events(repo) if e.kind == audit.HOOK_DENIED]
+    assert [d.get("path") for d in denied] == [".env", None]
 
 
 def test_a_hook_call_does_not_load_the_prompt_engine() -> None:

@@ -19,6 +19,7 @@ otherwise, saying so on stderr. Input that is not a hook payload denies a pre-ev
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -175,8 +176,7 @@ def _decide_and_record(call: HookCall, now: dt.datetime | None,
     except Exception:  # the log never changes a decision (a path it refuses once turned a deny
         log.debug("could not log a hook decision", exc_info=True)  # into the fail-safe answer)
     if note and decision.message:
-        decision = Decision(decision.verdict, decision.message + note, decision.codes,
-                            decision.zones, decision.record, report=decision.report)
+        decision = dataclasses.replace(decision, message=decision.message + note)
     elif note and call.phase == "pre":
         decision = Decision("warn", "pavedroad:" + note, record=decision.record)
     return decision
@@ -282,8 +282,8 @@ def _log(call: HookCall, ws: Any, decision: Decision) -> None:
         path = None
         if isinstance(target, EditAction):
             path = ws.rel(target.path, call.cwd)
-        elif isinstance(target, ReadAction) and target.paths:
-            path = ws.rel(target.paths[0], call.cwd)
+        elif isinstance(target, ReadAction):
+            path = decision.denied_path  # the file denied, not the first word the command reads
         reason = "sensitive" if "PR304" in decision.codes else "zone-deny"
         fields = {"tool": call.tool, "hook_event": call.event, "reason": reason,
                   "zone": (decision.zones or (None,))[0], "session": session, "policy": policy}

@@ -143,6 +143,7 @@ def decide(call: HookCall, ws: Workspace) -> Decision:
                 tuple(dict.fromkeys(z for d in picked for z in d.zones)),
                 record if verdict != "deny" else {},
                 report=next((d.report for d in decisions if d.report is not None), None),
+                denied_path=next((d.denied_path for d in picked if d.denied_path), None),
             )
     record = {}
     for d in decisions:
@@ -196,6 +197,7 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
     warned: list[str] = []
     found_codes: list[str] = []
     zones: list[str] = []
+    denied_inside: list[str] = []  # repository files among the denied, for the log
     for path in action.credential_lines:
         denied.append(f"the command prints the lines of `{path}` that name a credential: they hold "
                       "its value. Check that it is set without printing it "
@@ -217,6 +219,7 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
             pattern = _outside_pattern(ws, real, call.cwd)
             if pattern is not None:
                 denied.append(_sensitive_denial(rel, pattern))
+                denied_inside.append(rel)
                 found_codes.append(codes.PROMPT_SENSITIVE_FILE)
                 continue
         if rel in ("", "."):
@@ -226,6 +229,7 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
             pattern = ws.sensitive_pattern(rel.rstrip("/") + "/x")
         if pattern is not None:
             denied.append(_sensitive_denial(rel, pattern))
+            denied_inside.append(rel)
             found_codes.append(codes.PROMPT_SENSITIVE_FILE)
             continue
         for zone in _read_zones(rel, ws):
@@ -233,6 +237,7 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
                 denied.append(f"`{rel}` holds code of {_zone_line(zone)} Its code must not be "
                               "sent to AI tools (context: deny): describe what you need instead, "
                               "or ask its reviewers.")
+                denied_inside.append(rel)
             elif zone.context >= Level.WARN:
                 warned.append(f"`{rel}` holds code of {_zone_line(zone)} Send only what the task "
                               "needs (context: warn).")
@@ -242,7 +247,7 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
             found_codes.append(codes.PROMPT_SENSITIVE_FILE)
     if denied:
         return Decision("deny", "pavedroad: " + " ".join(denied[:5]), tuple(found_codes),
-                        tuple(dict.fromkeys(zones)))
+                        tuple(dict.fromkeys(zones)), denied_path=next(iter(denied_inside), None))
     if warned:
         return Decision("warn", "pavedroad: " + " ".join(warned[:5]), tuple(found_codes),
                         tuple(dict.fromkeys(zones)))

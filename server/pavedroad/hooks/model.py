@@ -84,6 +84,9 @@ class Decision:
     internal_error: bool = False
     #: the prompt engine's report behind a prompt decision (for the decision log; not output)
     report: object = field(default=None, compare=False, repr=False)
+    #: the repository file a read was denied for (for the decision log); None when the file is
+    #: outside the repository or a command's output was refused (`grep KEY ~/.zshrc`)
+    denied_path: str | None = None
 
     @property
     def blocks(self) -> bool:
