@@ -145,10 +145,13 @@ class PromptWorkspace:
         return index
 
     def prewarm(self) -> None:
-        """Build the index and the path-rule zones of every indexed file (a background job for
-        a long-lived server, so the first glob in a prompt does not pay for them)."""
-        for rel in list(self.index().files()):
+        """Build the index, the path-rule zones of every indexed file and the classifier's plans
+        for their languages (a background job for a long-lived server, so the first reference in
+        a prompt does not pay for them)."""
+        files = list(self.index().files())
+        for rel in files:
             self._path_rule_zones(rel)
+        self.classifier.prepare(files)
 
     def files_changed(self, paths: Iterable[str]) -> None:
         """File events (absolute paths or `file:` URIs): refresh the index and the zone cache."""

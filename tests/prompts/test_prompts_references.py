@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pavedroad.prompts import FileIndex, check_prompt, find_file_references, is_template
 
@@ -320,3 +322,26 @@ def test_nul_bytes_and_surrogates_in_references_never_raise(ws: Path, text: str)
 
 def test_nul_byte_path_still_matches_sensitive_patterns_by_name(ws: Path) -> None:
     assert check("read #file:.env\x00", ws)[0][0] == "sensitive_file.pattern"
+
+
+# The negation test runs before every read verb; on ASCII text an RE2 pass stands in for the
+# Python pattern (`references._NEGATION_SCAN`). Both must agree on every ASCII text, or a
+# negation would be missed (a read request dropped) or invented.
+_NEGATION_PIECES = [
+    "never", "not", "no", "nor", "Don't", "dont", "can't", "CANNOT", "avoid", "avoiding", "without", "stop",
+    "refuse", "forbidden", "prohibit", "isn't", "won't", "n't", "note", "know", "snot", "nothing", "knot",
+    "ano", "_no", "no_", "x", "read", " ", "  ", "\t", "\n", ".", ",", "'", "-", "_", "1", "é",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_NEGATION_PIECES), max_size=12))
+def test_the_negation_prefilter_agrees_with_the_pattern_on_ascii_text(pieces: list[str]) -> None:
+    from pavedroad.prompts import references
+
+    text = "".join(pieces)
+    if not text.isascii():
+        assert references._negated(text + " read", len(text) + 1) in (True, False)  # the Python path
+        return
+    fast = references._NEGATION_SCAN.search(text) is not None
+    assert fast == (references._NEGATION.search(text) is not None), text

@@ -8,12 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pathspec
 import pytest
 
 from pavedroad.analysis.classify import Classifier
 from pavedroad.config import load_config
 from pavedroad.promptcheck import PromptWorkspace, check_workspace_prompt, reference_path
 from pavedroad.prompts import FileIndex
+from pavedroad.prompts.fileindex import literal_prefix
 
 CONFIG = """version: 1
 extends:
@@ -93,6 +95,48 @@ def test_index_survives_symlink_loops_and_special_files(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.py")
     index = FileIndex.build(str(tmp_path))
     assert index.files() == ["src/a.py"]  # the loop is not followed, the FIFO is not a file
+
+
+# Globs of every shape gitignore knows, over a listing whose sorted neighbours share prefixes
+# (`src/a.py`, `src/a.pyc`, `src/a/`, `src-old/`, `src0`): the one-regex scan, narrowed to the
+# glob's literal head, must list exactly what pathspec matches file by file.
+GLOBS = [
+    "src/**/*.py", "src/*", "src/", "src", "/src/a*", "src/a/**", "src/a/**/", "src?/x.py",
+    "src[-_]old/**", "src/a.py", "src/a.py/", "**/*.py", "*.py", ".env*", "**/.env", "a/**/b",
+    "src/**", "**", "*", "src/*/c.py", "sr*/a.py", "s/../src/a.py", "src/a\\*b.py", "./src/*.py",
+    "src/a{1,2}.py", "src-old/*.txt", "deep/a/b/c/**/*.key", "Src/A.py", "src/a.py?",
+]  # fmt: skip
+LISTING = [
+    ".env", ".env.local", "a/b", "a/x/b", "a/x/y/b/c", "deep/a/b/c/d/e.key", "deep/a/b/c/k.key",
+    "src-old/n.txt", "src-old/sub/x.py", "src/a*b.py", "src/a.py", "src/a.pyc", "src/a/b.py",
+    "src/a/c.py", "src/a/sub/c.py", "src/a1.py", "src/b/c.py", "src/z.txt", "src0", "src1/x.py",
+    "srcs/a.py", "x.py",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("glob", GLOBS)
+def test_index_glob_scan_matches_pathspec(tmp_path: Path, glob: str) -> None:
+    for rel in LISTING:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    index = FileIndex.build(str(tmp_path))
+    assert index.files() == sorted(LISTING)
+    fast = index.glob_matches([glob])
+    slow = index.matching(pathspec.GitIgnoreSpec.from_lines([glob]))
+    assert fast is None or fast == slow, glob
+    both = index.glob_matches([glob, "src-old/**"])  # several globs: the union of their spans
+    if both is not None:
+        assert both == index.matching(pathspec.GitIgnoreSpec.from_lines([glob, "src-old/**"]))
+
+
+def test_literal_prefix_stops_where_a_line_may_differ() -> None:
+    assert literal_prefix(r"^src/auth/[^\n/]*\.py$") == "src/auth/"
+    assert literal_prefix(r"^a\.b\*c\d") == "a.b*c"  # `\d` is a class, not a `d`
+    assert literal_prefix(r"^abc?d") == "ab"  # the `c` is optional
+    assert literal_prefix(r"^ab{0,1}") == "a"
+    assert literal_prefix(r"^ab|^cd") == ""  # a top-level alternative needs no `ab`
+    assert literal_prefix(r"^(?:ab|cd)e") == ""
+    assert literal_prefix(r"src/^x") == ""  # not anchored at a line start
 
 
 # --- zones and templates through the real config ----------------------------------------------
@@ -199,3 +243,12 @@ def test_cli_survives_a_binary_prompt_file(repo: Path) -> None:
     assert result.returncode in (0, 1), result.stderr.decode()
     assert b"Traceback" not in result.stderr
     assert json.loads(result.stdout)["verdict"] in ("allow", "warn", "block")
+
+
+def test_prewarm_builds_the_classifier_plans_of_the_indexed_languages(repo: Path) -> None:
+    # the first prompt naming a file classifies it: on a warm server that must not pay for the
+    # language's query plan (tens of ms, measured on the prompt-file corpus)
+    ws = workspace(repo)
+    assert "python" not in ws.classifier._plans
+    ws.prewarm()
+    assert "python" in ws.classifier._plans

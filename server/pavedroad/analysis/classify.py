@@ -321,6 +321,13 @@ class Classifier:
         return hits
 
     # --- per-language plans -----------------------------------------------------------------------
+    def prepare(self, paths: Iterable[str]) -> None:
+        """Build the plans of the languages these paths are written in now, rather than on the
+        first file of each (tens of ms: a background job for a long-lived server)."""
+        for lang in {languages.language_for_path(p) for p in paths}:
+            if lang is not None:
+                self._plan(lang)
+
     def _plan(self, lang: str) -> Plan:
         plan = self._plans.get(lang)
         if plan is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import string
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -325,6 +326,9 @@ _HASH_PREFIXES = (
 )
 _ATTRIBUTE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+", re.ASCII)
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*", re.ASCII)
+_DIGITS = frozenset(string.digits)
+_LOWERS = frozenset(string.ascii_lowercase)
+_UPPERS = frozenset(string.ascii_uppercase)
 #: `callout:External_API`, `vault:secret/data/db`, `env:DB_PASSWORD`: a named reference.
 _SCHEME_REF = re.compile(r"[a-z][a-z0-9+.-]{1,20}:(?P<ref>[A-Za-z_][A-Za-z0-9_./-]*)", re.ASCII)
 #: PowerShell cmdlets (`Get-AzKeyVaultSecret`, `ConvertTo-SecureString`): code, not a value.
@@ -417,10 +421,10 @@ def _value_is_code(value: str, quoted: bool, following: str) -> bool:
         return True
     if _ATTRIBUTE.fullmatch(value) and not any(_random_part(p) for p in value.split(".")):
         return True  # `self.token`, `config.db.password`; not `pat.p9xljvtytgn3n2lw8l3yge.gxv5...`
-    if _IDENTIFIER.fullmatch(value):
-        has_digit = any(c.isdigit() for c in value)
-        has_lower = any(c.islower() for c in value)
-        has_upper = any(c.isupper() for c in value)
+    if _IDENTIFIER.fullmatch(value):  # ASCII only: the character sets below are exact
+        has_digit = not _DIGITS.isdisjoint(value)
+        has_lower = not _LOWERS.isdisjoint(value)
+        has_upper = not _UPPERS.isdisjoint(value)
         if not has_digit:
             # get_password, DEFAULT_KEY, apiKey, str; but not base64 noise like `aXFpanNWakJp`,
             # whose case flips far more often than camelCase words do.

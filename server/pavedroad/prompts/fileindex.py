@@ -88,6 +88,46 @@ def _glob_regex(glob: str) -> str | None:
     return str(regex).replace("[^", "[^\\n").replace("(?P<ps_d>", "(?:")
 
 
+_REGEX_META = frozenset(".^$*+?{}[]()|")
+
+
+def literal_prefix(regex: str) -> str:
+    """The text every line matched by `^...` (a `_glob_regex`) starts with: its literal head,
+    `src/auth/` for `^src/auth/[^\\n/]*\\.py...`. Empty when the regex is not anchored there or
+    has a top-level alternative."""
+    if not regex.startswith("^"):
+        return ""
+    depth = 0
+    escaped = False
+    for ch in regex:  # a top-level `|` lets a line match without the head
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return ""
+    head: list[str] = []
+    i = 1
+    while i < len(regex):
+        ch = regex[i]
+        if ch == "\\" and i + 1 < len(regex) and not regex[i + 1].isalnum():
+            head.append(regex[i + 1])  # `\.`, `\*`: an escaped punctuation mark is itself
+            i += 2
+        elif ch == "\\" or ch in _REGEX_META:
+            break
+        else:
+            head.append(ch)
+            i += 1
+    # a quantifier after the last literal (`a?`, `a*`) makes that literal optional
+    if i < len(regex) and regex[i] in "*?{" and head:
+        head.pop()
+    return "".join(head)
+
+
 def fs_safe(path: str) -> bool:
     """True when `path` can be handed to `os` calls (no NUL byte, encodable file name)."""
     if "\x00" in path:
@@ -296,14 +336,32 @@ class FileIndex:
         except re.error:
             return None
         joined, starts = self._joined()
+        # Lines matched by an anchored glob (`src/**/*.py`) start with its literal head: only
+        # that span of the sorted listing is scanned (one `**/` glob scans it all).
+        lo, hi = len(self._files), 0
+        for part in parts:
+            span = self._prefix_span(literal_prefix(part))
+            lo, hi = min(lo, span[0]), max(hi, span[1])
+        if lo >= hi:
+            return []
+        begin = starts[lo]
+        end = starts[hi] if hi < len(starts) else len(joined)
         out = []
         last = -1
-        for m in regex.finditer(joined):
+        for m in regex.finditer(joined, begin, end):
             i = bisect.bisect_right(starts, m.start()) - 1
             if i != last:
                 out.append(self._files[i])
                 last = i
         return out
+
+    def _prefix_span(self, prefix: str) -> tuple[int, int]:
+        """Index range of the listed files that start with `prefix` (all of them for "")."""
+        if not prefix:
+            return 0, len(self._files)
+        lo = bisect.bisect_left(self._files, prefix)
+        hi = bisect.bisect_left(self._files, prefix[:-1] + chr(ord(prefix[-1]) + 1))
+        return lo, hi
 
     def _joined(self) -> tuple[str, list[int]]:
         cached = self._joined_cache

@@ -353,6 +353,27 @@ def _check_target(
     return _zone_finding(ref, ref.path_or_glob, zone)
 
 
+@lru_cache(maxsize=512)
+def _overlapping_pattern(globs: tuple[str, ...], patterns: tuple[str, ...]) -> str:
+    """The sensitive pattern the globs could match by shape alone, whatever the tree holds: a
+    path the glob matches is sensitive, or a sensitive path the glob matches. Cached: a server
+    re-checks the same prompt's globs on every edit, and this is the dearest part of a check."""
+    spec = compile_patterns(patterns)
+    pattern = next((spec.which(s) for g in globs for s in pattern_samples(g) if spec.match(s)), "")
+    if pattern:
+        return pattern
+    glob_spec = pathspec.GitIgnoreSpec.from_lines(globs)
+    return next(
+        (
+            p
+            for p in spec.patterns
+            if not p.startswith("!")
+            and any(glob_spec.match_file(s) and not is_template(s) for s in pattern_samples(p))
+        ),
+        "",
+    )
+
+
 def _near_target(path: str, root: str | None, near: str | None) -> Target | None:
     """`path` read from the prompt's own directory, if it is relative and exists there."""
     if not near or not root or path.startswith(("/", "~", "\\")) or ":" in path:
@@ -394,18 +415,7 @@ def _check_glob(
             f"The glob `{ref.path_or_glob}` matches files in zone `{zone[0]}` "
             "(context: deny). Narrow the glob so it excludes them.",
         )
-    # Static overlap: a path the glob matches is sensitive, or a sensitive path the glob matches.
-    pattern = next((spec.which(s) for g in globs for s in pattern_samples(g) if spec.match(s)), "")
-    if not pattern:
-        pattern = next(
-            (
-                p
-                for p in spec.patterns
-                if not p.startswith("!")
-                and any(glob_spec.match_file(s) and not is_template(s) for s in pattern_samples(p))
-            ),
-            "",
-        )
+    pattern = _overlapping_pattern(tuple(globs), spec.patterns)
     if pattern:
         return _finding(
             GLOB_MAY.rule,
