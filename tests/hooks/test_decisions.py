@@ -176,6 +176,113 @@ def test_text_that_only_names_such_a_command_is_not_denied(repo: Path, command: 
     assert claude(repo, "Bash", {"command": command}).code == 0, command
 
 
+# --- recursive searches: the command names a folder, the search prints lines of `.env` ---------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "grep -r TOKEN .",
+        "grep -rn TOKEN",  # no operand: GNU grep -r searches the working directory
+        "grep -R --color=never 'API_KEY|TOKEN' app/..",
+        "egrep -ri 'secret' .",
+        "grep -rv nothing-matches-this .",  # inverted: every other line
+        "grep -r = .",  # every assignment
+        "grep -r '^' .",
+        "cd app && grep -r TOKEN ..",
+        "rg -uu TOKEN",
+        "rg --hidden --no-ignore -n token",
+        "ag -u secret",
+        "git grep --untracked TOKEN",
+        "git -C app grep --untracked --no-exclude-standard TOKEN ..",
+        "sudo grep -r TOKEN . | head",
+        "cat README.md | grep -r TOKEN",  # GNU grep -r searches `.`, not its input
+    ],
+)
+def test_a_recursive_search_that_would_print_a_sensitive_file_is_denied(repo: Path, command: str) -> None:
+    answer = claude(repo, "Bash", {"command": command})
+    assert answer.code == 2 and "would print lines of `.env`" in answer.stderr, command
+    assert "TOKEN=abc" not in answer.stderr + answer.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "grep -rn 'def render' .",  # the lines it prints cannot hold a value
+        "grep -rl TOKEN .",  # file names only
+        "grep -rc TOKEN .",
+        "grep -r --exclude='.env*' TOKEN .",  # the narrowed search the denial suggests
+        "grep -r --exclude=.env TOKEN .",
+        "rg TOKEN",  # ripgrep skips hidden files
+        "rg --hidden -g '!.env*' TOKEN",
+        "rg -uu -t py TOKEN",  # only Python files
+        "grep -r TOKEN app",  # a folder without sensitive files
+        "git grep TOKEN",  # tracked files only; `.env` is not tracked here
+        "grep -rn TOKEN README.md",
+        "cat README.md | rg -uu TOKEN",  # ripgrep searches its piped input
+    ],
+)
+def test_a_recursive_search_that_cannot_print_a_sensitive_file_is_allowed(repo: Path, command: str) -> None:
+    answer = claude(repo, "Bash", {"command": command})
+    assert answer.code == 0, (command, answer.stderr)
+
+
+def test_a_recursive_search_reads_what_git_would_have_it_read(repo: Path) -> None:
+    (repo / ".gitignore").write_text(".env\n")
+    assert claude(repo, "Bash", {"command": "rg --hidden TOKEN"}).code == 0  # ignored: skipped
+    assert claude(repo, "Bash", {"command": "rg -uuu TOKEN"}).code == 2
+    assert claude(repo, "Bash", {"command": "grep -r TOKEN ."}).code == 2  # grep knows no gitignore
+    (repo / ".gitignore").unlink()
+    subprocess.run(["git", "add", "-f", ".env"], cwd=repo, check=True)
+    assert claude(repo, "Bash", {"command": "git grep TOKEN"}).code == 2  # tracked: searched
+
+
+def test_a_recursive_search_outside_the_repository(repo: Path, home: Path) -> None:
+    (repo / ".pavedroad.yaml").write_text("version: 1\nextends:\n  - preset: secrets\n")
+    hook_cli._LOADED.clear()
+    (home / ".aws").mkdir()
+    (home / ".aws" / "credentials").write_text("[default]\naws_secret_access_key = x\n")
+    for command in ("grep -r secret ~/.aws", "grep -rn secret $HOME/.aws/", "grep -r TOKEN ~/other"):
+        answer = claude(repo, "Bash", {"command": command})
+        assert answer.code == 2 and "would print lines of" in answer.stderr, command
+    assert claude(repo, "Bash", {"command": "grep -rn hello ~/other"}).code == 0
+    for store in (".npmrc", ".pypirc", ".ssh/id_ecdsa", ".cargo/credentials.toml"):  # read whole
+        (home / store).parent.mkdir(exist_ok=True)
+        (home / store).write_text("token\n")
+        assert claude(repo, "Bash", {"command": f"cat ~/{store}"}).code == 2, store
+
+
+def test_a_recursive_search_through_globs_variables_and_links(repo: Path, home: Path) -> None:
+    (repo / "config").mkdir()
+    (repo / "config" / ".env.prod").write_text("DB_PASSWORD=hunter2\n")
+    # `*` skips hidden names at the top, but grep -r reads `config/.env.prod` under `config`
+    for command in ("grep -r PASSWORD *", 'grep -r PASSWORD "$(pwd)"', "grep -r PASSWORD $PWD/config",
+                    "grep -r PASSWORD $SOME_UNSET_FOLDER"):  # unknown: the working directory
+        answer = claude(repo, "Bash", {"command": command})
+        assert answer.code == 2 and "would print lines of `" in answer.stderr, command
+        assert "hunter2" not in answer.stderr + answer.stdout
+    # a link in the searched tree is judged by its target; `grep -R` follows linked folders
+    (home / "keys").mkdir()
+    (home / "keys" / "id_rsa").write_text("KEY\n")
+    (repo / "app" / "vendor").symlink_to(home / "keys")
+    (repo / ".pavedroad.yaml").write_text("version: 1\nsensitive: ['**/id_rsa*']\n")
+    hook_cli._LOADED.clear()
+    assert claude(repo, "Bash", {"command": "grep -R PRIVATE_KEY app"}).code == 2
+    assert claude(repo, "Bash", {"command": "grep -r PRIVATE_KEY app"}).code == 0  # -r does not follow it
+    (repo / "app" / "key.txt").symlink_to(home / "keys" / "id_rsa")
+    assert claude(repo, "Bash", {"command": "grep -r PRIVATE_KEY app"}).code == 2
+
+
+def test_a_recursive_search_of_too_large_a_tree_is_denied(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pavedroad.hooks import treesearch
+
+    monkeypatch.setattr(treesearch, "MAX_SEARCHED_FILES", 2)
+    for i in range(3):
+        (repo / "app" / f"m{i}.py").write_text("x = 1\n")
+    answer = claude(repo, "Bash", {"command": "grep -rn API_KEY app"})
+    assert answer.code == 2 and "too many to check" in answer.stderr
+
+
 def test_the_home_directory_in_any_spelling_and_through_links(repo: Path, home: Path) -> None:
     for command in ("cat ${HOME}/other/.env", "cat $HOME/other/.env", "cat ~/other/.env*",
                     "cd ~/other && cat .env*"):

@@ -149,7 +149,9 @@ def test_a_decoy_next_to_the_prompt_file_cannot_hide_the_roots_file(tmp_path: Pa
 def test_credential_stores_in_the_home_directory_are_sensitive(tmp_path: Path) -> None:
     (tmp_path / ".pavedroad.yaml").write_text("version: 1\nextends:\n  - preset: secrets\n")
     for reference in ("~/.aws/credentials", "~/.kube/config", "~/.netrc", "~/.git-credentials", "~/.vault-token",
-                      "~/.config/gcloud/application_default_credentials.json"):
+                      "~/.config/gcloud/application_default_credentials.json", "~/.npmrc", "~/.pypirc",
+                      "~/.cargo/credentials.toml", "~/.m2/settings.xml", "~/.ssh/id_ecdsa",
+                      "~/.terraform.d/credentials.tfrc.json", "~/.config/gh/hosts.yml"):
         prompt = tmp_path / "ask.prompt.md"
         prompt.write_text(f"Run `cat {reference}` and fix the login.\n")
         assert "sensitive_file.pattern" in _prompt(tmp_path, prompt), reference

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+from collections.abc import Iterator
 
 from pavedroad.hooks.shellcmd import REDIRECT, without_prefixes
 from pavedroad.searchcmd import (
@@ -65,7 +66,7 @@ def _stages(line: str) -> list[list[list[str]]]:
     return pipelines
 
 
-def _simple(words: list[str]) -> tuple[list[str], list[str]]:
+def simple_command(words: list[str]) -> tuple[list[str], list[str]]:
     """(the command's words without redirections, env prefixes and wrappers; files it reads from `<`)."""
     plain: list[str] = []
     inputs: list[str] = []
@@ -85,6 +86,12 @@ def _simple(words: list[str]) -> tuple[list[str], list[str]]:
     if len(plain) >= 2 and os.path.basename(plain[0]) == "git" and plain[1] == "grep":
         plain = plain[1:]
     return plain, inputs
+
+
+def pipelines(command: str) -> Iterator[list[list[str]]]:
+    """Every pipeline of the command (a list of its stages' words), heredoc bodies skipped."""
+    for line in _shell_lines(command):
+        yield from _stages(line)
 
 
 def _search(name: str, args: list[str]) -> tuple[list[str], list[str]] | None:
@@ -125,32 +132,31 @@ def credential_searches(command: str) -> tuple[str, ...]:
     pipes, wrappers, `/usr/bin/grep`), never as prose: a negation word or a commit message naming
     such a command changes nothing."""
     found: list[str] = []
-    for line in _shell_lines(command):
-        for pipeline in _stages(line):
-            fed: list[str] = []  # profiles an earlier stage prints into the pipe
-            for words in pipeline:
-                plain, inputs = _simple(words)
-                if not plain:
+    for pipeline in pipelines(command):
+        fed: list[str] = []  # profiles an earlier stage prints into the pipe
+        for words in pipeline:
+            plain, inputs = simple_command(words)
+            if not plain:
+                continue
+            name, args = os.path.basename(plain[0]), plain[1:]
+            if name in _SEARCH_TOOLS:
+                searched = _search(name, args)
+                if searched is None:
+                    fed = []
                     continue
-                name, args = os.path.basename(plain[0]), plain[1:]
-                if name in _SEARCH_TOOLS:
-                    searched = _search(name, args)
-                    if searched is None:
-                        fed = []
-                        continue
-                    patterns, files = searched
-                    files = files + inputs or fed
-                    if any(CREDENTIAL_PATTERN.search(p) for p in patterns):
-                        found.extend(f for f in files if SHELL_PROFILE.search(f))
-                    fed = []
-                elif name in ("awk", "sed"):
-                    operands = [a for a in args if not a.startswith("-")]
-                    files = (operands[1:] + inputs) or fed
-                    if operands and CREDENTIAL_PATTERN.search(operands[0]):
-                        found.extend(f for f in files if SHELL_PROFILE.search(f))
-                    fed = [f for f in files if SHELL_PROFILE.search(f)]
-                elif name in _PRINTERS:
-                    fed = [a for a in args + inputs if not a.startswith("-") and SHELL_PROFILE.search(a)]
-                else:
-                    fed = []
+                patterns, files = searched
+                files = files + inputs or fed
+                if any(CREDENTIAL_PATTERN.search(p) for p in patterns):
+                    found.extend(f for f in files if SHELL_PROFILE.search(f))
+                fed = []
+            elif name in ("awk", "sed"):
+                operands = [a for a in args if not a.startswith("-")]
+                files = (operands[1:] + inputs) or fed
+                if operands and CREDENTIAL_PATTERN.search(operands[0]):
+                    found.extend(f for f in files if SHELL_PROFILE.search(f))
+                fed = [f for f in files if SHELL_PROFILE.search(f)]
+            elif name in _PRINTERS:
+                fed = [a for a in args + inputs if not a.startswith("-") and SHELL_PROFILE.search(a)]
+            else:
+                fed = []
     return tuple(dict.fromkeys(found))

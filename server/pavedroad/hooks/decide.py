@@ -43,6 +43,13 @@ from pavedroad.hooks.model import (
     PromptAction,
     ReadAction,
 )
+from pavedroad.hooks.treesearch import (
+    MAX_SEARCHED_FILES,
+    TooManyFiles,
+    TreeSearch,
+    searched_files,
+    skipped_by_git,
+)
 from pavedroad.policy.records import Records, load_records
 from pavedroad.policy.verdicts import Finding, evaluate
 from pavedroad.provenance.ranges import AiSpan
@@ -101,6 +108,15 @@ class Workspace:
         except ValueError:
             pass
         return tuple(dict.fromkeys(out))
+
+    @cached_property
+    def _sensitive_union(self) -> pathspec.PathSpec:
+        return pathspec.PathSpec.from_lines("gitignore", self.config.sensitive)
+
+    def sensitive_any(self, rel: str) -> bool:
+        """A quick test by `rel` alone (one match for all globs, for files listed by the
+        thousand); `sensitive_pattern` gives the answer that counts."""
+        return self._sensitive_union.match_file(rel)
 
     def sensitive_pattern(self, rel: str) -> str | None:
         """The `sensitive` glob matching `rel` or one of its other names, if any."""
@@ -203,6 +219,11 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
                       "its value. Check that it is set without printing it "
                       "(`test -n \"$NAME\" && echo set`).")
         found_codes.append(codes.PROMPT_SENSITIVE_FILE)
+    for search in action.tree_searches:
+        refusal = _tree_search_refusal(search, call, ws)
+        if refusal is not None:
+            denied.append(refusal)
+            found_codes.append(codes.PROMPT_SENSITIVE_FILE)
     for path in action.paths:
         path = _home_expanded(path)  # `~/x`, `$HOME/x`: the home directory, not a folder named `~`
         rel = ws.rel(path, call.cwd)
@@ -252,6 +273,32 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
         return Decision("warn", "pavedroad: " + " ".join(warned[:5]), tuple(found_codes),
                         tuple(dict.fromkeys(zones)))
     return Decision("allow")
+
+
+def _tree_search_refusal(search: TreeSearch, call: HookCall, ws: Workspace) -> str | None:
+    """Why a recursive search that prints what matches a credential's name (or every line) must
+    not run: a sensitive file it would read under its folders, or a tree too large to check."""
+    for folder in search.folders:
+        if not os.path.isdir(folder):
+            continue  # a file operand is a plain read, checked with the others
+        try:
+            for path in searched_files(search, folder):
+                if os.path.islink(path):  # judged by what it points to (`notes.txt -> ~/.aws/...`)
+                    path = os.path.realpath(path)
+                rel = ws.rel(path, call.cwd)
+                pattern = (ws.sensitive_pattern(rel) if rel is not None and ws.sensitive_any(rel)
+                           else _outside_pattern(ws, path, call.cwd) if rel is None else None)
+                if pattern is None or skipped_by_git(search, path):
+                    continue
+                return (f"the command searches `{folder}` recursively for a credential's name (or every "
+                        f"line) and would print lines of `{rel or path}`, which matches the sensitive "
+                        f"pattern `{pattern}`. Exclude it (`grep --exclude=...`, `rg -g '!...'`) or "
+                        "search only the files you need.")
+        except TooManyFiles:
+            return (f"the command searches `{folder}` recursively for a credential's name (or every "
+                    f"line): more than {MAX_SEARCHED_FILES} files, too many to check for sensitive ones. "
+                    "Search only the folders you need.")
+    return None
 
 
 def _sensitive_denial(name: str, pattern: str) -> str:

@@ -42,6 +42,7 @@ from pavedroad.hooks.model import (
 )
 from pavedroad.hooks.patch import PatchError, added_text, apply_update, parse_patch
 from pavedroad.hooks.shellcmd import effects
+from pavedroad.hooks.treesearch import tree_searches
 from pavedroad.shown import shown
 
 TOOLS = ("claude", "cursor", "copilot", "copilot-vscode", "gemini", "codex", "windsurf")
@@ -180,8 +181,10 @@ def tool_actions(name: str, args: Any, cwd: str) -> list[Action]:
         found = effects(shell, where)
         actions: list[Action] = []
         printed = credential_searches(shell)
-        if found.reads or printed:
-            actions.append(ReadAction(found.reads, via=f"a shell command ({name})", credential_lines=printed))
+        trees = tree_searches(shell, where)
+        if found.reads or printed or trees:
+            actions.append(ReadAction(found.reads, via=f"a shell command ({name})", credential_lines=printed,
+                                      tree_searches=trees))
         actions.extend(EditAction(p, opaque=True, via="a shell command") for p in found.writes)
         return actions or [NoAction("the command names no file")]
     if key in _DELETE and path:

@@ -8,7 +8,10 @@ exit code. Nothing here knows about a particular tool.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from pavedroad.hooks.treesearch import TreeSearch
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,9 @@ class ReadAction:
     #: files a shell command searches for a credential's name (`grep OPENAI_API_KEY ~/.zshrc`):
     #: what it prints is the value, whatever the file's own policy
     credential_lines: tuple[str, ...] = ()
+    #: recursive searches whose printed lines would carry a value (`grep -rn API_KEY .`): they
+    #: read every file under their folders, which the command does not name
+    tree_searches: tuple[TreeSearch, ...] = ()
 
 
 @dataclass(frozen=True)

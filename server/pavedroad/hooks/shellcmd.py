@@ -72,6 +72,11 @@ def _expand(word: str, cwd: str) -> list[str]:
     return [word if os.path.isabs(word) else os.path.join(cwd, word)]
 
 
+#: Options whose value names files a search skips (`--exclude=.env*`, `-g '!.env'`).
+_EXCLUSIONS = re.compile(
+    r"""--exclude(?:-dir)?(?:=|\s+)(?:'[^'\n]*'|"[^"\n]*"|\S+)"""
+    r"""|(?:-g|--glob|--iglob)(?:=|\s+)?(?:'![^'\n]*'|"![^"\n]*"|!\S+)"""
+)
 _PATHISH = re.compile(r"[A-Za-z0-9_@%+=:,./~*?\[\]-]{2,}")
 MAX_TOKENS = 1000
 
@@ -86,7 +91,8 @@ def effects(command: str, cwd: str) -> ShellEffects:
     if _reads_anything(command):
         # Interpreters (`python -c "open('.env')"`), command substitutions and anything the word
         # split missed: every path-like token that names an existing file counts as read.
-        for token in _PATHISH.findall(command)[:MAX_TOKENS]:
+        # `grep --exclude='.env*'`, `rg -g '!.env'`: a glob naming what is *not* read
+        for token in _PATHISH.findall(_EXCLUSIONS.sub(" ", command))[:MAX_TOKENS]:
             for path in _expand(token.strip("=:,"), cwd):
                 if os.path.isfile(path):
                     reads.append(path)
