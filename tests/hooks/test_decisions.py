@@ -273,6 +273,87 @@ def test_a_recursive_search_through_globs_variables_and_links(repo: Path, home: 
     assert claude(repo, "Bash", {"command": "grep -r PRIVATE_KEY app"}).code == 2
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        "find . -type f -exec grep TOKEN {} +",  # find lists `.env`, grep prints its lines
+        "find . -type f | xargs grep -n TOKEN",
+        "bash -c 'grep -rn TOKEN .'",
+        "timeout 5 grep -rn TOKEN .",  # not a command named `5`
+        "nice -n 5 grep -rn TOKEN .",
+        "grep -rnA3 TOKEN .",  # flags glued to a value
+        "grep --recurs TOKEN .",  # GNU getopt takes abbreviations
+        "grep -rnE 'TOKEN|x -l' .",  # ` -l` inside the pattern is no `-l`
+        "grep -r --exclude=.env --include='*' TOKEN .",  # the last matching glob wins
+        "grep -r --exclude='[^.]env' TOKEN .",  # GNU `[^.]` is a negation
+        "cd no-such-folder; grep -rn TOKEN .",  # a failed cd leaves the working directory
+        "rg -uu -g '!.env' -g '*' TOKEN",  # a later rg glob takes precedence
+        "rg -uu -g '{.env,x}' TOKEN",  # rg globs have alternatives
+        "rg -uu --iglob '.ENV' TOKEN",
+        "rg --hidden --no-ignore-vcs TOKEN",
+        "rg -uu --type-add 'x:.env' -t x TOKEN",
+        "git grep --no-index TOKEN",
+    ],
+)
+def test_a_recursive_search_in_other_spellings_is_denied(repo: Path, command: str) -> None:
+    answer = claude(repo, "Bash", {"command": command})
+    assert answer.code == 2 and "would print lines of `.env`" in answer.stderr, command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "find . -name '*.py' | xargs grep -n TOKEN",  # find's -name narrows what grep reads
+        "find app -type f -exec grep TOKEN {} +",
+        "timeout 5 rg TOKEN",
+        "grep -r --include='*.{yaml,yml}' TOKEN .",  # grep globs have no braces: no file matches
+        "cd app && grep -rn TOKEN .",
+    ],
+)
+def test_narrowed_searches_in_other_spellings_are_allowed(repo: Path, command: str) -> None:
+    answer = claude(repo, "Bash", {"command": command})
+    assert answer.code == 0, (command, answer.stderr)
+
+
+def test_an_exclusion_option_outside_a_search_still_counts_as_a_read(repo: Path) -> None:
+    answer = claude(repo, "Bash", {"command": "sh -c 'cat \"$1\"' --exclude .env"})
+    assert answer.code == 2 and "`.env`" in answer.stderr
+
+
+def test_a_committed_tree_is_searched_like_the_working_one(repo: Path) -> None:
+    subprocess.run(["git", "add", "-f", ".env"], cwd=repo, check=True)
+    assert claude(repo, "Bash", {"command": "git grep -n TOKEN HEAD"}).code == 2
+    assert claude(repo, "Bash", {"command": "git grep -n 'def render' HEAD"}).code == 0
+
+
+def test_a_linked_folder_is_judged_by_what_it_holds(repo: Path, home: Path) -> None:
+    (repo / ".pavedroad.yaml").write_text("version: 1\nextends:\n  - preset: secrets\n")
+    hook_cli._LOADED.clear()
+    (home / ".aws").mkdir()
+    (home / ".aws" / "credentials").write_text("aws_secret_access_key = x\n")
+    (repo / "app" / "creds").symlink_to(home / ".aws")
+    for command in ("grep -rn secret app/creds", "grep -Rn secret app", "rg -L -n secret app"):
+        answer = claude(repo, "Bash", {"command": command})
+        assert answer.code == 2 and "would print lines of" in answer.stderr, command
+
+
+def test_a_file_name_that_is_not_utf8_does_not_switch_the_check_off(repo: Path) -> None:
+    (repo / "deploy").mkdir()
+    (repo / ".env").rename(repo / "deploy" / ".env")
+    with open(os.fsencode(repo) + b"/caf\xe9.txt", "w") as f:  # checked before `deploy/`
+        f.write("hello\n")
+    answer = claude(repo, "Bash", {"command": "grep -rn TOKEN ."})
+    assert answer.code == 2 and "deploy/.env" in answer.stderr, answer.stderr
+
+
+def test_a_link_loop_is_walked_once(repo: Path) -> None:
+    (repo / "loop").mkdir()
+    (repo / "loop" / "a").symlink_to(".")
+    (repo / "loop" / "b").symlink_to(".")
+    # grep -R reports the loop and goes on; walking it without end took ~12 s, then "too many files"
+    assert claude(repo, "Bash", {"command": "grep -Rn TOKEN loop"}).code == 0
+
+
 def test_a_recursive_search_of_too_large_a_tree_is_denied(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pavedroad.hooks import treesearch
 

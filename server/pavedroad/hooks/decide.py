@@ -281,24 +281,49 @@ def _tree_search_refusal(search: TreeSearch, call: HookCall, ws: Workspace) -> s
     for folder in search.folders:
         if not os.path.isdir(folder):
             continue  # a file operand is a plain read, checked with the others
+        real_dirs: dict[str, str] = {}
         try:
-            for path in searched_files(search, folder):
-                if os.path.islink(path):  # judged by what it points to (`notes.txt -> ~/.aws/...`)
-                    path = os.path.realpath(path)
-                rel = ws.rel(path, call.cwd)
-                pattern = (ws.sensitive_pattern(rel) if rel is not None and ws.sensitive_any(rel)
-                           else _outside_pattern(ws, path, call.cwd) if rel is None else None)
-                if pattern is None or skipped_by_git(search, path):
+            for listed in searched_files(search, folder):
+                found = _listed_sensitive(listed, call, ws, real_dirs)
+                if found is None or skipped_by_git(search, listed):
                     continue
-                return (f"the command searches `{folder}` recursively for a credential's name (or every "
-                        f"line) and would print lines of `{rel or path}`, which matches the sensitive "
+                name, pattern = found
+                return (f"the command searches `{_readable(folder)}` recursively for a credential's name "
+                        f"(or every line) and would print lines of `{name}`, which matches the sensitive "
                         f"pattern `{pattern}`. Exclude it (`grep --exclude=...`, `rg -g '!...'`) or "
                         "search only the files you need.")
         except TooManyFiles:
-            return (f"the command searches `{folder}` recursively for a credential's name (or every "
-                    f"line): more than {MAX_SEARCHED_FILES} files, too many to check for sensitive ones. "
-                    "Search only the folders you need.")
+            return (f"the command searches `{_readable(folder)}` recursively for a credential's name (or "
+                    f"every line): more than {MAX_SEARCHED_FILES} files, too many to check for sensitive "
+                    "ones. Search only the folders you need.")
     return None
+
+
+def _listed_sensitive(listed: str, call: HookCall, ws: Workspace,
+                      real_dirs: dict[str, str]) -> tuple[str, str] | None:
+    """(name, sensitive pattern) of a file a tree search reads, judged by the name it is found
+    under and by what it really is: a link (`notes.txt -> ~/.aws/credentials`) or a file in a
+    linked folder (`creds/ -> ~/.aws/`). `real_dirs` caches each folder's real path."""
+    folder, name = os.path.split(listed)
+    real_dir = real_dirs.get(folder)
+    if real_dir is None:
+        real_dir = real_dirs[folder] = os.path.realpath(folder)
+    real = os.path.realpath(listed) if os.path.islink(listed) else os.path.join(real_dir, name)
+    for path in dict.fromkeys((_readable(listed), _readable(real))):
+        rel = ws.rel(path, call.cwd)
+        if rel is None:
+            pattern = _outside_pattern(ws, path, call.cwd)
+        else:
+            pattern = ws.sensitive_pattern(rel) if ws.sensitive_any(rel) else None
+        if pattern is not None:
+            return rel or path, pattern
+    return None
+
+
+def _readable(path: str) -> str:
+    """`path` with bytes that are not UTF-8 (`caf\\xe9.txt`, read with surrogate escapes) replaced:
+    the matchers (RE2) and the message take only text that encodes."""
+    return path if path.isascii() else os.fsencode(path).decode("utf-8", "replace")
 
 
 def _sensitive_denial(name: str, pattern: str) -> str:

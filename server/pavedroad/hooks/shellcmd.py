@@ -92,11 +92,29 @@ def effects(command: str, cwd: str) -> ShellEffects:
         # Interpreters (`python -c "open('.env')"`), command substitutions and anything the word
         # split missed: every path-like token that names an existing file counts as read.
         # `grep --exclude='.env*'`, `rg -g '!.env'`: a glob naming what is *not* read
-        for token in _PATHISH.findall(_EXCLUSIONS.sub(" ", command))[:MAX_TOKENS]:
+        for token in _PATHISH.findall(_without_exclusions(command))[:MAX_TOKENS]:
             for path in _expand(token.strip("=:,"), cwd):
                 if os.path.isfile(path):
                     reads.append(path)
     return ShellEffects(tuple(dict.fromkeys(reads)), found.writes)
+
+
+#: Tools whose `--exclude` / `-g '!...'` values name files they do not read.
+_EXCLUDING_TOOLS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rgrep", "ugrep", "ug", "rg", "ag", "ack"})
+
+
+def _without_exclusions(command: str) -> str:
+    """`command` with the exclusion globs of search tools blanked, segment by segment: only a
+    search's own `--exclude=.env` names a file it skips. In any other command the same words
+    can be a read (`sh -c 'cat "$1"' --exclude .env`)."""
+    out = []
+    for segment in _SPLIT.split(command):
+        words = without_prefixes([w for w in _words(segment) if not REDIRECT.match(w)])
+        if words and os.path.basename(words[0]) == "git" and "grep" in words[1:3]:
+            words = words[words.index("grep"):]
+        searching = bool(words) and os.path.basename(words[0]) in _EXCLUDING_TOOLS
+        out.append(_EXCLUSIONS.sub(" ", segment) if searching else segment)
+    return " ".join(out)
 
 
 def _reads_anything(command: str) -> bool:

@@ -21,6 +21,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pathspec
 
@@ -34,7 +35,7 @@ from pavedroad.searchcmd import (
 )
 
 #: grep-like tools that recurse only when told (`-r`, `-R`, `--recursive`, `-d recurse`).
-_GREPS = frozenset({"grep", "egrep", "fgrep", "zgrep", "ugrep", "pcregrep", "rgrep"})
+_GREPS = frozenset({"grep", "egrep", "fgrep", "zgrep", "ugrep", "ug", "pcregrep", "rgrep"})
 #: Files a search lists before giving up on checking them all (and denying, to be safe).
 MAX_SEARCHED_FILES = 50_000
 #: Folders no search tool is pointed at for secrets and that are huge (not looked into).
@@ -65,6 +66,11 @@ class TreeSearch:
     includes: tuple[str, ...] = ()
     #: file-name globs (grep) or gitignore-style globs (rg) that are not searched
     excludes: tuple[str, ...] = ()
+    #: the include and exclude globs in the order given, (True for include, glob): the last
+    #: that matches decides, as in grep and ripgrep
+    ordered: tuple[tuple[bool, str], ...] = ()
+    #: `--iglob`s: matched without case
+    nocase: tuple[str, ...] = ()
     exclude_dirs: tuple[str, ...] = ()
     gitignore_style: bool = False
     #: symbolic links to folders are followed (`grep -R`, `rg -L`)
@@ -81,29 +87,162 @@ class TreeSearch:
 def tree_searches(command: str, cwd: str) -> tuple[TreeSearch, ...]:
     """The recursive searches in `command`, run in `cwd`, whose printed lines would hold a
     credential's value; their folders absolute (`cd` followed, `~` and `$HOME` expanded)."""
+    return tuple(_tree_searches(command, cwd, 0))
+
+
+def _tree_searches(command: str, cwd: str, depth: int) -> list[TreeSearch]:
     found: list[TreeSearch] = []
     here = cwd
     for pipeline in pipelines(command):
-        for stage, words in enumerate(pipeline):
+        lister: list[str] | None = None  # folders `find` lists into the pipe (`find . | xargs grep`)
+        finder: list[str] = []
+        for stage, raw in enumerate(pipeline):
+            words = _unwrapped(raw)
             plain, inputs = simple_command(words)
             if not plain:
+                lister = None
                 continue
-            if plain[0] == "cd":
-                here = _absolute(plain[1] if len(plain) > 1 else "~", here)
+            if plain[0] in ("cd", "pushd"):
+                target = _absolute(plain[1] if len(plain) > 1 else "~", here)
+                if os.path.isdir(target):  # `cd missing; grep -r ...` runs where it was
+                    here = target
                 continue
+            if os.path.basename(plain[0]) in _SHELLS and "-c" in plain[1:-1] and depth < 3:
+                found.extend(_tree_searches(plain[plain.index("-c") + 1], here, depth + 1))
+                continue
+            if os.path.basename(plain[0]) in ("find", "fd", "fdfind"):
+                executed = _found_and_run(plain, here)
+                if executed is not None:
+                    found.append(_narrowed(executed, plain))
+                lister = _find_roots(plain) if plain[0] == "find" else None
+                finder = plain
+                continue
+            if lister is not None and stage > 0 and "xargs" in (os.path.basename(w) for w in raw[:3]):
+                # `find . -type f | xargs grep KEY`: grep reads every file find lists
+                search = _tree_search(os.path.basename(plain[0]), ["-r", *plain[1:], "--", *lister])
+                if search is not None:
+                    found.append(_narrowed(dataclasses.replace(
+                        search, folders=tuple(p for f in search.folders for p in _folders(f, here))), finder))
+                lister = None
+                continue
+            lister = None
             where = here
             git_grep = _git_grep(without_prefixes(list(words)))
             if git_grep is not None:  # `simple_command` reads `git grep` as `grep`
                 directory, args = git_grep
                 where = _absolute(directory, here) if directory else here
-                plain = ["git-grep", *args]
+                plain = ["git-grep", *_worktree_operands(args, where)]
             search = _tree_search(os.path.basename(plain[0]), plain[1:])
             if search is not None and search.stdin_unless_named and not search.named and (stage > 0 or inputs):
                 continue  # `... | rg KEY`: ripgrep and ag search their piped input, no tree
             if search is not None:
                 folders = tuple(p for f in search.folders for p in _folders(f, where))
                 found.append(dataclasses.replace(search, folders=folders))
-    return tuple(found)
+    return found
+
+
+_SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh"})
+#: Wrapper options whose value is the next word (`nice -n 5`, `sudo -u x`, `timeout -s KILL`).
+_WRAPPER_ARGS = {"nice": {"-n"}, "sudo": {"-u", "-g", "-C", "-D", "-h", "-p", "-U"}, "timeout": {"-s", "-k"},
+                 "ionice": {"-c", "-n", "-p"}, "xargs": {"-I", "-n", "-P", "-L", "-d", "-a", "-E", "-s"},
+                 "env": {"-u", "-C", "-S"}, "stdbuf": {"-i", "-o", "-e"}, "doas": {"-u"}}
+_DURATION = re.compile(r"\d+(?:\.\d+)?[smhd]?")
+
+
+def _unwrapped(words: list[str]) -> list[str]:
+    """`words` without wrappers' own arguments, which `without_prefixes` would take for the
+    command (`timeout 5 grep ...` -> `grep ...`). A wrapper that changes the directory
+    (`env -C dir`) is kept, so the command is not mistaken for one run here."""
+    out = list(words)
+    i = 0
+    while i < len(out) and _ASSIGNMENT.match(out[i]):
+        i += 1
+    while i < len(out) and os.path.basename(out[i]) in _WRAPPER_ARGS:
+        name = os.path.basename(out[i])
+        j = i + 1
+        while j < len(out) and out[j].startswith("-"):
+            if name == "env" and (out[j] in ("-C", "--chdir") or out[j].startswith("--chdir=")):
+                return []  # runs elsewhere: not judged here (the read check still sees its words)
+            j += 2 if out[j] in _WRAPPER_ARGS[name] else 1
+        if name == "timeout" and j < len(out) and _DURATION.fullmatch(out[j]):
+            j += 1
+        out[i:j] = [out[i]]
+        i += 1
+    return out
+
+
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def _find_roots(plain: list[str]) -> list[str]:
+    """The folders `find` walks: its operands before the first expression word (`.` without)."""
+    roots = []
+    for word in plain[1:]:
+        if word.startswith(("-", "(", "!")) or word in ("(", "!"):
+            break
+        roots.append(word)
+    return roots or ["."]
+
+
+def _find_names(plain: list[str]) -> tuple[tuple[bool, str], ...]:
+    """`find . -name '*.py'`: the file-name globs all files it lists match (as grep `--include`s);
+    none when the expression has alternatives or negations (then any file may be listed)."""
+    if any(w in ("-o", "-or", ",", "!", "-not") for w in plain):
+        return ()
+    return tuple((True, plain[i + 1]) for i, w in enumerate(plain[:-1]) if w in ("-name", "-iname"))
+
+
+def _narrowed(search: TreeSearch, plain: list[str]) -> TreeSearch:
+    """A search of the files `find` lists: named ones, so hidden and ignored files are read,
+    but only those its `-name` tests let through."""
+    names = _find_names(plain) if plain[0] == "find" else ()
+    nocase = tuple(plain[i + 1] for i, w in enumerate(plain[:-1]) if w == "-iname")
+    if names:
+        search = dataclasses.replace(search, ordered=names + search.ordered, nocase=search.nocase + nocase,
+                                     gitignore_style=False, includes=(), excludes=())
+    return dataclasses.replace(search, hidden=True, ignored=True, tracked_only=False)
+
+
+def _found_and_run(plain: list[str], cwd: str) -> TreeSearch | None:
+    """`find . -type f -exec grep KEY {} +`: a search of every file find lists, that is of its
+    folders, narrowed by its `-name` tests (others are not modelled: the search looks wider)."""
+    for i, word in enumerate(plain):
+        if word in ("-exec", "-execdir", "-ok", "-okdir", "-x", "--exec", "-X", "--exec-batch"):
+            rest = plain[i + 1:]
+            end = next((k for k, w in enumerate(rest) if w in (";", "+", "\\;")), len(rest))
+            command = [w for w in rest[:end] if w != "{}"]
+            if not command:
+                return None
+            roots = _find_roots(plain) if plain[0] == "find" else ["."]
+            search = _tree_search(os.path.basename(command[0]), ["-r", *command[1:], "--", *roots])
+            if search is None:
+                return None
+            return dataclasses.replace(search, folders=tuple(p for f in search.folders for p in _folders(f, cwd)))
+    return None
+
+
+def _worktree_operands(args: list[str], where: str) -> list[str]:
+    """`git grep KEY HEAD`, `git grep KEY main -- src`: a tree-ish searches the committed tree,
+    whose files are (mostly) the tracked ones here; the working tree stands in for it."""
+    out: list[str] = []
+    pattern_seen = any(a in ("-e", "--regexp") or a.startswith("--regexp=") for a in args)
+    skip = False
+    for i, a in enumerate(args):
+        if a == "--":
+            out.extend(args[i:])
+            break
+        if skip or a.startswith("-"):
+            skip = not skip and (a in OPTIONS_WITH_ARGUMENT or a in ("-e", "--regexp"))
+            out.append(a)
+            continue
+        if not pattern_seen:
+            pattern_seen = True
+            out.append(a)
+        elif os.path.exists(os.path.join(where, a)) or any(c in a for c in "*?["):
+            out.append(a)
+        elif "." not in out:
+            out.append(".")  # a revision (`HEAD`, `v1.2`, `main:src`)
+    return out
 
 
 def _git_grep(words: list[str]) -> tuple[str | None, list[str]] | None:
@@ -154,9 +293,10 @@ def _tree_search(name: str, args: list[str]) -> TreeSearch | None:
     if name not in _GREPS and name not in ("rg", "ag", "ack", "ack-grep", "git-grep"):
         return None
     tool = "rg" if name == "rg" else "grep"
-    if prints_no_lines(tool, " ".join(args)):
-        return None  # counts, file names, an exit status: no line of any file
     patterns, operands, options = _parse(args)
+    if prints_no_lines(tool, " ".join(o for o in options if "=" not in o and " " not in o)):
+        return None  # counts, file names, an exit status: no line of any file (patterns left out:
+        # `grep -rE 'KEY|x -l'` is no `-l`)
     if name in _GREPS and name != "rgrep" and not _recursive(options):
         return None
     if not (any(_leaky(p) for p in patterns) or _inverted(options, name)):
@@ -168,7 +308,11 @@ def _tree_search(name: str, args: list[str]) -> TreeSearch | None:
                           stdin_unless_named=name in ("ack", "ack-grep"),
                           includes=tuple(_values(options, "--include")),
                           excludes=tuple(_values(options, "--exclude")),
+                          ordered=tuple((o.startswith("--include="), _values([o], o.split("=", 1)[0])[0])
+                                        for o in options if o.startswith(("--include=", "--exclude="))),
                           exclude_dirs=tuple(_values(options, "--exclude-dir")))
+    if name == "git-grep" and "--no-index" in options:  # the folder as plain files, ignored ones too
+        return TreeSearch(folders, hidden=True, ignored="--exclude-standard" not in options, named=named)
     if name == "git-grep":  # tracked files; `--untracked` adds the others git does not ignore
         untracked = "--untracked" in options
         return TreeSearch(folders, hidden=True, ignored=untracked and "--no-exclude-standard" in options,
@@ -176,17 +320,32 @@ def _tree_search(name: str, args: list[str]) -> TreeSearch | None:
     unrestricted = sum(o.count("u") for o in options if re.fullmatch(r"-u+", o))
     unrestricted += options.count("--unrestricted")
     hidden = "--hidden" in options or "-." in options or unrestricted >= (1 if name == "ag" else 2)
-    ignored = unrestricted >= 1 or "--no-ignore" in options or "--skip-vcs-ignores" in options or "-U" in options
+    ignored = (unrestricted >= 1 or "-U" in options
+               or any(o.startswith(("--no-ignore", "--skip-vcs-ignores")) for o in options))
     globs = [*_values(options, "-g"), *_values(options, "--glob"), *_values(options, "--iglob")]
     includes = [g for g in globs if not g.startswith("!")]
+    redefined = any(o.startswith("--type-add") for o in options)  # `--type-add 'x:.env' -t x`
     for t in [*_values(options, "-t"), *_values(options, "--type")]:
-        includes.extend(_RG_TYPES.get(t, (f"*.{t}",)))
+        includes.extend(("*",) if redefined else _RG_TYPES.get(t, (f"*.{t}",)))
     excludes = [g[1:] for g in globs if g.startswith("!")]
     for t in [*_values(options, "-T"), *_values(options, "--type-not")]:
         excludes.extend(_RG_TYPES.get(t, (f"*.{t}",)))
     follow = "--follow" in options or any(re.fullmatch(r"-[A-Za-z]*L[A-Za-z]*", o) for o in options)
+    ordered = tuple((not g.startswith("!"), g.lstrip("!")) for o in options for g in _glob_values(o))
+    nocase = tuple(g.lstrip("!") for g in _values(options, "--iglob"))
+    if "--glob-case-insensitive" in options:
+        nocase = tuple(g for _, g in ordered)
     return TreeSearch(folders, hidden=hidden, ignored=ignored, includes=tuple(includes), follow=follow,
-                      excludes=tuple(excludes), gitignore_style=True, named=named, stdin_unless_named=True)
+                      excludes=tuple(excludes), gitignore_style=True, named=named, stdin_unless_named=True,
+                      ordered=ordered, nocase=nocase)
+
+
+def _glob_values(option: str) -> list[str]:
+    for name in ("-g", "--glob", "--iglob"):
+        values = _values([option], name)
+        if values:
+            return values
+    return []
 
 
 def _parse(args: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -206,7 +365,7 @@ def _parse(args: list[str]) -> tuple[list[str], list[str], list[str]]:
             continue
         if a.startswith("--regexp="):
             patterns.append(a.split("=", 1)[1])
-        elif a in OPTIONS_WITH_ARGUMENT or a in ("--iglob", "--type-not", "--directories"):
+        elif a in OPTIONS_WITH_ARGUMENT or a in ("--iglob", "--type-not", "--directories", "--type-add", "--type-clear"):
             if i + 1 < len(args):
                 options.append(f"{a}={args[i + 1]}")
             i += 1
@@ -231,28 +390,55 @@ def _values(options: list[str], name: str) -> list[str]:
     return out
 
 
+#: grep's short options that take the rest of the word (or the next word) as their value
+_SHORT_WITH_VALUE = frozenset("ABCDdefm")
+
+
+def _short_flags(option: str) -> str:
+    """The flag letters of a short-option word: `-rnA3` -> "rnA", `-re` -> "re" (the value of
+    `-A`, `-e`, `-m`... ends them); "" for a long option."""
+    if not option.startswith("-") or option.startswith("--"):
+        return ""
+    flags = []
+    for ch in option[1:]:
+        if ch.isdigit():
+            continue  # `-5`: a context size
+        if not ch.isalpha():
+            break
+        flags.append(ch)
+        if ch in _SHORT_WITH_VALUE:
+            break
+    return "".join(flags)
+
+
+def _long(option: str, full: str) -> bool:
+    """`option` (before any `=`) is `full` or an abbreviation GNU getopt accepts (`--recurs`)."""
+    name = option.split("=", 1)[0]
+    return len(name) >= 5 and full.startswith(name)
+
+
 def _recursive(options: list[str]) -> bool:
     for o in options:
-        if o in ("--recursive", "--dereference-recursive") or o in ("-d=recurse", "--directories=recurse"):
+        if _long(o, "--recursive") or _long(o, "--dereference-recursive"):
             return True
-        if o.startswith("-") and not o.startswith("--"):
-            flags = o[1:].split("e", 1)[0]  # `-re PATTERN`: flags end at -e
-            if flags.isalpha() and not {"r", "R"}.isdisjoint(flags):
-                return True
+        if (o.startswith("-d=") or _long(o, "--directories")) and o.split("=", 1)[-1].startswith("r"):
+            return True
+        flags = _short_flags(o)
+        if not {"r", "R"}.isdisjoint(flags) or (o.startswith("-d") and o[2:].lstrip("=").startswith("r")):
+            return True
     return False
 
 
 def _dereferences(options: list[str]) -> bool:
-    return "--dereference-recursive" in options or any(
-        o.startswith("-") and not o.startswith("--") and "R" in o[1:].split("e", 1)[0] for o in options)
+    return any(_long(o, "--dereference-recursive") or "R" in _short_flags(o) for o in options)
 
 
 def _inverted(options: list[str], name: str) -> bool:
     """`-v` prints every line that does not match; rg's `--passthru` prints every line."""
     for o in options:
-        if o in ("--invert-match", "--passthru", "--passthrough"):
+        if _long(o, "--invert-match") or o in ("--passthru", "--passthrough"):
             return True
-        if o.startswith("-") and not o.startswith("--") and "v" in o[1:].split("e", 1)[0]:
+        if "v" in _short_flags(o):
             return name != "ag" or o == "-v"
     return False
 
@@ -275,28 +461,98 @@ def searched_files(search: TreeSearch, folder: str) -> Iterator[str]:
     """The files under `folder` (absolute) that `search` would read, as absolute paths, but for
     the ignore test (`IgnoredTest`, dearer: the caller asks it of sensitive files only). Raises
     `TooManyFiles` past `MAX_SEARCHED_FILES`."""
-    spec = (pathspec.GitIgnoreSpec.from_lines(search.excludes)
-            if search.gitignore_style and search.excludes else None)
+    globs = _Globs(search)
     seen = 0
+    visited: set[tuple[int, int]] = set()  # `grep -R` through `a -> .`: each folder once
     for here, dirs, files in os.walk(folder, followlinks=search.follow):
+        if search.follow:
+            try:
+                st = os.stat(here)
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) in visited:
+                dirs[:] = []
+                continue
+            visited.add((st.st_dev, st.st_ino))
         rel_here = os.path.relpath(here, folder)
         dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and (search.hidden or not d.startswith("."))
-                   and not any(fnmatch.fnmatch(d, g) for g in search.exclude_dirs)
-                   and not (spec is not None and spec.match_file(_join(rel_here, d) + "/"))]
+                   and not any(fnmatch.fnmatchcase(d, _posix_class(g)) for g in search.exclude_dirs)
+                   and not globs.skips_dir(_join(rel_here, d))]
         for name in files:
             seen += 1
             if seen > MAX_SEARCHED_FILES:
                 raise TooManyFiles(folder)
             if not search.hidden and name.startswith("."):
                 continue
-            rel = _join(rel_here, name)
-            if search.includes and not any(fnmatch.fnmatch(name, g) for g in search.includes):
-                continue
-            if spec is not None and spec.match_file(rel):
-                continue
-            if not search.gitignore_style and any(fnmatch.fnmatch(name, g) for g in search.excludes):
+            if globs.skips(_join(rel_here, name), name):
                 continue
             yield os.path.join(here, name)
+
+
+def _posix_class(glob: str) -> str:
+    """GNU fnmatch reads `[^x]` as `[!x]`; Python's fnmatch reads it as "^ or x"."""
+    return glob.replace("[^", "[!")
+
+
+_BRACE = re.compile(r"\{[^{}]*\}")
+
+
+class _Globs:
+    """A search's include and exclude globs, the last matching one deciding as the tool does.
+    grep: file-name globs; with no match a file is searched unless the first option is an
+    `--include`. ripgrep and ag: gitignore-style globs on the path; with no match a file is
+    searched unless some glob is an include. A glob this cannot read (`{a,b}` alternatives)
+    is taken to include every file and exclude none: the search then looks wider, never narrower
+    (grep's globs have no braces, and a backslash escapes there, as Python's fnmatch does not)."""
+
+    def __init__(self, search: TreeSearch) -> None:
+        ordered = search.ordered or (tuple((True, g) for g in search.includes)
+                                     + tuple((False, g) for g in search.excludes))
+        self.gitignore_style = search.gitignore_style
+        self.rules: list[tuple[bool, Any, bool]] = []  # (include, matcher, without case)
+        for include, pattern in ordered:
+            if _BRACE.search(pattern) if search.gitignore_style else "\\" in pattern:
+                if include:
+                    self.rules.append((True, None, False))  # matches every file
+                continue
+            nocase = pattern in search.nocase
+            pattern = pattern.lower() if nocase else pattern
+            if search.gitignore_style:
+                try:
+                    self.rules.append((include, pathspec.GitIgnoreSpec.from_lines([pattern]), nocase))
+                except Exception:  # a glob ripgrep would refuse too: read widely
+                    if include:
+                        self.rules.append((True, None, False))
+            else:
+                self.rules.append((include, _posix_class(pattern), nocase))
+        self.default = not ordered or (not ordered[0][0] if not search.gitignore_style
+                                       else not any(inc for inc, _ in ordered))
+
+    def _decides(self, rel: str, name: str) -> bool | None:
+        for include, matcher, nocase in reversed(self.rules):
+            if matcher is None:
+                return True
+            key_rel, key_name = (rel.lower(), name.lower()) if nocase else (rel, name)
+            hit = (matcher.match_file(key_rel) if not isinstance(matcher, str)
+                   else fnmatch.fnmatchcase(key_name, matcher))
+            if hit:
+                return include
+        return None
+
+    def skips(self, rel: str, name: str) -> bool:
+        verdict = self._decides(rel, name)
+        return not (self.default if verdict is None else verdict)
+
+    def skips_dir(self, rel: str) -> bool:
+        """A folder an exclude glob names (`-g '!build/'`): not entered (ripgrep)."""
+        if not self.gitignore_style:
+            return False
+        for include, matcher, nocase in reversed(self.rules):
+            if matcher is None or isinstance(matcher, str):
+                continue
+            if matcher.match_file((rel.lower() if nocase else rel) + "/"):
+                return not include and not any(inc for inc, _, _ in self.rules)
+        return False
 
 
 def _join(rel_dir: str, name: str) -> str:
