@@ -364,6 +364,25 @@ def test_a_recursive_search_of_too_large_a_tree_is_denied(repo: Path, monkeypatc
     assert answer.code == 2 and "too many to check" in answer.stderr
 
 
+def test_git_prints_a_committed_sensitive_file_the_working_tree_need_not_hold(repo: Path) -> None:
+    subprocess.run(["git", "add", "-f", ".env"], cwd=repo, check=True)
+    subprocess.run(["git", "-c", "user.email=a@b", "-c", "user.name=a", "commit", "-qm", "x"], cwd=repo, check=True)
+    (repo / ".env").unlink()  # deleted since: still in the history
+    for command in ("git show HEAD:.env", "git cat-file -p HEAD:.env", "git show :0:.env",
+                    "git show HEAD~0:./.env", "git grep -h TOKEN HEAD"):
+        answer = claude(repo, "Bash", {"command": command})
+        assert answer.code == 2 and "`.env`" in answer.stderr, command
+    assert claude(repo, "Bash", {"command": "git show HEAD:README.md"}).code == 0
+
+
+def test_a_commit_message_naming_a_sensitive_file_is_not_a_read(repo: Path) -> None:
+    for command in ('git commit -m "docs: explain how .env is loaded"', "git commit -m 'chore: ignore .env'",
+                    'git tag -a v1 --message="rotate the key in .env"'):
+        assert claude(repo, "Bash", {"command": command}).code == 0, command
+    for command in ('git commit -m "$(cat .env)"', "git commit -m x -F .env", 'git commit -m "`cat .env`"'):
+        assert claude(repo, "Bash", {"command": command}).code == 2, command
+
+
 def test_the_home_directory_in_any_spelling_and_through_links(repo: Path, home: Path) -> None:
     for command in ("cat ${HOME}/other/.env", "cat $HOME/other/.env", "cat ~/other/.env*",
                     "cd ~/other && cat .env*"):

@@ -72,6 +72,13 @@ def _expand(word: str, cwd: str) -> list[str]:
     return [word if os.path.isabs(word) else os.path.join(cwd, word)]
 
 
+#: `<revision>:<path>` (`HEAD:.env`, `HEAD~3:secrets/db.yaml`, `:0:.env` for the index), not a URL.
+_REVISION_PATH = re.compile(r"^(?::[0-3]|[\w.@{}~^/-]*):(?!//)([^:\s][^\s]*)$")
+#: A commit or tag message and a log search (`git commit -m "explain .env"`, `git log --grep`): words,
+#: not files; a command substitution inside one is still parsed (`_SPLIT` cuts at `$(`).
+_MESSAGES = re.compile(
+    r"""(?:^|\s)(?:-m|--message|--grep)(?:=|\s+)(?:'[^'\n]*'|"[^"\n$`]*"|[^\s"'$`]+)"""
+)
 #: Options whose value names files a search skips (`--exclude=.env*`, `-g '!.env'`).
 _EXCLUSIONS = re.compile(
     r"""--exclude(?:-dir)?(?:=|\s+)(?:'[^'\n]*'|"[^"\n]*"|\S+)"""
@@ -92,7 +99,7 @@ def effects(command: str, cwd: str) -> ShellEffects:
         # Interpreters (`python -c "open('.env')"`), command substitutions and anything the word
         # split missed: every path-like token that names an existing file counts as read.
         # `grep --exclude='.env*'`, `rg -g '!.env'`: a glob naming what is *not* read
-        for token in _PATHISH.findall(_without_exclusions(command))[:MAX_TOKENS]:
+        for token in _PATHISH.findall(_MESSAGES.sub(" ", _without_exclusions(command)))[:MAX_TOKENS]:
             for path in _expand(token.strip("=:,"), cwd):
                 if os.path.isfile(path):
                     reads.append(path)
@@ -174,6 +181,10 @@ def _effects(command: str, cwd: str) -> ShellEffects:
             continue
         if name == "git" and args and args[0] in _GIT_NO_READ:
             continue
+        if name == "git":
+            # `git show HEAD:.env`, `git cat-file -p :secrets/x`: a file of a commit or of the
+            # index, printed whole, though the working tree may not hold it (any more)
+            reads.extend(os.path.join(here, m.group(1)) for a in args if (m := _REVISION_PATH.match(a)))
         operands = [a for a in args if not a.startswith("-") or a == "-"]
         if name in ("rm", "unlink", "shred", "truncate"):
             writes.extend(p for a in operands for p in _expand(a, here))

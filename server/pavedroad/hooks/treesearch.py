@@ -77,6 +77,8 @@ class TreeSearch:
     follow: bool = False
     #: only files git tracks are searched (`git grep`)
     tracked_only: bool = False
+    #: commits whose trees are searched instead of the working tree (`git grep KEY HEAD~3`)
+    revisions: tuple[str, ...] = ()
     #: the folders were named (not the default `.`)
     named: bool = True
     #: without named folders the tool searches piped input instead (ripgrep, ag; GNU `grep -r`
@@ -127,12 +129,16 @@ def _tree_searches(command: str, cwd: str, depth: int) -> list[TreeSearch]:
                 continue
             lister = None
             where = here
+            revisions: tuple[str, ...] = ()
             git_grep = _git_grep(without_prefixes(list(words)))
             if git_grep is not None:  # `simple_command` reads `git grep` as `grep`
                 directory, args = git_grep
                 where = _absolute(directory, here) if directory else here
-                plain = ["git-grep", *_worktree_operands(args, where)]
+                operands, revisions = _worktree_operands(args, where)
+                plain = ["git-grep", *operands]
             search = _tree_search(os.path.basename(plain[0]), plain[1:])
+            if search is not None and revisions:
+                search = dataclasses.replace(search, revisions=revisions, tracked_only=False)
             if search is not None and search.stdin_unless_named and not search.named and (stage > 0 or inputs):
                 continue  # `... | rg KEY`: ripgrep and ag search their piped input, no tree
             if search is not None:
@@ -221,10 +227,12 @@ def _found_and_run(plain: list[str], cwd: str) -> TreeSearch | None:
     return None
 
 
-def _worktree_operands(args: list[str], where: str) -> list[str]:
-    """`git grep KEY HEAD`, `git grep KEY main -- src`: a tree-ish searches the committed tree,
-    whose files are (mostly) the tracked ones here; the working tree stands in for it."""
+def _worktree_operands(args: list[str], where: str) -> tuple[list[str], tuple[str, ...]]:
+    """`git grep KEY HEAD`, `git grep KEY main -- src`: (the arguments with `.` for the tree-ishes,
+    the tree-ishes). A tree-ish searches a commit's tree, listed with `git ls-tree`, so a file
+    deleted since is still judged."""
     out: list[str] = []
+    revisions: list[str] = []
     pattern_seen = any(a in ("-e", "--regexp") or a.startswith("--regexp=") for a in args)
     skip = False
     for i, a in enumerate(args):
@@ -240,9 +248,11 @@ def _worktree_operands(args: list[str], where: str) -> list[str]:
             out.append(a)
         elif os.path.exists(os.path.join(where, a)) or any(c in a for c in "*?["):
             out.append(a)
-        elif "." not in out:
-            out.append(".")  # a revision (`HEAD`, `v1.2`, `main:src`)
-    return out
+        else:
+            revisions.append(a)  # a revision (`HEAD`, `v1.2`, `main:src`)
+            if "." not in out:
+                out.append(".")
+    return out, tuple(revisions)
 
 
 def _git_grep(words: list[str]) -> tuple[str | None, list[str]] | None:
@@ -461,6 +471,9 @@ def searched_files(search: TreeSearch, folder: str) -> Iterator[str]:
     """The files under `folder` (absolute) that `search` would read, as absolute paths, but for
     the ignore test (`IgnoredTest`, dearer: the caller asks it of sensitive files only). Raises
     `TooManyFiles` past `MAX_SEARCHED_FILES`."""
+    if search.revisions:
+        yield from _committed_files(search.revisions, folder)
+        return
     globs = _Globs(search)
     seen = 0
     visited: set[tuple[int, int]] = set()  # `grep -R` through `a -> .`: each folder once
@@ -553,6 +566,24 @@ class _Globs:
             if matcher.match_file((rel.lower() if nocase else rel) + "/"):
                 return not include and not any(inc for inc, _, _ in self.rules)
         return False
+
+
+def _committed_files(revisions: tuple[str, ...], folder: str) -> Iterator[str]:
+    """The files of these commits' trees under `folder` (`git ls-tree`), as absolute paths; a
+    deleted file is still there. When git cannot list them, the folder's own files stand in."""
+    for revision in revisions:
+        try:
+            done = subprocess.run(["git", "-C", folder, "ls-tree", "-r", "-z", "--name-only", revision, "--", "."],
+                                  capture_output=True, timeout=10, check=False)
+        except (OSError, subprocess.SubprocessError):
+            done = None
+        if done is None or done.returncode != 0:
+            continue  # not a revision (a misspelt folder, say): git grep would fail on it too
+        names = [n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+        if len(names) > MAX_SEARCHED_FILES:
+            raise TooManyFiles(folder)
+        for name in names:
+            yield os.path.join(folder, name)
 
 
 def _join(rel_dir: str, name: str) -> str:
