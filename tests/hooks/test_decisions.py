@@ -364,6 +364,38 @@ def test_a_recursive_search_of_too_large_a_tree_is_denied(repo: Path, monkeypatc
     assert answer.code == 2 and "too many to check" in answer.stderr
 
 
+# --- the environment: the user's keys, printed into the transcript -----------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo $OPENAI_API_KEY", 'echo "auth: ${GITHUB_TOKEN}"', 'printf "%s" "${DB_PASSWORD:-none}"',
+        "echo $DB_PASS", "printenv AWS_SECRET_ACCESS_KEY", "env", "sudo env", "env -u PATH", "X=1 env",
+        "printenv", "export -p", "declare -x", "set", "env | sort", "env | grep -i key", "env | grep -v PATH",
+        "env | grep .", "env | grep -E '^[A-Z]'", "printenv | grep -i api", "cat /proc/self/environ",
+        "tr '\\0' '\\n' < /proc/1/environ", "cd /tmp && env",
+    ],
+)
+def test_printing_a_credential_from_the_environment_is_denied(repo: Path, command: str) -> None:
+    answer = claude(repo, "Bash", {"command": command})
+    assert answer.code == 2 and "prints the environment" in answer.stderr, command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        '[ -n "$OPENAI_API_KEY" ] && echo set', "echo ${#OPENAI_API_KEY}", "echo ${OPENAI_API_KEY:+set}",
+        "echo ${OPENAI_API_KEY:0:4}", "echo $HOME $PWD $API_URL", "printenv PATH", "env | grep PATH",
+        "env | cut -d= -f1", "env | wc -l", "env | grep -c TOKEN", "env FOO=1 make", "env -i bash -c make",
+        "set -euo pipefail; make", "export NODE_ENV=production",
+        'curl -H "Authorization: Bearer $OPENAI_API_KEY" https://api.openai.com/v1/models',  # used, not shown
+    ],
+)
+def test_what_says_whether_a_key_is_set_stays_allowed(repo: Path, command: str) -> None:
+    assert claude(repo, "Bash", {"command": command}).code == 0, command
+
+
 def test_git_prints_a_committed_sensitive_file_the_working_tree_need_not_hold(repo: Path) -> None:
     subprocess.run(["git", "add", "-f", ".env"], cwd=repo, check=True)
     subprocess.run(["git", "-c", "user.email=a@b", "-c", "user.name=a", "commit", "-qm", "x"], cwd=repo, check=True)

@@ -219,6 +219,12 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
                       "its value. Check that it is set without printing it "
                       "(`test -n \"$NAME\" && echo set`).")
         found_codes.append(codes.PROMPT_SENSITIVE_FILE)
+    if action.env_prints:
+        denied.append(f"the command prints the environment ({', '.join(action.env_prints[:3])}): a "
+                      "credential's value would reach the assistant. Check that it is set without "
+                      "printing it (`test -n \"$NAME\" && echo set`, or its length: `${#NAME}`), or list "
+                      "names only (`env | cut -d= -f1`).")
+        found_codes.append(codes.PROMPT_SENSITIVE_FILE)
     for search in action.tree_searches:
         refusal = _tree_search_refusal(search, call, ws)
         if refusal is not None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pavedroad.hooks.credsearch import credential_searches
+from pavedroad.hooks.envprint import environment_prints
 from pavedroad.hooks.model import (
     Action,
     Decision,
@@ -182,9 +183,10 @@ def tool_actions(name: str, args: Any, cwd: str) -> list[Action]:
         actions: list[Action] = []
         printed = credential_searches(shell)
         trees = tree_searches(shell, where)
-        if found.reads or printed or trees:
+        environment = environment_prints(shell)
+        if found.reads or printed or trees or environment:
             actions.append(ReadAction(found.reads, via=f"a shell command ({name})", credential_lines=printed,
-                                      tree_searches=trees))
+                                      tree_searches=trees, env_prints=environment))
         actions.extend(EditAction(p, opaque=True, via="a shell command") for p in found.writes)
         return actions or [NoAction("the command names no file")]
     if key in _DELETE and path:

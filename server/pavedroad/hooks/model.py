@@ -37,6 +37,9 @@ class ReadAction:
     #: recursive searches whose printed lines would carry a value (`grep -rn API_KEY .`): they
     #: read every file under their folders, which the command does not name
     tree_searches: tuple[TreeSearch, ...] = ()
+    #: environment variables the command prints (`echo $OPENAI_API_KEY`, a bare `env`): the
+    #: user's keys, straight into the transcript
+    env_prints: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

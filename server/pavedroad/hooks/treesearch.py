@@ -453,6 +453,7 @@ def _inverted(options: list[str], name: str) -> bool:
     return False
 
 
+_BRACKET = re.compile(r"\[\^?\]?[^\]]*\]")
 _REGEX_SYNTAX = re.compile(r"\\[a-zA-Z]|[\\^$.*+?()\[\]{}|\s]")
 
 
@@ -461,9 +462,15 @@ def _leaky(pattern: str) -> bool:
     (`NAME=`), or it matches almost any line (`.`, `""`, `^`, `[A-Z]`, `export`)."""
     if CREDENTIAL_PATTERN.search(pattern):
         return True
-    literal = _REGEX_SYNTAX.sub("", pattern)
-    if "=" in literal:
+    if "=" in _REGEX_SYNTAX.sub("", pattern):
         return True  # `DB_URL=`, `=`: the lines of an env file with the values
+    return matches_nearly_every_line(pattern)
+
+
+def matches_nearly_every_line(pattern: str) -> bool:
+    """`.`, `""`, `^`, `^[A-Z]`, `export`: a pattern with at most one literal character outside
+    bracket expressions (or none that is a letter or digit) selects nothing."""
+    literal = _REGEX_SYNTAX.sub("", _BRACKET.sub("", pattern))  # `[A-Z]` is one character, any
     return len(literal) <= 1 or literal.lower() in ("export", "set", "env") or not any(c.isalnum() for c in literal)
 
 

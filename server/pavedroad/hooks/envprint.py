@@ -1,0 +1,133 @@
+"""Shell commands that print a credential from the environment into the agent's context.
+
+`echo $OPENAI_API_KEY`, `printenv GITHUB_TOKEN`, `env | grep -i key`, a bare `env` or `export -p`,
+`cat /proc/self/environ`: the agent's shell holds the user's keys, and what these print lands in
+the transcript the model reads, as the lines of `.env` would. Parsed as a shell parses it (like
+`credsearch`): quotes, pipes, wrappers. What stays allowed is what says whether a key is set
+without its value: `test -n "$KEY"`, `${#KEY}` (its length), `${KEY:+set}`, `${KEY:0:4}` (a
+prefix), `env | cut -d= -f1` (names), `env | grep -c KEY`, `env | grep PATH`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from pavedroad.hooks.credsearch import pipelines, simple_command
+from pavedroad.hooks.shellcmd import REDIRECT
+from pavedroad.hooks.treesearch import matches_nearly_every_line
+from pavedroad.searchcmd import CREDENTIAL_PATTERN, prints_no_lines
+
+#: Commands that print the whole environment when given no names (`printenv` also prints named
+#: variables; `export`, `set`, `declare` list them all; `env` is `_bare_env`).
+_DUMPS = frozenset({"printenv", "export", "set", "declare", "typeset"})
+#: Commands that print their arguments.
+_PRINTERS = frozenset({"echo", "printf", "print"})
+#: `$NAME` / `${NAME}` / `${NAME:-x}` / `${NAME-x}`: the value; `${#NAME}`, `${NAME:+x}` and
+#: `${NAME:0:4}` (length, a word, a prefix) are not matched.
+_EXPANSION = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:\}|:?-|:?=)|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))")
+#: A variable named for a secret: the shared credential names, plus `DB_PASS`, `SMTP_PWD`.
+_SHORT_SECRET = re.compile(r"(?i)(?:_pass|_pwd|^pass)$")
+#: A search of a dump that would print a secret's line: any fragment of a credential's name
+#: (`env | grep -i key` prints every `*_KEY=`).
+_SECRET_FRAGMENT = re.compile(r"(?i)key|token|secret|pass|pwd|auth|cred|api|priv|sess|cookie|sig")
+_PROC_ENVIRON = re.compile(r"^/proc/(?:self|\d+|\$\$|\$\{?[A-Za-z_]+\}?|thread-self)/(?:task/\d+/)?environ$")
+#: Stages after a dump that print no value: a count, the names (`cut -d= -f1`).
+_NAMES_ONLY = re.compile(r"^(?:wc\b|cut\b.*(?:-f\s*1\b|--fields=1\b))")
+
+
+def environment_prints(command: str) -> tuple[str, ...]:
+    """What the command prints of the environment that would carry a credential: "`$NAME`" per
+    named variable, "every environment variable" for a dump, the `/proc/.../environ` path read."""
+    found: list[str] = []
+    for pipeline in pipelines(command):
+        for i, words in enumerate(pipeline):
+            plain, inputs = simple_command(words)
+            if _bare_env(words) and not _filtered(pipeline[i + 1:]):
+                found.append("every environment variable")  # `simple_command` drops `env` as a wrapper
+            if not plain:
+                continue
+            name, args = os.path.basename(plain[0]), plain[1:]
+            found.extend(f"`{p}`" for p in [*args, *inputs] if _PROC_ENVIRON.match(p))
+            if name in _PRINTERS:
+                found.extend(f"`${v}`" for a in args for v in _credential_expansions(a))
+            elif name == "printenv" and args:
+                found.extend(f"`${a}`" for a in args if not a.startswith("-") and _secret_name(a))
+            elif name in _DUMPS and _dumps(name, args) and not _filtered(pipeline[i + 1:]):
+                found.append("every environment variable")
+    return tuple(dict.fromkeys(found))
+
+
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_RUNNERS = frozenset({"sudo", "doas", "command", "exec", "nohup", "time", "nice"})
+
+
+def _bare_env(words: list[str]) -> bool:
+    """`env`, `sudo env`, `env -u X`, `env FOO=1`: env with no command to run prints them all."""
+    rest = [w for w in words if not REDIRECT.match(w)]
+    i = 0
+    while i < len(rest) and _ASSIGNMENT.match(rest[i]):
+        i += 1
+    while i < len(rest) and os.path.basename(rest[i]) in _RUNNERS:
+        i += 1
+        while i < len(rest) and rest[i].startswith("-"):
+            i += 1
+    if i >= len(rest) or os.path.basename(rest[i]) != "env":
+        return False
+    args = rest[i + 1:]
+    j = 0
+    while j < len(args):
+        a = args[j]
+        if a in ("-u", "--unset", "-C", "--chdir", "-S", "--split-string"):
+            if a in ("-S", "--split-string"):
+                return False  # runs the string's command
+            j += 2
+            continue
+        if not (a.startswith("-") or _ASSIGNMENT.match(a)):
+            return False  # a command to run
+        j += 1
+    return True
+
+
+def _credential_expansions(word: str) -> list[str]:
+    out = []
+    for m in _EXPANSION.finditer(word):
+        variable = m.group("braced") or m.group("bare")
+        if _secret_name(variable):
+            out.append(variable)
+    return out
+
+
+def _secret_name(variable: str) -> bool:
+    return CREDENTIAL_PATTERN.search(variable) is not None or _SHORT_SECRET.search(variable) is not None
+
+
+def _dumps(name: str, args: list[str]) -> bool:
+    """`env` / `printenv` / `export -p` / `set` / `declare -x` with nothing to run or name."""
+    rest = [a for a in args if not a.startswith("-")]
+    if name == "set":
+        return not args  # `set -e`, `set -- a b` change options or arguments
+    if name in ("declare", "typeset"):
+        return not rest and any(a in ("-p", "-x", "-px", "-xp") for a in args)
+    if name == "export":
+        return not rest and (not args or args == ["-p"])
+    return not rest  # printenv
+
+
+def _filtered(after: list[list[str]]) -> bool:
+    """The dump's next stage keeps no value: a count, the names, or a search for a word that is
+    not a credential's name (`env | grep PATH`)."""
+    if not after:
+        return False
+    plain, _ = simple_command(after[0])
+    if not plain:
+        return False
+    name, args = os.path.basename(plain[0]), plain[1:]
+    if name in ("grep", "egrep", "fgrep", "rg"):
+        if prints_no_lines("rg" if name == "rg" else "grep", " ".join(args)):
+            return True
+        if any(a == "--invert-match" or (a.startswith("-") and not a.startswith("--") and "v" in a) for a in args):
+            return False  # `env | grep -v PATH`: everything else
+        patterns = [a for a in args if not a.startswith("-")][:1]
+        return bool(patterns) and not _SECRET_FRAGMENT.search(patterns[0]) and not matches_nearly_every_line(patterns[0])
+    return _NAMES_ONLY.match(" ".join([name, *args])) is not None
