@@ -479,8 +479,10 @@ def searched_files(search: TreeSearch, folder: str) -> Iterator[str]:
     the ignore test (`IgnoredTest`, dearer: the caller asks it of sensitive files only). Raises
     `TooManyFiles` past `MAX_SEARCHED_FILES`."""
     if search.revisions:
-        yield from _committed_files(search.revisions, folder)
-        return
+        committed = _committed_files(search.revisions, folder)
+        if committed is not None:
+            yield from committed
+            return
     globs = _Globs(search)
     seen = 0
     visited: set[tuple[int, int]] = set()  # `grep -R` through `a -> .`: each folder once
@@ -575,22 +577,23 @@ class _Globs:
         return False
 
 
-def _committed_files(revisions: tuple[str, ...], folder: str) -> Iterator[str]:
+def _committed_files(revisions: tuple[str, ...], folder: str) -> list[str] | None:
     """The files of these commits' trees under `folder` (`git ls-tree`), as absolute paths; a
-    deleted file is still there. When git cannot list them, the folder's own files stand in."""
+    deleted file is still there. None when git cannot list one of them (no commit yet, not a
+    revision): the folder's own files then stand in, the wider reading."""
+    out: list[str] = []
     for revision in revisions:
         try:
             done = subprocess.run(["git", "-C", folder, "ls-tree", "-r", "-z", "--name-only", revision, "--", "."],
                                   capture_output=True, timeout=10, check=False)
         except (OSError, subprocess.SubprocessError):
-            done = None
-        if done is None or done.returncode != 0:
-            continue  # not a revision (a misspelt folder, say): git grep would fail on it too
-        names = [n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
-        if len(names) > MAX_SEARCHED_FILES:
+            return None
+        if done.returncode != 0:
+            return None
+        out.extend(os.path.join(folder, n) for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n)
+        if len(out) > MAX_SEARCHED_FILES:
             raise TooManyFiles(folder)
-        for name in names:
-            yield os.path.join(folder, name)
+    return out
 
 
 def _join(rel_dir: str, name: str) -> str:
