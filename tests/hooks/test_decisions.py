@@ -184,15 +184,15 @@ def test_text_that_only_names_such_a_command_is_not_denied(repo: Path, command: 
     [
         "grep -r TOKEN .",
         "grep -rn TOKEN",  # no operand: GNU grep -r searches the working directory
-        "grep -R --color=never 'API_KEY|TOKEN' app/..",
-        "egrep -ri 'secret' .",
+        "grep -R --color=never 'API_KEY\\|TOKEN' app/..",  # BRE: `\|` is the alternation
+        "egrep -ri 'secret|token' .",
         "grep -rv nothing-matches-this .",  # inverted: every other line
         "grep -r = .",  # every assignment
         "grep -r '^' .",
         "cd app && grep -r TOKEN ..",
         "rg -uu TOKEN",
         "rg --hidden --no-ignore -n token",
-        "ag -u secret",
+        "ag -u token",
         "git grep --untracked TOKEN",
         "git -C app grep --untracked --no-exclude-standard TOKEN ..",
         "sudo grep -r TOKEN . | head",
@@ -225,6 +225,39 @@ def test_a_recursive_search_that_would_print_a_sensitive_file_is_denied(repo: Pa
 def test_a_recursive_search_that_cannot_print_a_sensitive_file_is_allowed(repo: Path, command: str) -> None:
     answer = claude(repo, "Bash", {"command": command})
     assert answer.code == 0, (command, answer.stderr)
+
+
+@pytest.mark.parametrize(
+    ("command", "prints"),
+    [
+        # review 24: the pattern's words do not say whether a line matches; the file does
+        ("grep -rn KEY .", True),
+        ("grep -rni api .", True),
+        ("grep -rn -e API -e KEY .", True),
+        ("grep -rn 'API.KEY' .", True),
+        ("grep -rn 'API_KE[Y]' .", True),
+        ("grep -rnf patterns.txt .", True),
+        ("grep -rn DATABASE_URL .", True),
+        ("rg -uu -n postgres", True),
+        ("grep -rnw SECRETENV .", True),
+        ("grep -rnE 'API_(KEY|TOKEN)' .", True),
+        ("grep -rn 'API_\\(KEY\\|TOKEN\\)' .", True),  # BRE's escaped operators
+        ("grep -rnP '(?<=API)_KEY' .", True),  # look-behind: RE2 cannot say, so it counts as printed
+        ("grep -rnf no-such-file .", True),
+        ("grep -rn 'timeout=' .", False),
+        ("grep -rn 'def render' .", False),
+        ("grep -rn 'API_KEY|TOKEN' .", False),  # BRE: `|` is a character, no line holds it
+        ("grep -rnx API_KEY .", False),  # whole lines only
+        ("grep -rnw API .", False),  # `API_KEY` holds no word `API`
+        ("grep -rnF 'API.KEY' .", False),  # a fixed string
+    ],
+)
+def test_a_recursive_search_is_judged_by_the_lines_it_would_print(repo: Path, command: str, prints: bool) -> None:
+    (repo / ".env").write_text("API_KEY=SECRETENV\nDATABASE_URL=postgres://u:pw@db/app\n")
+    (repo / "patterns.txt").write_text("API_KEY\n")
+    answer = claude(repo, "Bash", {"command": command})
+    assert answer.code == (2 if prints else 0), (command, answer.stderr)
+    assert "SECRETENV" not in answer.stderr + answer.stdout and "postgres" not in answer.stderr
 
 
 def test_a_recursive_search_reads_what_git_would_have_it_read(repo: Path) -> None:
@@ -263,7 +296,7 @@ def test_a_recursive_search_through_globs_variables_and_links(repo: Path, home: 
         assert "hunter2" not in answer.stderr + answer.stdout
     # a link in the searched tree is judged by its target; `grep -R` follows linked folders
     (home / "keys").mkdir()
-    (home / "keys" / "id_rsa").write_text("KEY\n")
+    (home / "keys" / "id_rsa").write_text("PRIVATE_KEY=abc\n")
     (repo / "app" / "vendor").symlink_to(home / "keys")
     (repo / ".pavedroad.yaml").write_text("version: 1\nsensitive: ['**/id_rsa*']\n")
     hook_cli._LOADED.clear()

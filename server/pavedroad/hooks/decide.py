@@ -36,6 +36,7 @@ from pavedroad.config.discover import PathAliases
 from pavedroad.config.model import EffectiveConfig, Level, Zone
 from pavedroad.fileio import read_regular
 from pavedroad.hooks.edits import Applied, EditDoesNotApply, apply_edits, whole_content
+from pavedroad.hooks.grepsyntax import MAX_TESTED
 from pavedroad.hooks.model import (
     Decision,
     EditAction,
@@ -47,6 +48,7 @@ from pavedroad.hooks.treesearch import (
     MAX_SEARCHED_FILES,
     TooManyFiles,
     TreeSearch,
+    committed_bytes,
     searched_files,
     skipped_by_git,
 )
@@ -291,18 +293,34 @@ def _tree_search_refusal(search: TreeSearch, call: HookCall, ws: Workspace) -> s
         try:
             for listed in searched_files(search, folder):
                 found = _listed_sensitive(listed, call, ws, real_dirs)
-                if found is None or skipped_by_git(search, listed):
+                if found is None or skipped_by_git(search, listed) or not _prints_lines_of(search, listed):
                     continue
                 name, pattern = found
-                return (f"the command searches `{_readable(folder)}` recursively for a credential's name "
-                        f"(or every line) and would print lines of `{name}`, which matches the sensitive "
-                        f"pattern `{pattern}`. Exclude it (`grep --exclude=...`, `rg -g '!...'`) or "
-                        "search only the files you need.")
+                return (f"the command searches `{_readable(folder)}` recursively and would print lines of "
+                        f"`{name}` (they match its pattern), a file that matches the sensitive pattern "
+                        f"`{pattern}`. Exclude it (`grep --exclude=...`, `rg -g '!...'`) or search only "
+                        "the files you need.")
         except TooManyFiles:
+            if not search.leaky:
+                continue  # a word no credential line holds, over a tree too large to list
             return (f"the command searches `{_readable(folder)}` recursively for a credential's name (or "
                     f"every line): more than {MAX_SEARCHED_FILES} files, too many to check for sensitive "
                     "ones. Search only the folders you need.")
     return None
+
+
+def _prints_lines_of(search: TreeSearch, path: str) -> bool:
+    """Whether the search's pattern finds a line in the file (read by this trusted process; its
+    text goes nowhere). A file that cannot be read cannot be printed by the search either; one of
+    a commit (`git grep KEY HEAD`) is read from it, and counts as printed when git cannot say."""
+    try:
+        data: bytes | None = read_regular(path, MAX_TESTED)[0]
+    except OSError:
+        data = None
+    if search.revisions:  # the file as each commit holds it; the working tree's when git cannot say
+        blobs = [committed_bytes(revision, path, MAX_TESTED) or data for revision in search.revisions]
+        return any(blob is None or search.prints.prints_from(blob) for blob in blobs)
+    return data is not None and search.prints.prints_from(data)
 
 
 def _listed_sensitive(listed: str, call: HookCall, ws: Workspace,

@@ -26,6 +26,7 @@ from typing import Any
 import pathspec
 
 from pavedroad.hooks.credsearch import pipelines, simple_command
+from pavedroad.hooks.grepsyntax import EVERY_LINE, MAX_PATTERN_FILE, LineTest, line_test
 from pavedroad.hooks.shellcmd import without_prefixes
 from pavedroad.searchcmd import (
     CREDENTIAL_PATTERN,
@@ -77,6 +78,11 @@ class TreeSearch:
     follow: bool = False
     #: only files git tracks are searched (`git grep`)
     tracked_only: bool = False
+    #: which lines of a file it prints (the pattern, run on the sensitive files it covers)
+    prints: LineTest = EVERY_LINE
+    #: the pattern names a credential or matches nearly every line: a tree too large to list is
+    #: refused only then
+    leaky: bool = True
     #: commits whose trees are searched instead of the working tree (`git grep KEY HEAD~3`)
     revisions: tuple[str, ...] = ()
     #: the folders were named (not the default `.`)
@@ -121,7 +127,7 @@ def _tree_searches(command: str, cwd: str, depth: int) -> list[TreeSearch]:
                 continue
             if lister is not None and stage > 0 and "xargs" in (os.path.basename(w) for w in raw[:3]):
                 # `find . -type f | xargs grep KEY`: grep reads every file find lists
-                search = _tree_search(os.path.basename(plain[0]), ["-r", *plain[1:], "--", *lister])
+                search = _tree_search(os.path.basename(plain[0]), ["-r", *plain[1:], "--", *lister], here)
                 if search is not None:
                     found.append(_narrowed(dataclasses.replace(
                         search, folders=tuple(p for f in search.folders for p in _folders(f, here))), finder))
@@ -136,7 +142,7 @@ def _tree_searches(command: str, cwd: str, depth: int) -> list[TreeSearch]:
                 where = _absolute(directory, here) if directory else here
                 operands, revisions = _worktree_operands(args, where)
                 plain = ["git-grep", *operands]
-            search = _tree_search(os.path.basename(plain[0]), plain[1:])
+            search = _tree_search(os.path.basename(plain[0]), plain[1:], where)
             if search is not None and revisions:
                 search = dataclasses.replace(search, revisions=revisions, tracked_only=False)
             if search is not None and search.stdin_unless_named and not search.named and (stage > 0 or inputs):
@@ -220,7 +226,7 @@ def _found_and_run(plain: list[str], cwd: str) -> TreeSearch | None:
             if not command:
                 return None
             roots = _find_roots(plain) if plain[0] == "find" else ["."]
-            search = _tree_search(os.path.basename(command[0]), ["-r", *command[1:], "--", *roots])
+            search = _tree_search(os.path.basename(command[0]), ["-r", *command[1:], "--", *roots], cwd)
             if search is None:
                 return None
             return dataclasses.replace(search, folders=tuple(p for f in search.folders for p in _folders(f, cwd)))
@@ -299,17 +305,37 @@ def _absolute(path: str, cwd: str) -> str:
     return os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
 
 
-def _tree_search(name: str, args: list[str]) -> TreeSearch | None:
+def _tree_search(name: str, args: list[str], cwd: str | None = None) -> TreeSearch | None:
+    """The tree `name args` searches, run in `cwd` (for a `-f` pattern file), or None when it is
+    no recursive search that prints lines."""
     if name not in _GREPS and name not in ("rg", "ag", "ack", "ack-grep", "git-grep"):
         return None
+    search = _tree_search_of(name, args)
+    if search is None:
+        return None
+    patterns, _operands, options = _parse(args)
+    prints = line_test(name, patterns, options, lambda path: _read_small(path, cwd))
+    leaky = any(_leaky(p) for p in patterns) or _inverted(options, name) or prints.regex is None
+    return dataclasses.replace(search, prints=prints, leaky=leaky)
+
+
+def _read_small(path: str, cwd: str | None) -> bytes | None:
+    """A pattern file's bytes (`grep -f FILE`), None when it cannot be read or is too large."""
+    full = _absolute(path, cwd or os.getcwd())
+    try:
+        with open(full, "rb") as f:
+            return f.read(MAX_PATTERN_FILE + 1)
+    except OSError:
+        return None
+
+
+def _tree_search_of(name: str, args: list[str]) -> TreeSearch | None:
     tool = "rg" if name == "rg" else "grep"
-    patterns, operands, options = _parse(args)
+    _patterns, operands, options = _parse(args)
     if prints_no_lines(tool, " ".join(o for o in options if "=" not in o and " " not in o)):
         return None  # counts, file names, an exit status: no line of any file (patterns left out:
         # `grep -rE 'KEY|x -l'` is no `-l`)
     if name in _GREPS and name != "rgrep" and not _recursive(options):
-        return None
-    if not (any(_leaky(p) for p in patterns) or _inverted(options, name)):
         return None
     folders = tuple(operands) or (".",)
     named = bool(operands)
@@ -379,6 +405,17 @@ def _parse(args: list[str]) -> tuple[list[str], list[str], list[str]]:
             if i + 1 < len(args):
                 options.append(f"{a}={args[i + 1]}")
             i += 1
+        elif a.startswith("-") and not a.startswith("--") and len(a) > 2 and (glued := _glued_value(a)):
+            # `-rnf FILE`, `-rne KEY`, `-rnA3`: the letter that takes a value ends the flags
+            flags, letter, value = glued
+            options.append(flags)
+            if not value and i + 1 < len(args):
+                value = args[i + 1]
+                i += 1
+            if letter == "e":
+                patterns.append(value)
+            else:
+                options.append(f"-{letter}={value}")
         elif a.startswith("-") and a != "-":
             options.append(a)
         else:
@@ -387,6 +424,17 @@ def _parse(args: list[str]) -> tuple[list[str], list[str], list[str]]:
     if not patterns and operands:
         patterns.append(operands.pop(0))
     return patterns, operands, options
+
+
+def _glued_value(word: str) -> tuple[str, str, str] | None:
+    """(`-rn`, `f`, `FILE` or "") for a short-option word whose letters end with one that takes
+    a value (`-rnf FILE`, `-rnfFILE`, `-rA3`); None for plain flags (`-rni`)."""
+    for k, ch in enumerate(word[1:], start=1):
+        if not ch.isalpha():
+            return None
+        if ch in "efABCm" and k > 1:
+            return word[:k], ch, word[k + 1:]
+    return None
 
 
 def _values(options: list[str], name: str) -> list[str]:
@@ -594,6 +642,17 @@ def _committed_files(revisions: tuple[str, ...], folder: str) -> list[str] | Non
         if len(out) > MAX_SEARCHED_FILES:
             raise TooManyFiles(folder)
     return out
+
+
+def committed_bytes(revision: str, path: str, limit: int) -> bytes | None:
+    """Up to `limit` bytes of `path` as commit `revision` holds it (`git show REV:./name`); None
+    when git cannot show it."""
+    try:
+        done = subprocess.run(["git", "-C", os.path.dirname(path), "show", f"{revision}:./{os.path.basename(path)}"],
+                              capture_output=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout[: limit + 1] if done.returncode == 0 else None
 
 
 def _join(rel_dir: str, name: str) -> str:
