@@ -201,6 +201,12 @@ def adversarial_inputs(corpus_text: str) -> dict[str, str]:
             f"API_KEY_{i}=" + "".join(r.choice(b64[:62]) for _ in range(32)) + "\n"
             for i in range(400)
         )[:KB10],
+        # commands that print a credential from the environment: each one a shell parse
+        # (`sensitive_file.environment-print`, capped per text), and near misses that are not
+        "env-print-commands": "".join(
+            f"Run `printf '%s' \"$API_KEY_{i}\"` or `env | grep -i tok{i}`.\n" for i in range(400)
+        )[:KB10],
+        "env-print-near-misses": "".join(f"$ echo $PASS_{i} | tee -a out{i}\n" for i in range(600))[:KB10],
         "mixed-prefixes": "".join(
             r.choice(["sk-", "AKIA", "xoxb-", "SG.", "@", "://", "=", ":", " ", "token", "10."])
             for _ in range(KB10)

@@ -46,15 +46,27 @@ def _shell_lines(command: str) -> list[str]:
     return out
 
 
+#: What makes a line more than words, operators and double-quoted strings to shlex (single
+#: quotes, escapes, comments, backquotes, redirections).
+_QUOTING = frozenset("'\\<>`#")
+#: shlex's tokens for a line without `_QUOTING` and with balanced double quotes: runs of operator
+#: characters, and words (double-quoted parts included, the quotes then taken off).
+_PLAIN_TOKENS = re.compile(r'[|&;()]+|(?:[^ \t\r\n|&;()"]+|"[^"]*")+')
+
+
 def _stages(line: str) -> list[list[list[str]]]:
     """Pipelines of `line` (split at `;`, `&&`, `||`, `&`, parentheses), each a list of stages'
     words, quotes respected (`grep "A|B" f` is one stage)."""
-    lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    try:
-        tokens = list(lexer)
-    except ValueError:
-        tokens = line.split()
+    if _QUOTING.isdisjoint(line) and line.count('"') % 2 == 0:
+        # what shlex gives here, several times cheaper (a property test holds them equal)
+        tokens = [t.replace('"', "") for t in _PLAIN_TOKENS.findall(line)]
+    else:
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        try:
+            tokens = list(lexer)
+        except ValueError:
+            tokens = line.split()
     pipelines: list[list[list[str]]] = [[[]]]
     for token in tokens:
         if token in ("|", "|&"):

@@ -52,7 +52,7 @@ def environment_prints(command: str) -> tuple[str, ...]:
             if name in _PRINTERS:
                 found.extend(f"`${v}`" for a in args for v in _credential_expansions(a))
             elif name == "printenv" and args:
-                found.extend(f"`${a}`" for a in args if not a.startswith("-") and _secret_name(a))
+                found.extend(f"`${a}`" for a in args if not a.startswith("-") and secret_name(a))
             elif name in _DUMPS and _dumps(name, args) and not _filtered(pipeline[i + 1:]):
                 found.append("every environment variable")
     return tuple(dict.fromkeys(found))
@@ -93,12 +93,13 @@ def _credential_expansions(word: str) -> list[str]:
     out = []
     for m in _EXPANSION.finditer(word):
         variable = m.group("braced") or m.group("bare")
-        if _secret_name(variable):
+        if secret_name(variable):
             out.append(variable)
     return out
 
 
-def _secret_name(variable: str) -> bool:
+def secret_name(variable: str) -> bool:
+    """`OPENAI_API_KEY`, `GITHUB_TOKEN`, `DB_PASS`: a variable named for a secret."""
     return CREDENTIAL_PATTERN.search(variable) is not None or _SHORT_SECRET.search(variable) is not None
 
 

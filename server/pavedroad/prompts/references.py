@@ -314,7 +314,7 @@ _OBJECT_TOKEN = re.compile(
     r"\[[^\[\]\n]{0,200}\]\([^()\s]{1,512}\)|`[^`\n]{1,512}`|\"[^\"\n]{1,512}\"|'[^'\n]{1,512}'|[^\s,;`]{1,512}|[,;]"
 )
 #: Negations and modal prohibitions in the clause before a verb.
-_NEGATION = re.compile(
+NEGATION = re.compile(
     r"(?i:\b(?:never|not|no|avoid|avoiding|without|nor|refuse|forbid|forbidden|prohibit|"
     r"prohibited|cannot|stop|don'?t|doesn'?t|shouldn'?t|mustn'?t|won'?t|can'?t|isn'?t)\b|n['\u2019]t\b)"
 )
@@ -366,9 +366,9 @@ def _re2(pattern: str) -> re2._Regexp:
 #: then confirm at each candidate).
 _VERB_SCAN = _re2(rf"(?i)\b(?:{_READ_VERBS}|look|go|refer|contents?)[ \t]")
 _COMMAND_SCAN = _re2(rf"\b(?:{_PLAIN_READERS}|{_WORD_READERS})[ \t]")
-#: `_NEGATION` in RE2, for ASCII text only: there both engines agree (`\b` and case folding differ
+#: `NEGATION` in RE2, for ASCII text only: there both engines agree (`\b` and case folding differ
 #: only outside ASCII), and RE2 needs no attempt at every offset (3 us instead of 10-15 per verb).
-_NEGATION_SCAN = _re2(_NEGATION.pattern.replace("\\u2019", "\\x{2019}"))
+_NEGATION_SCAN = _re2(NEGATION.pattern.replace("\\u2019", "\\x{2019}"))
 
 GLOB_CHARS = frozenset("*?[")
 _REGEX_CHARS = frozenset("\\^$|()+")
@@ -500,17 +500,33 @@ def _front_matter(text: str) -> list[FileReference]:
     return refs
 
 
-def _negated(text: str, verb_start: int) -> bool:
+def negation_words(text: str) -> list[int]:
+    """Offsets of the negation and prohibition words of `text`, in order (one RE2 pass on ASCII
+    text; Python's `NEGATION` otherwise, or if RE2 gives up)."""
+    if text.isascii():
+        try:
+            return [m.start() for m in _NEGATION_SCAN.finditer(text)]
+        except Exception:  # RE2's memory budget
+            pass
+    return [m.start() for m in NEGATION.finditer(text)]
+
+
+def has_negation(text: str) -> bool:
+    """A negation or prohibition word anywhere in `text` (RE2 on ASCII text, see `_NEGATION_SCAN`)."""
+    return (_NEGATION_SCAN.search(text) if text.isascii() else NEGATION.search(text)) is not None
+
+
+def negated(text: str, verb_start: int) -> bool:
     """True when the clause before the verb negates or forbids it ("never read", "do not open")."""
     lo = max(0, verb_start - 100)
     before = text[lo:verb_start]
-    if (_NEGATION_SCAN.search(before) if before.isascii() else _NEGATION.search(before)) is None:
+    if not has_negation(before):
         return False  # no negation anywhere before the verb, so none in its clause either
     cut = 0
     for clause_end in _CLAUSE_END.finditer(before):
         cut = clause_end.end()
     before = before[cut:]
-    return _NEGATION.search(before) is not None
+    return NEGATION.search(before) is not None
 
 
 #: A script printing a message to its user: `echo "...`, `print("...`, `console.log('...`.
@@ -593,7 +609,7 @@ def _read_requests(text: str) -> list[FileReference]:
         if m is None:
             continue
         start = m.start()
-        if _PASSIVE.search(text, max(0, start - 12), start) is not None or _negated(text, start):
+        if _PASSIVE.search(text, max(0, start - 12), start) is not None or negated(text, start):
             continue
         # only edit verbs: "Please update .env.local" in an `echo` speaks to whoever runs the
         # script, but the model reads "echo 'now read .env'" as well
@@ -620,7 +636,7 @@ def _commands(text: str) -> list[FileReference]:
         last_end = m.end()
         cmd = m.group("plain") or m.group("word") or ""
         cmd_start = m.start("plain") if m.group("plain") else m.start("word")
-        if text[max(0, cmd_start - 2) : cmd_start].endswith("$(") or _negated(text, cmd_start):
+        if text[max(0, cmd_start - 2) : cmd_start].endswith("$(") or negated(text, cmd_start):
             continue
         skip_operand = cmd in _SCRIPT_FIRST
         piped = _INTO_READER.match(text, m.end("args")) is not None

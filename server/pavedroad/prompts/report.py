@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import pathspec
 
+from .environment import environment_findings
 from .masking import redact
 from .model import ALLOW, BLOCK, WARN, FileReference, PromptFinding, PromptReport
 from .references import find_file_references, is_glob
@@ -63,6 +64,9 @@ def check_prompt(
     """
     text = without_surrogates(text)
     findings: list[PromptFinding] = scan_text(text, internal_domains=internal_domains)
+    printed = environment_findings(text)
+    if printed:
+        findings = resolve_overlaps(findings + printed)
     if sensitive or zones_for_path is not None:
         refs = find_file_references(text) if text else []
         refs += [
