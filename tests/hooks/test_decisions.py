@@ -397,6 +397,85 @@ def test_a_recursive_search_of_too_large_a_tree_is_denied(repo: Path, monkeypatc
     assert answer.code == 2 and "too many to check" in answer.stderr
 
 
+
+# review 25: what the line test must see as the tools do
+
+
+_ENV_LINES = b"API_KEY=SECRETENV\nDATABASE_URL=postgres://u:pw@db/app\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "command"),
+    [
+        (b"# " + b"x" * (1 << 20) + b"\n" + _ENV_LINES, "grep -rn API_KEY ."),  # past the tested head
+        ("\ufeffAPI_KEY=SECRETENV\n".encode("utf-16-le"), "rg -uu -n API_KEY"),  # ripgrep decodes UTF-16
+        (b"API_KEY=SECRETENV\r\n", "rg -uu --crlf 'SECRETENV$'"),
+        (b"API_KEY=SECRETENV\0\n", "grep -rnz API_KEY ."),  # NUL ends a line, not a text
+        (b"#c\n" * 20_001 + _ENV_LINES, "grep -rnv '^#' ."),
+        (_ENV_LINES, "grep -rn 'zzz\nAPI_KEY' ."),  # one pattern per line
+        (_ENV_LINES, "git grep --no-index -n --not -e zzz"),
+        (b"API_KEY=SECRETENV\n", "rg -uu -v key"),  # case-sensitive: the line holds no `key`
+        (b"API_KEY=SECRETENV\n", "grep -rwv '=SECRETENV' ."),
+        (_ENV_LINES, "grep -rnw '//u:pw' ."),  # -w is not `\b` next to punctuation
+        (_ENV_LINES, "grep -rni 'secre\\t' ."),  # GNU: `\t` is `t`
+        (_ENV_LINES, "grep -rn '@[\\d]b' ."),  # POSIX brackets: `\` or `d`
+        (_ENV_LINES, "grep -rnE '*API_KEY' ."),
+        (_ENV_LINES, "grep -rnE 'API_{,1}KEY' ."),
+    ],
+)
+def test_a_search_prints_what_the_tool_prints(repo: Path, content: bytes, command: str) -> None:
+    (repo / ".env").write_bytes(content)
+    answer = claude(repo, "Bash", {"command": command})
+    assert answer.code == 2, (command, answer.stderr)
+
+
+def test_a_pattern_file_that_is_a_fifo_does_not_hang_the_hook(repo: Path) -> None:
+    os.mkfifo(repo / "pat")
+    answers: list[Any] = []
+    worker = threading.Thread(target=lambda: answers.append(claude(repo, "Bash", {"command": "grep -rn -f pat app"})),
+                              daemon=True)
+    worker.start()
+    worker.join(20)
+    assert answers and answers[0].code == 2  # unreadable patterns: every line counts as printed
+
+
+def _commit(repo: Path, *paths: str) -> None:
+    subprocess.run(["git", "add", "-f", *paths], cwd=repo, check=True)
+    subprocess.run(["git", "-c", "user.email=a@b", "-c", "user.name=a", "commit", "-qm", "x"], cwd=repo, check=True)
+
+
+def test_a_committed_file_since_ignored_is_still_searched_in_its_commit(repo: Path) -> None:
+    _commit(repo, ".env")
+    subprocess.run(["git", "rm", "-q", "--cached", ".env"], cwd=repo, check=True)
+    (repo / ".gitignore").write_text(".env\n")
+    _commit(repo, ".gitignore")
+    (repo / ".env").unlink()
+    assert claude(repo, "Bash", {"command": "git grep -n TOKEN HEAD~1"}).code == 2
+
+
+def test_git_revision_paths_in_other_spellings(repo: Path) -> None:
+    _commit(repo, ".env")
+    subprocess.run(["git", "tag", "v1+b"], cwd=repo, check=True)
+    assert claude(repo, "Bash", {"command": "git show v1+b:.env"}).code == 2
+
+
+def test_a_message_option_outside_git_is_not_a_message(repo: Path) -> None:
+    assert claude(repo, "Bash", {"command": "sh -c 'cat \"$2\"' _ -m .env"}).code == 2
+    assert claude(repo, "Bash", {"command": "bash -c 'cat $2' x --grep .env"}).code == 2
+    assert claude(repo, "Bash", {"command": "git commit -m 'explain .env' --dry-run"}).code == 0
+
+
+@pytest.mark.parametrize(("command", "denied"), [
+    ("env | grep OPENAI", True), ("env | grep -i openai", True), ("printenv | grep -E 'GITHUB'", True),
+    ("env | grep -e PATH -e GITHUB_TOKEN", True), ("env | grep sk-test", True),
+    ("env | grep PATH", False), ("env | grep HOME", False), ("env | grep -c OPENAI", False),
+])
+def test_a_search_of_the_environment_is_judged_by_the_lines_it_prints(
+        repo: Path, monkeypatch: pytest.MonkeyPatch, command: str, denied: bool) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-value")
+    assert claude(repo, "Bash", {"command": command}).code == (2 if denied else 0), command
+
+
 # --- the environment: the user's keys, printed into the transcript -----------------------------
 
 

@@ -59,6 +59,16 @@ def test_the_prompt_and_the_agent_hook_give_one_verdict() -> None:
         assert bool(printed(f"Run `{command}` now.\n")) == bool(environment_prints(command)), command
 
 
+def test_a_prompts_verdict_does_not_depend_on_the_checking_machines_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Run `env | grep ACME_DEPLOY` to see it.\n"
+    monkeypatch.delenv("ACME_DEPLOY_TOKEN", raising=False)
+    assert printed(text) == []
+    monkeypatch.setenv("ACME_DEPLOY_TOKEN", "x")
+    assert printed(text) == []  # the hook, in the agent's shell, would deny it (its environment)
+    assert environment_prints("env | grep ACME_DEPLOY")
+    assert printed("Run `env | grep OPENAI` to see it.\n")  # a well-known name, on any machine
+
+
 def test_a_text_of_nothing_but_such_commands_is_bounded() -> None:
     from pavedroad.prompts.environment import MAX_FINDINGS
 

@@ -34,15 +34,24 @@ def _shell_lines(command: str) -> list[str]:
     """The command's lines, minus heredoc bodies (text written to a file is not run)."""
     out: list[str] = []
     until: str | None = None
+    pending: str | None = None
     for line in command.splitlines():
         if until is not None:
             if line.strip() == until:
                 until = None
             continue
+        if pending is not None:
+            line = f"{pending}\n{line}"  # a quoted newline is part of the word (`grep 'a<NL>b'`)
+            pending = None
+        if _open_quote(line):
+            pending = line
+            continue
         out.append(line)
         m = _HEREDOC.search(line)
         if m:
             until = m.group(2)
+    if pending is not None:
+        out.append(pending)
     return out
 
 
@@ -52,6 +61,20 @@ _QUOTING = frozenset("'\\<>`#")
 #: shlex's tokens for a line without `_QUOTING` and with balanced double quotes: runs of operator
 #: characters, and words (double-quoted parts included, the quotes then taken off).
 _PLAIN_TOKENS = re.compile(r'[|&;()]+|(?:[^ \t\r\n|&;()"]+|"[^"]*")+')
+
+
+def _open_quote(line: str) -> bool:
+    """Whether `line` ends inside a quotation, so the next line continues its word (shlex only
+    for lines `_stages` would give it: the common line costs a scan)."""
+    if "'" not in line and '"' not in line:
+        return False
+    if _QUOTING.isdisjoint(line):
+        return line.count('"') % 2 == 1
+    try:
+        shlex.split(line, comments=True, posix=True)
+    except ValueError as error:
+        return "quotation" in str(error)
+    return False
 
 
 def _stages(line: str) -> list[list[list[str]]]:

@@ -14,8 +14,9 @@ import os
 import re
 
 from pavedroad.hooks.credsearch import pipelines, simple_command
+from pavedroad.hooks.grepsyntax import line_test
 from pavedroad.hooks.shellcmd import REDIRECT
-from pavedroad.hooks.treesearch import matches_nearly_every_line
+from pavedroad.hooks.treesearch import matches_nearly_every_line, parse_search
 from pavedroad.searchcmd import CREDENTIAL_PATTERN, prints_no_lines
 
 #: Commands that print the whole environment when given no names (`printenv` also prints named
@@ -36,14 +37,17 @@ _PROC_ENVIRON = re.compile(r"^/proc/(?:self|\d+|\$\$|\$\{?[A-Za-z_]+\}?|thread-s
 _NAMES_ONLY = re.compile(r"^(?:wc\b|cut\b.*(?:-f\s*1\b|--fields=1\b))")
 
 
-def environment_prints(command: str) -> tuple[str, ...]:
+def environment_prints(command: str, *, process_environment: bool = True) -> tuple[str, ...]:
     """What the command prints of the environment that would carry a credential: "`$NAME`" per
-    named variable, "every environment variable" for a dump, the `/proc/.../environ` path read."""
+    named variable, "every environment variable" for a dump, the `/proc/.../environ` path read.
+    `process_environment`: a search of a dump (`env | grep OPENAI`) is also run on this process's
+    own credential-named variables (the agent's, in a hook); a prompt checker passes False, so its
+    verdict does not depend on the machine that checks it (well-known names are tested either way)."""
     found: list[str] = []
     for pipeline in pipelines(command):
         for i, words in enumerate(pipeline):
             plain, inputs = simple_command(words)
-            if _bare_env(words) and not _filtered(pipeline[i + 1:]):
+            if _bare_env(words) and not _filtered(pipeline[i + 1:], process_environment):
                 found.append("every environment variable")  # `simple_command` drops `env` as a wrapper
             if not plain:
                 continue
@@ -53,7 +57,7 @@ def environment_prints(command: str) -> tuple[str, ...]:
                 found.extend(f"`${v}`" for a in args for v in _credential_expansions(a))
             elif name == "printenv" and args:
                 found.extend(f"`${a}`" for a in args if not a.startswith("-") and secret_name(a))
-            elif name in _DUMPS and _dumps(name, args) and not _filtered(pipeline[i + 1:]):
+            elif name in _DUMPS and _dumps(name, args) and not _filtered(pipeline[i + 1:], process_environment):
                 found.append("every environment variable")
     return tuple(dict.fromkeys(found))
 
@@ -115,7 +119,24 @@ def _dumps(name: str, args: list[str]) -> bool:
     return not rest  # printenv
 
 
-def _filtered(after: list[list[str]]) -> bool:
+#: Variables agents' environments commonly hold, tested as well when this process lacks them.
+_WELL_KNOWN = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GITHUB_TOKEN", "GH_TOKEN", "GITLAB_TOKEN",
+               "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "NPM_TOKEN", "HF_TOKEN", "SLACK_BOT_TOKEN",
+               "STRIPE_SECRET_KEY", "DATABASE_PASSWORD", "GOOGLE_API_KEY", "AZURE_CLIENT_SECRET")
+
+
+def _prints_a_secret(tool: str, patterns: list[str], options: list[str], process_environment: bool) -> bool:
+    """Whether `env | grep PATTERN` would print a credential's line (`env | grep OPENAI`,
+    `env | grep -e PATH -e GITHUB`): the pattern is run on `NAME=value` for every credential-named
+    variable of this process's environment (the agent's shell's, which started it), values
+    included (`env | grep sk-`), and on well-known names. Nothing of it is shown."""
+    test = line_test("rg" if tool == "rg" else "grep", patterns, options)
+    lines = [f"{k}={v}" for k, v in os.environ.items() if secret_name(k)] if process_environment else []
+    lines.extend(f"{k}=x" for k in _WELL_KNOWN)
+    return any(test.prints_from(line.encode("utf-8", "surrogateescape") + b"\n") for line in lines)
+
+
+def _filtered(after: list[list[str]], process_environment: bool) -> bool:
     """The dump's next stage keeps no value: a count, the names, or a search for a word that is
     not a credential's name (`env | grep PATH`)."""
     if not after:
@@ -129,6 +150,8 @@ def _filtered(after: list[list[str]]) -> bool:
             return True
         if any(a == "--invert-match" or (a.startswith("-") and not a.startswith("--") and "v" in a) for a in args):
             return False  # `env | grep -v PATH`: everything else
-        patterns = [a for a in args if not a.startswith("-")][:1]
-        return bool(patterns) and not _SECRET_FRAGMENT.search(patterns[0]) and not matches_nearly_every_line(patterns[0])
+        patterns, _operands, options = parse_search(args)
+        if not patterns or _prints_a_secret(name, patterns, options, process_environment):
+            return False
+        return not any(_SECRET_FRAGMENT.search(p) or matches_nearly_every_line(p) for p in patterns)
     return _NAMES_ONLY.match(" ".join([name, *args])) is not None

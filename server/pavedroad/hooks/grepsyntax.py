@@ -42,17 +42,43 @@ class LineTest:
     #: binary files are searched as text (`grep -a`, `rg --binary` / `-uuu`); otherwise a file
     #: with a NUL byte prints only "binary file matches"
     text: bool = False
+    #: lines end at NUL bytes (`grep -z`, `rg --null-data`): a NUL is no sign of a binary file
+    nul_lines: bool = False
 
     def prints_from(self, data: bytes) -> bool:
-        """Whether the search would print any line of `data` (a file's content)."""
+        """Whether the search would print any line of `data` (a file's content). A file longer
+        than `MAX_TESTED` whose head prints nothing counts as printed: its tail is not tested."""
         if self.regex is None:
             return True
-        if b"\0" in data[:8192] and not self.text:
-            return False  # grep says "Binary file ... matches"; ripgrep skips it
-        text = data[:MAX_TESTED].decode("utf-8", "replace")
+        variants = _texts(data[:MAX_TESTED], self.text or self.nul_lines)
+        if self.nul_lines:
+            variants = [t.replace("\0", "\n") for t in variants]
+        if any(self._prints(t) for t in variants):
+            return True
+        return len(data) > MAX_TESTED and bool(variants)
+
+    def _prints(self, text: str) -> bool:
         if not self.inverted:
             return self.regex.search(text) is not None
-        return any(self.regex.search(line) is None for line in text.split("\n")[:20_000] if line)
+        lines = [line for line in text.split("\n") if line]
+        return len(lines) > 20_000 or any(self.regex.search(line) is None for line in lines)
+
+
+_UTF16 = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def _texts(data: bytes, text: bool) -> list[str]:
+    """The texts a tool may see in `data`: ripgrep decodes a file with a UTF-16 byte-order mark
+    (as Windows PowerShell writes `.env`), and its `--crlf` lets `$` match before `\\r\\n`, so a
+    CRLF file is also tested with its line ends made plain. Empty: a binary file, not printed."""
+    out: list[str] = []
+    for bom, codec in _UTF16:
+        if data.startswith(bom):
+            out.append(data[2:].decode(codec, "replace"))
+    if text or b"\0" not in data[:8192]:
+        out.append(data.decode("utf-8", "replace"))
+    out.extend(t.replace("\r\n", "\n") for t in list(out) if "\r" in t)
+    return out
 
 
 #: A search whose lines cannot be told: every line counts as printed.
@@ -61,37 +87,48 @@ EVERY_LINE = LineTest(None)
 
 def line_test(tool: str, patterns: list[str], options: list[str], read_file: Any = None) -> LineTest:
     """The test for `tool` ("grep", "git-grep", "rg", "ag", "ack", "ugrep") run with these
-    patterns and options (as `treesearch._parse` splits them: `-f=FILE`, `--regexp=...`).
+    patterns and options (as `treesearch.parse_search` splits them: `-f=FILE`, `--regexp=...`).
     `read_file(path) -> bytes | None` reads a `-f` pattern file."""
     flags = _short(options)
     inverted = "v" in flags or any(_is(o, "--invert-match") for o in options)
     text = "a" in flags or any(_is(o, "--text") or o in ("--binary", "--binary-files=text", "-uuu") for o in options)
+    nul_lines = "z" in flags or any(_is(o, "--null-data") for o in options)
     patterns = list(patterns)
     for o in options:
         if o.startswith(("-f=", "--file=")):
             lines = _pattern_file(o.split("=", 1)[1], read_file)
             if lines is None:
-                return LineTest(None, inverted, text)
+                return LineTest(None, inverted, text, nul_lines)
             patterns.extend(lines)
-    if not patterns:
-        return LineTest(None, inverted, text)
+    # grep and git grep take a pattern with newlines as one pattern per line (`$'x\\nAPI_KEY'`);
+    # ripgrep refuses one without -U, and then the parts are a wider test still
+    patterns = [part for p in patterns for part in p.split("\n")]
+    word = "w" in flags or any(_is(o, "--word-regexp") for o in options)
+    if not patterns or "--not" in options or (inverted and word):
+        # `git grep --not -e X` prints the lines without X; grep's -w is not RE2's `\b` (a match
+        # next to punctuation), which under -v decides which lines print: every line counts
+        return LineTest(None, inverted, text, nul_lines)
     syntax = _syntax(tool, flags, options)
-    nocase = tool in ("rg", "ag", "ack", "ack-grep") or "i" in flags or "y" in flags or any(
+    # ripgrep, ag and ack may ignore case (a config file, smart case): the wider test, but for
+    # -v the narrower one (a line that matches only without case is printed with it)
+    nocase = (tool in ("rg", "ag", "ack", "ack-grep") and not inverted) or "i" in flags or "y" in flags or any(
         _is(o, "--ignore-case") for o in options)
     try:
         parts = [_to_re2(p, syntax) for p in patterns]
     except _Untranslatable:
-        return LineTest(None, inverted, text)
+        return LineTest(None, inverted, text, nul_lines)
     body = "|".join(f"(?:{p})" for p in parts)
     if "x" in flags or any(_is(o, "--line-regexp") for o in options):
         body = f"^(?:{body})$"
-    elif "w" in flags or any(_is(o, "--word-regexp") for o in options):
-        body = rf"\b(?:{body})\b"
+    elif word:
+        # grep, git grep and ripgrep: the match has a non-word character or the line's edge on
+        # each side, whatever its own first and last characters are (`-w 'x{y}'`); not `\b`
+        body = rf"(?:^|[^0-9A-Za-z_])(?:{body})(?:[^0-9A-Za-z_]|$)"
     try:
         regex = compile_regex(("(?i)" if nocase else "") + "(?m)" + body)
     except PatternError:
-        return LineTest(None, inverted, text)
-    return LineTest(regex, inverted, text)
+        return LineTest(None, inverted, text, nul_lines)
+    return LineTest(regex, inverted, text, nul_lines)
 
 
 def _short(options: list[str]) -> str:
@@ -156,7 +193,7 @@ def _posix(pattern: str, *, bre: bool) -> str:
         c = pattern[i]
         if c == "[":
             end = _bracket_end(pattern, i)
-            out.append(pattern[i:end])
+            out.append(pattern[i:end].replace("\\", "\\\\"))  # POSIX: a backslash in brackets is itself (`[\d]`)
             i = end
             continue
         if c == "\\" and i + 1 < n:
@@ -165,8 +202,14 @@ def _posix(pattern: str, *, bre: bool) -> str:
                 raise _Untranslatable  # a back-reference
             if d in "<>":
                 out.append("\\b")
+            elif d in "`'":
+                out.append("^" if d == "`" else "$")  # GNU's buffer anchors: a line's, per line
             elif bre and d in _BRE_OPERATORS:
                 out.append(d)
+                if d == "{" and pattern.startswith(",", i + 2):
+                    out.append("0")  # GNU's `{,n}`: RE2 would read `{,` as characters
+            elif d.isalnum() and d not in "wWsSbB":
+                out.append(d)  # GNU reads `\d`, `\t`, `\x` as the letter; RE2 as a class or escape
             else:
                 out.append("\\" + d)
             i += 2
@@ -174,7 +217,10 @@ def _posix(pattern: str, *, bre: bool) -> str:
         if bre and c in _BRE_OPERATORS:
             out.append("\\" + c)
         elif c == "*" and (not out or out[-1] in ("^", "(", "|")):
-            out.append("\\*")  # a leading `*` is a character
+            # a leading `*` is a character in BRE; GNU's ERE lets it match nothing as well
+            out.append("\\*" if bre else "\\**")
+        elif c == "{" and not bre and pattern.startswith(",", i + 1):
+            out.append("{0")
         else:
             out.append(c)
         i += 1
@@ -189,7 +235,9 @@ def _bracket_end(pattern: str, start: int) -> int:
     if i < len(pattern) and pattern[i] == "]":
         i += 1
     while i < len(pattern):
-        if pattern.startswith("[:", i) or pattern.startswith("[=", i) or pattern.startswith("[.", i):
+        if pattern.startswith("[=", i) or pattern.startswith("[.", i):
+            raise _Untranslatable  # equivalence classes and collating symbols: RE2 has neither
+        if pattern.startswith("[:", i):
             close = pattern.find(pattern[i + 1] + "]", i + 2)
             if close < 0:
                 raise _Untranslatable

@@ -73,7 +73,9 @@ def _expand(word: str, cwd: str) -> list[str]:
 
 
 #: `<revision>:<path>` (`HEAD:.env`, `HEAD~3:secrets/db.yaml`, `:0:.env` for the index), not a URL.
-_REVISION_PATH = re.compile(r"^(?::[0-3]|[\w.@{}~^/-]*):(?!//)([^:\s][^\s]*)$")
+#: A revision may hold any character but `:` and blanks, and blanks inside braces
+#: (`v1.0+build:.env`, `HEAD^{/first commit}:.env`, `HEAD@{1 day ago}:.env`).
+_REVISION_PATH = re.compile(r"^(?::[0-3]|(?:[^\s:{}]|\{[^{}]*\})*):(?!//)([^:\s][^\s]*)$")
 #: A commit or tag message and a log search (`git commit -m "explain .env"`, `git log --grep`): words,
 #: not files; a command substitution inside one is still parsed (`_SPLIT` cuts at `$(`).
 _MESSAGES = re.compile(
@@ -99,11 +101,23 @@ def effects(command: str, cwd: str) -> ShellEffects:
         # Interpreters (`python -c "open('.env')"`), command substitutions and anything the word
         # split missed: every path-like token that names an existing file counts as read.
         # `grep --exclude='.env*'`, `rg -g '!.env'`: a glob naming what is *not* read
-        for token in _PATHISH.findall(_MESSAGES.sub(" ", _without_exclusions(command)))[:MAX_TOKENS]:
+        for token in _PATHISH.findall(_without_exclusions(command))[:MAX_TOKENS]:
             for path in _expand(token.strip("=:,"), cwd):
                 if os.path.isfile(path):
                     reads.append(path)
     return ShellEffects(tuple(dict.fromkeys(reads)), found.writes)
+
+
+def _top_level(folder: str) -> str:
+    """The nearest folder at or above `folder` that holds `.git` (`folder` itself when none does)."""
+    here = os.path.abspath(folder)
+    while True:
+        if os.path.exists(os.path.join(here, ".git")):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return os.path.abspath(folder)
+        here = parent
 
 
 #: Tools whose `--exclude` / `-g '!...'` values name files they do not read.
@@ -111,15 +125,17 @@ _EXCLUDING_TOOLS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rgrep", "ugrep
 
 
 def _without_exclusions(command: str) -> str:
-    """`command` with the exclusion globs of search tools blanked, segment by segment: only a
-    search's own `--exclude=.env` names a file it skips. In any other command the same words
-    can be a read (`sh -c 'cat "$1"' --exclude .env`)."""
+    """`command` with the exclusion globs of search tools and git's messages blanked, segment by
+    segment: only a search's own `--exclude=.env` names a file it skips, only git's `-m` a
+    message. In any other command the same words can be a read (`sh -c 'cat "$1"' -m .env`)."""
     out = []
     for segment in _SPLIT.split(command):
         words = without_prefixes([w for w in _words(segment) if not REDIRECT.match(w)])
         if words and os.path.basename(words[0]) == "git" and "grep" in words[1:3]:
             words = words[words.index("grep"):]
         searching = bool(words) and os.path.basename(words[0]) in _EXCLUDING_TOOLS
+        if words and os.path.basename(words[0]) == "git":
+            segment = _MESSAGES.sub(" ", segment)  # only git's `-m` / `--grep` is a message
         out.append(_EXCLUSIONS.sub(" ", segment) if searching else segment)
     return " ".join(out)
 
@@ -184,7 +200,10 @@ def _effects(command: str, cwd: str) -> ShellEffects:
         if name == "git":
             # `git show HEAD:.env`, `git cat-file -p :secrets/x`: a file of a commit or of the
             # index, printed whole, though the working tree may not hold it (any more)
-            reads.extend(os.path.join(here, m.group(1)) for a in args if (m := _REVISION_PATH.match(a)))
+            # the path is the repository root's unless it starts with `./` or `../`
+            reads.extend(p for a in args if (m := _REVISION_PATH.match(a))
+                         for p in dict.fromkeys((os.path.join(here, m.group(1)),
+                                                 os.path.join(_top_level(here), m.group(1)))))
         operands = [a for a in args if not a.startswith("-") or a == "-"]
         if name in ("rm", "unlink", "shred", "truncate"):
             writes.extend(p for a in operands for p in _expand(a, here))

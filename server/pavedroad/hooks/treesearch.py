@@ -25,6 +25,7 @@ from typing import Any
 
 import pathspec
 
+from pavedroad.fileio import read_regular
 from pavedroad.hooks.credsearch import pipelines, simple_command
 from pavedroad.hooks.grepsyntax import EVERY_LINE, MAX_PATTERN_FILE, LineTest, line_test
 from pavedroad.hooks.shellcmd import without_prefixes
@@ -313,7 +314,7 @@ def _tree_search(name: str, args: list[str], cwd: str | None = None) -> TreeSear
     search = _tree_search_of(name, args)
     if search is None:
         return None
-    patterns, _operands, options = _parse(args)
+    patterns, _operands, options = parse_search(args)
     prints = line_test(name, patterns, options, lambda path: _read_small(path, cwd))
     leaky = any(_leaky(p) for p in patterns) or _inverted(options, name) or prints.regex is None
     return dataclasses.replace(search, prints=prints, leaky=leaky)
@@ -322,16 +323,15 @@ def _tree_search(name: str, args: list[str], cwd: str | None = None) -> TreeSear
 def _read_small(path: str, cwd: str | None) -> bytes | None:
     """A pattern file's bytes (`grep -f FILE`), None when it cannot be read or is too large."""
     full = _absolute(path, cwd or os.getcwd())
-    try:
-        with open(full, "rb") as f:
-            return f.read(MAX_PATTERN_FILE + 1)
-    except OSError:
+    try:  # a regular file only: a FIFO named by the command would block the hook for good
+        return read_regular(full, MAX_PATTERN_FILE)[0]
+    except (OSError, ValueError):
         return None
 
 
 def _tree_search_of(name: str, args: list[str]) -> TreeSearch | None:
     tool = "rg" if name == "rg" else "grep"
-    _patterns, operands, options = _parse(args)
+    _patterns, operands, options = parse_search(args)
     if prints_no_lines(tool, " ".join(o for o in options if "=" not in o and " " not in o)):
         return None  # counts, file names, an exit status: no line of any file (patterns left out:
         # `grep -rE 'KEY|x -l'` is no `-l`)
@@ -384,7 +384,7 @@ def _glob_values(option: str) -> list[str]:
     return []
 
 
-def _parse(args: list[str]) -> tuple[list[str], list[str], list[str]]:
+def parse_search(args: list[str]) -> tuple[list[str], list[str], list[str]]:
     """(patterns, file operands, options with their values as `--opt=value` or `-o value`)."""
     patterns: list[str] = []
     operands: list[str] = []
@@ -667,6 +667,8 @@ def skipped_by_git(search: TreeSearch, path: str) -> bool:
     """Whether the tool skips this file for git's sake: ignored (ripgrep, ag) or untracked
     (`git grep`). One git call per file asked: only the few sensitive files are. When git cannot
     tell (no repository, no git), the file counts as searched, the safe answer."""
+    if search.revisions:
+        return False  # a commit's file is searched whatever .gitignore says now (`git rm --cached .env`)
     if search.tracked_only:
         return _git_ok(path, "ls-files", "--error-unmatch") is False
     if not search.ignored:

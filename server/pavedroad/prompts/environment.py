@@ -55,7 +55,7 @@ def environment_findings(text: str) -> list[PromptFinding]:
             continue
         printed = parsed.get(command)
         if printed is None:
-            printed = parsed[command] = environment_prints(command)
+            printed = parsed[command] = environment_prints(command, process_environment=False)
         if inline and command.split()[0] not in _DUMPS:
             # `endlocal & set`, `set(state => ...)`: a dump counts only as the span's own command
             printed = tuple(p for p in printed if p != _EVERYTHING)
