@@ -487,6 +487,9 @@ def test_a_search_of_the_environment_is_judged_by_the_lines_it_prints(
         "printenv", "export -p", "declare -x", "set", "env | sort", "env | grep -i key", "env | grep -v PATH",
         "env | grep .", "env | grep -E '^[A-Z]'", "printenv | grep -i api", "cat /proc/self/environ",
         "tr '\\0' '\\n' < /proc/1/environ", "cd /tmp && env",
+        # review 25: other printers and expansions that keep the whole value
+        'cat <<< "$OPENAI_API_KEY"', "declare -p GITHUB_TOKEN", "echo ${OPENAI_API_KEY:0}",
+        "echo ${OPENAI_API_KEY:0:999}", "echo ${OPENAI_API_KEY^^}", "echo $githubToken", "echo $KEY | base64",
     ],
 )
 def test_printing_a_credential_from_the_environment_is_denied(repo: Path, command: str) -> None:
@@ -502,6 +505,10 @@ def test_printing_a_credential_from_the_environment_is_denied(repo: Path, comman
         "env | cut -d= -f1", "env | wc -l", "env | grep -c TOKEN", "env FOO=1 make", "env -i bash -c make",
         "set -euo pipefail; make", "export NODE_ENV=production",
         'curl -H "Authorization: Bearer $OPENAI_API_KEY" https://api.openai.com/v1/models',  # used, not shown
+        # review 25's false blocks: piped into a command that uses it, names that are no secret's
+        'echo "$REGISTRY_PASSWORD" | docker login --password-stdin -u ci registry.example.com',
+        'printf %s "$GH_TOKEN" | gh auth login --with-token', "echo $TOKENIZERS_PARALLELISM $MAX_TOKENS",
+        "echo ${OPENAI_API_KEY:0:4}",
     ],
 )
 def test_what_says_whether_a_key_is_set_stays_allowed(repo: Path, command: str) -> None:

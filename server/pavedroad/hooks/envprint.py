@@ -17,18 +17,30 @@ from pavedroad.hooks.credsearch import pipelines, simple_command
 from pavedroad.hooks.grepsyntax import line_test
 from pavedroad.hooks.shellcmd import REDIRECT
 from pavedroad.hooks.treesearch import matches_nearly_every_line, parse_search
-from pavedroad.searchcmd import CREDENTIAL_PATTERN, prints_no_lines
+from pavedroad.searchcmd import prints_no_lines
 
 #: Commands that print the whole environment when given no names (`printenv` also prints named
 #: variables; `export`, `set`, `declare` list them all; `env` is `_bare_env`).
 _DUMPS = frozenset({"printenv", "export", "set", "declare", "typeset"})
 #: Commands that print their arguments.
 _PRINTERS = frozenset({"echo", "printf", "print"})
-#: `$NAME` / `${NAME}` / `${NAME:-x}` / `${NAME-x}`: the value; `${#NAME}`, `${NAME:+x}` and
-#: `${NAME:0:4}` (length, a word, a prefix) are not matched.
-_EXPANSION = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:\}|:?-|:?=)|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))")
-#: A variable named for a secret: the shared credential names, plus `DB_PASS`, `SMTP_PWD`.
-_SHORT_SECRET = re.compile(r"(?i)(?:_pass|_pwd|^pass)$")
+#: `$NAME` / `${NAME}` / `${NAME:-x}` / `${NAME-x}` / `${NAME^^}` / `${NAME:0}`: the value (or all
+#: of it, changed); `${#NAME}`, `${NAME:+x}` and `${NAME:0:8}` (its length, a word, a prefix of
+#: at most 8 characters) are not matched.
+_EXPANSION = re.compile(
+    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:\}|:?-|:?=|\^|,|~|@|/|#|%|:(?![0-9 ]*:[ ]*[0-8][ ]*\}|\+))"
+    r"|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
+)
+#: The words of a variable's name that make it a secret's (`OPENAI_API_KEY`, `githubToken`,
+#: `DB_PASS`), not `MAX_TOKENS`, `TOKENIZERS_PARALLELISM` or `KEYBOARD`.
+_SECRET_WORDS = frozenset({"key", "apikey", "token", "secret", "password", "passwd", "pass", "pwd",
+                           "credential", "credentials", "pat", "privatekey"})
+_NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+#: Commands a printed value is piped into to be used, not shown (`echo "$PW" | docker login
+#: --password-stdin`, `printf %s "$T" | gh auth login --with-token`, a hash of it).
+_CONSUMERS = frozenset({"docker", "podman", "gh", "helm", "kubectl", "vault", "op", "npm", "pnpm", "yarn",
+                        "az", "gcloud", "aws", "ssh-add", "gpg", "sha256sum", "sha1sum", "md5sum",
+                        "shasum", "b2sum", "wc", "skopeo", "crane", "oras", "flyctl", "heroku", "doctl"})
 #: A search of a dump that would print a secret's line: any fragment of a credential's name
 #: (`env | grep -i key` prints every `*_KEY=`).
 _SECRET_FRAGMENT = re.compile(r"(?i)key|token|secret|pass|pwd|auth|cred|api|priv|sess|cookie|sig")
@@ -52,14 +64,32 @@ def environment_prints(command: str, *, process_environment: bool = True) -> tup
             if not plain:
                 continue
             name, args = os.path.basename(plain[0]), plain[1:]
+            names = [a for a in args if not a.startswith("-")]
             found.extend(f"`{p}`" for p in [*args, *inputs] if _PROC_ENVIRON.match(p))
-            if name in _PRINTERS:
+            if name in _PRINTERS and not _consumed(words, pipeline[i + 1:]):
                 found.extend(f"`${v}`" for a in args for v in _credential_expansions(a))
-            elif name == "printenv" and args:
-                found.extend(f"`${a}`" for a in args if not a.startswith("-") and secret_name(a))
+            elif name == "cat" and any(w == "<<<" for w in words):  # `cat <<< "$KEY"`
+                found.extend(f"`${v}`" for a in words for v in _credential_expansions(a))
+            elif names and (name == "printenv" or (name in ("declare", "typeset") and "-p" in args)):
+                found.extend(f"`${a}`" for a in names if secret_name(a))  # `declare -p OPENAI_API_KEY`
             elif name in _DUMPS and _dumps(name, args) and not _filtered(pipeline[i + 1:], process_environment):
                 found.append("every environment variable")
     return tuple(dict.fromkeys(found))
+
+
+def _consumed(words: list[str], after: list[list[str]]) -> bool:
+    """The printed text goes to a file (`echo "...$NPM_TOKEN" > ~/.npmrc`) or into a command that
+    uses it (`| docker login --password-stdin`), not to the transcript."""
+    for k, word in enumerate(words):
+        m = REDIRECT.match(word)
+        if m and m.group(2) in (">", ">>") and m.group(1) in ("", "1"):
+            target = m.group(3) or (words[k + 1] if k + 1 < len(words) else "")
+            if target and not target.startswith(("&", "/dev/std", "/dev/tty", "/dev/fd")):
+                return True
+    if after:
+        plain, _ = simple_command(after[0])
+        return bool(plain) and os.path.basename(plain[0]) in _CONSUMERS
+    return False
 
 
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -103,8 +133,11 @@ def _credential_expansions(word: str) -> list[str]:
 
 
 def secret_name(variable: str) -> bool:
-    """`OPENAI_API_KEY`, `GITHUB_TOKEN`, `DB_PASS`: a variable named for a secret."""
-    return CREDENTIAL_PATTERN.search(variable) is not None or _SHORT_SECRET.search(variable) is not None
+    """`OPENAI_API_KEY`, `GITHUB_TOKEN`, `githubToken`, `DB_PASS`: a variable named for a secret
+    (one of its words is a secret's), not `MAX_TOKENS` or `TOKENIZERS_PARALLELISM`."""
+    if variable in ("PWD", "OLDPWD"):
+        return False  # the shell's working directories
+    return any(w.lower() in _SECRET_WORDS for part in variable.split("_") for w in _NAME_WORDS.findall(part))
 
 
 def _dumps(name: str, args: list[str]) -> bool:
