@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -114,6 +115,25 @@ class Workspace:
     @cached_property
     def _sensitive_union(self) -> pathspec.PathSpec:
         return pathspec.PathSpec.from_lines("gitignore", self.config.sensitive)
+
+    @cached_property
+    def _sensitive_prefilter(self) -> re.Pattern[str] | None:
+        """One regex that every sensitive path matches (any include glob's; negations are left to
+        `sensitive_pattern`), for files listed by the ten thousand; None if one will not join."""
+        parts = [p.regex.pattern.replace("(?P<ps_d>", "(?:") for p in self._sensitive_union.patterns
+                 if p.include and getattr(p, "regex", None) is not None]
+        try:
+            return re.compile("|".join(f"(?:{part})" for part in parts)) if parts else None
+        except re.error:
+            return None
+
+    def maybe_sensitive(self, rel: str) -> bool:
+        """A necessary test for `sensitive_any`, one C-level match (a tree search asks it of every
+        file it lists)."""
+        prefilter = self._sensitive_prefilter
+        if prefilter is None:
+            return self.sensitive_any(rel)
+        return prefilter.match(rel) is not None
 
     def sensitive_any(self, rel: str) -> bool:
         """A quick test by `rel` alone (one match for all globs, for files listed by the
@@ -290,8 +310,17 @@ def _tree_search_refusal(search: TreeSearch, call: HookCall, ws: Workspace) -> s
         if not os.path.isdir(folder):
             continue  # a file operand is a plain read, checked with the others
         real_dirs: dict[str, str] = {}
+        root = str(ws.root).rstrip("/") + "/"
+        # by far the most files: a plain one, reached through no link, whose name is nothing
+        # sensitive (the full test below costs path objects and realpath calls per file)
+        plain_names = (not search.follow and (folder.rstrip("/") + "/").startswith(root)
+                       and not _under_link(folder, real_dirs))
+        links: set[str] = set()
         try:
-            for listed in searched_files(search, folder):
+            for listed in searched_files(search, folder, links):
+                if (plain_names and listed.startswith(root) and not ws.maybe_sensitive(listed[len(root):])
+                        and listed not in links):
+                    continue
                 found = _listed_sensitive(listed, call, ws, real_dirs)
                 if found is None or skipped_by_git(search, listed) or not _prints_lines_of(search, listed):
                     continue
@@ -307,6 +336,13 @@ def _tree_search_refusal(search: TreeSearch, call: HookCall, ws: Workspace) -> s
                     f"every line): more than {MAX_SEARCHED_FILES} files, too many to check for sensitive "
                     "ones. Search only the folders you need.")
     return None
+
+
+def _under_link(folder: str, real_dirs: dict[str, str]) -> bool:
+    """Whether the searched folder is reached through a link (then every name is judged by its
+    real path too); its real path is cached with the others."""
+    real = real_dirs.setdefault(folder, os.path.realpath(folder))
+    return real.rstrip("/") != folder.rstrip("/")
 
 
 def _prints_lines_of(search: TreeSearch, path: str) -> bool:

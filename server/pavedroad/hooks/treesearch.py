@@ -522,10 +522,11 @@ def matches_nearly_every_line(pattern: str) -> bool:
     return len(literal) <= 1 or literal.lower() in ("export", "set", "env") or not any(c.isalnum() for c in literal)
 
 
-def searched_files(search: TreeSearch, folder: str) -> Iterator[str]:
+def searched_files(search: TreeSearch, folder: str, links: set[str] | None = None) -> Iterator[str]:
     """The files under `folder` (absolute) that `search` would read, as absolute paths, but for
     the ignore test (`IgnoredTest`, dearer: the caller asks it of sensitive files only). Raises
-    `TooManyFiles` past `MAX_SEARCHED_FILES`."""
+    `TooManyFiles` past `MAX_SEARCHED_FILES`. The ones that are symbolic links are added to
+    `links` (known from the directory listing, without a system call per file)."""
     if search.revisions:
         committed = _committed_files(search.revisions, folder)
         if committed is not None:
@@ -534,7 +535,7 @@ def searched_files(search: TreeSearch, folder: str) -> Iterator[str]:
     globs = _Globs(search)
     seen = 0
     visited: set[tuple[int, int]] = set()  # `grep -R` through `a -> .`: each folder once
-    for here, dirs, files in os.walk(folder, followlinks=search.follow):
+    for here, dirs, files, linked in _walk(folder, search.follow):
         if search.follow:
             try:
                 st = os.stat(here)
@@ -556,7 +557,41 @@ def searched_files(search: TreeSearch, folder: str) -> Iterator[str]:
                 continue
             if globs.skips(_join(rel_here, name), name):
                 continue
-            yield os.path.join(here, name)
+            path = os.path.join(here, name)
+            if links is not None and name in linked:
+                links.add(path)
+            yield path
+
+
+def _walk(top: str, follow: bool) -> Iterator[tuple[str, list[str], list[str], set[str]]]:
+    """`os.walk(top, followlinks=follow)`, top-down, that also says which files are symbolic
+    links (from the same `scandir` listing). The caller may prune `dirs`."""
+    try:
+        entries = list(os.scandir(top))
+    except OSError:
+        return
+    dirs: list[str] = []
+    files: list[str] = []
+    linked: set[str] = set()
+    walk_into: set[str] = set()
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        link = entry.is_symlink()
+        if is_dir:
+            dirs.append(entry.name)
+            if follow or not link:
+                walk_into.add(entry.name)
+        else:
+            files.append(entry.name)
+            if link:
+                linked.add(entry.name)
+    yield top, dirs, files, linked
+    for name in dirs:
+        if name in walk_into:
+            yield from _walk(os.path.join(top, name), follow)
 
 
 def _posix_class(glob: str) -> str:
