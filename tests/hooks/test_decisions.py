@@ -888,3 +888,21 @@ def test_the_plain_line_tokenizer_agrees_with_shlex(line: str) -> None:
         else:
             expected[-1][-1].append(token)
     assert _stages(line) == expected
+
+
+def test_a_search_in_a_subfolder_meets_a_glob_written_from_the_git_top(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the fast path of the tree search skips files by name: it must use the same names as the
+    # full test (relative to the git top, where central maps are written)
+    top = tmp_path / "top"
+    (top / "svc" / "secrets").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q"], cwd=top, check=True)
+    (top / "svc" / ".pavedroad.yaml").write_text("version: 1\n")
+    (top / "svc" / "secrets" / "db.yaml").write_text("password: hunter2\n")
+    central = tmp_path / "central.yaml"
+    central.write_text("version: 1\nlocked: true\nsensitive: ['svc/secrets/**']\n")
+    monkeypatch.setenv("PAVEDROAD_CENTRAL", str(central))
+    hook_cli._LOADED.clear()
+    for command in ("grep -rn password .", "grep -rn password secrets", "rg -uu password"):
+        answer = claude(top / "svc", "Bash", {"command": command})
+        assert answer.code == 2 and "svc/secrets/db.yaml" in answer.stderr, command
+        assert "hunter2" not in answer.stderr

@@ -127,6 +127,13 @@ class Workspace:
         except re.error:
             return None
 
+    def quick_names(self, rel: str) -> tuple[str, ...]:
+        """`rel` and its names through the root's aliases (the git top's prefix, links inside the
+        root), without the per-file `realpath` of `names`."""
+        if not (self.aliases.prefix or self.aliases.links):
+            return (rel,)
+        return (rel, *self.aliases.of(rel))
+
     def maybe_sensitive(self, rel: str) -> bool:
         """A necessary test for `sensitive_any`, one C-level match (a tree search asks it of every
         file it lists)."""
@@ -318,8 +325,8 @@ def _tree_search_refusal(search: TreeSearch, call: HookCall, ws: Workspace) -> s
         links: set[str] = set()
         try:
             for listed in searched_files(search, folder, links):
-                if (plain_names and listed.startswith(root) and not ws.maybe_sensitive(listed[len(root):])
-                        and listed not in links):
+                if plain_names and listed not in links and listed.startswith(root) and not any(
+                        ws.maybe_sensitive(name) for name in ws.quick_names(listed[len(root):])):
                     continue
                 found = _listed_sensitive(listed, call, ws, real_dirs)
                 if found is None or skipped_by_git(search, listed) or not _prints_lines_of(search, listed):
