@@ -490,6 +490,14 @@ def test_a_search_of_the_environment_is_judged_by_the_lines_it_prints(
         # review 25: other printers and expansions that keep the whole value
         'cat <<< "$OPENAI_API_KEY"', "declare -p GITHUB_TOKEN", "echo ${OPENAI_API_KEY:0}",
         "echo ${OPENAI_API_KEY:0:999}", "echo ${OPENAI_API_KEY^^}", "echo $githubToken", "echo $KEY | base64",
+        # review 26: stderr redirections, stdout in other spellings, consumers that print, here-strings
+        "echo $OPENAI_API_KEY 2>/dev/null", "printf '%s' \"$GH_TOKEN\" 2>/tmp/err.log",
+        "echo $OPENAI_API_KEY >| /dev/stdout", "echo $OPENAI_API_KEY > /dev//stdout",
+        "echo $OPENAI_API_KEY > /proc/self/fd/1", "echo $OPENAI_API_KEY > >(cat)",
+        "echo $OPENAI_API_KEY > /tmp/k > /dev/stdout", "echo $OPENAI_API_KEY | npm run show",
+        "echo $OPENAI_API_KEY | docker run -i --rm alpine cat", "echo $OPENAI_API_KEY | gpg --store -z 0",
+        'head <<< "$OPENAI_API_KEY"', 'tee <<< "$OPENAI_API_KEY"', "declare -px OPENAI_API_KEY",
+        "echo ${OPENAI_API_KEY:0:8}${OPENAI_API_KEY:8:8}", "echo $OPENAI_API_KEY | xargs echo login --password-stdin",
     ],
 )
 def test_printing_a_credential_from_the_environment_is_denied(repo: Path, command: str) -> None:
@@ -509,6 +517,11 @@ def test_printing_a_credential_from_the_environment_is_denied(repo: Path, comman
         'echo "$REGISTRY_PASSWORD" | docker login --password-stdin -u ci registry.example.com',
         'printf %s "$GH_TOKEN" | gh auth login --with-token', "echo $TOKENIZERS_PARALLELISM $MAX_TOKENS",
         "echo ${OPENAI_API_KEY:0:4}",
+        # review 26: still allowed with the narrower consumers and redirections
+        'echo "$REGISTRY_PASSWORD" | helm registry login --password-stdin -u ci r.example.com', "echo $GH_TOKEN | gh secret set X",
+        "echo $OPENAI_API_KEY | sha256sum", "echo $OPENAI_API_KEY >/dev/null 2>&1",
+        'echo "//npm:_authToken=$NPM_TOKEN" > .npmrc', 'read -r first <<< "$OPENAI_API_KEY"',
+        'docker login --password-stdin -u ci <<< "$REGISTRY_PASSWORD"', "echo ${OPENAI_API_KEY:00:8}",
     ],
 )
 def test_what_says_whether_a_key_is_set_stays_allowed(repo: Path, command: str) -> None:
@@ -906,3 +919,20 @@ def test_a_search_in_a_subfolder_meets_a_glob_written_from_the_git_top(tmp_path:
         answer = claude(top / "svc", "Bash", {"command": command})
         assert answer.code == 2 and "svc/secrets/db.yaml" in answer.stderr, command
         assert "hunter2" not in answer.stderr
+
+
+@pytest.mark.parametrize(("glob", "name", "command"), [
+    ("**/secret?.txt", b"secret\xe2\x82.txt", "grep -rn TOKEN odd"),
+    ("**/", b"x.txt", "grep -rn --exclude=.env TOKEN ."),
+])
+def test_the_tree_search_fast_path_reads_names_as_the_full_test_does(
+        repo: Path, glob: str, name: bytes, command: str) -> None:
+    # review 26: a name with a cut UTF-8 sequence is one `?` to the full test (its text is read
+    # with replacement), and pathspec searches a regex it leaves unanchored (`**/` is `/`)
+    (repo / ".pavedroad.yaml").write_text(f"version: 1\nsensitive: ['{glob}']\n")
+    hook_cli._LOADED.clear()
+    (repo / "odd").mkdir()
+    with open(os.fsencode(repo / "odd") + b"/" + name, "wb") as f:
+        f.write(b"TOKEN=abc\n")
+    answer = claude(repo, "Bash", {"command": command})
+    assert answer.code == 2 and "sensitive pattern" in answer.stderr

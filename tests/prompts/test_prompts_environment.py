@@ -27,6 +27,11 @@ def printed(text: str) -> list[str]:
         ("Debug the login:\n\n$ env | grep -i key\n", "env | grep -i key"),
         ("Run `printenv AWS_SECRET_ACCESS_KEY` to see the value.\n", "printenv AWS_SECRET_ACCESS_KEY"),
         ("```console\n$ printenv\n```\n", "printenv"),
+        ("````bash\necho $GH_TOKEN\n````\n", "echo $GH_TOKEN"),  # review 26: a four-backquote fence
+        # review 26: a negation that does not govern the command, a reminder before a block
+        ("Don't worry about permissions, just run `echo $OPENAI_API_KEY`.\n", "echo $OPENAI_API_KEY"),
+        ("It doesn't work, run `echo $GH_TOKEN`.\n", "echo $GH_TOKEN"),
+        ("Don't forget to export it, then run:\n\n```bash\necho $OPENAI_API_KEY\n```\n", "echo $OPENAI_API_KEY"),
     ],
 )
 def test_a_request_to_print_a_credential_is_blocked(text: str, command: str) -> None:
@@ -43,6 +48,10 @@ def test_a_request_to_print_a_credential_is_blocked(text: str, command: str) -> 
         "Allowlist argument shapes, not bare tool names: `echo $(env)` exfiltrates through `echo`.\n",
         "BAD: verbose output\n```bash\necho \"AWS_SECRET_ACCESS_KEY is: $AWS_SECRET_ACCESS_KEY\"\n```\n",
         "```bash\necho \"key: $API_KEY\" # leaks the key, do not do this\n```\n",
+        "Don't do this:\n```bash\necho $API_KEY\n```\n",
+        "Never run `echo $API_KEY` in CI.\n",
+        # a script's own lower-case loop variable names a variable, it holds no secret
+        "```bash\nfor key in $(cut -d= -f1 .env.example); do\n  echo \"Setting $key...\"\ndone\n```\n",
         "Check it is set: `test -n \"$OPENAI_API_KEY\" && echo set`, or its length: `echo ${#OPENAI_API_KEY}`.\n",
         "```python\nimport os\nenv\nset\n```\n",  # not shell
         "Set `OPENAI_API_KEY` in your `env` and `export` it.\n",  # words naming commands

@@ -122,6 +122,8 @@ class Workspace:
         `sensitive_pattern`), for files listed by the ten thousand; None if one will not join."""
         parts = [p.regex.pattern.replace("(?P<ps_d>", "(?:") for p in self._sensitive_union.patterns
                  if p.include and getattr(p, "regex", None) is not None]
+        # pathspec searches: a regex it leaves unanchored (`**/` is `/`) may match past the start
+        parts = [part if part.startswith("^") else f"[\\s\\S]*?(?:{part})" for part in parts]
         try:
             return re.compile("|".join(f"(?:{part})" for part in parts)) if parts else None
         except re.error:
@@ -325,8 +327,9 @@ def _tree_search_refusal(search: TreeSearch, call: HookCall, ws: Workspace) -> s
         links: set[str] = set()
         try:
             for listed in searched_files(search, folder, links):
+                # the name the full test reads (`_readable`: `secret\xe2\x82.txt` is one `?`)
                 if plain_names and listed not in links and listed.startswith(root) and not any(
-                        ws.maybe_sensitive(name) for name in ws.quick_names(listed[len(root):])):
+                        ws.maybe_sensitive(name) for name in ws.quick_names(_readable(listed[len(root):]))):
                     continue
                 found = _listed_sensitive(listed, call, ws, real_dirs)
                 if found is None or skipped_by_git(search, listed) or not _prints_lines_of(search, listed):

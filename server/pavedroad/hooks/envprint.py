@@ -26,9 +26,9 @@ _DUMPS = frozenset({"printenv", "export", "set", "declare", "typeset"})
 _PRINTERS = frozenset({"echo", "printf", "print"})
 #: `$NAME` / `${NAME}` / `${NAME:-x}` / `${NAME-x}` / `${NAME^^}` / `${NAME:0}`: the value (or all
 #: of it, changed); `${#NAME}`, `${NAME:+x}` and `${NAME:0:8}` (its length, a word, a prefix of
-#: at most 8 characters) are not matched.
+#: at most 8 characters) are not matched. Another offset is matched: `${K:0:8}${K:8:8}` is all of it.
 _EXPANSION = re.compile(
-    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:\}|:?-|:?=|\^|,|~|@|/|#|%|:(?![0-9 ]*:[ ]*[0-8][ ]*\}|\+))"
+    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:\}|:?-|:?=|\^|,|~|@|/|#|%|:(?![ ]*0*[ ]*:[ ]*[0-8][ ]*\}|\+))"
     r"|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
 )
 #: The words of a variable's name that make it a secret's (`OPENAI_API_KEY`, `githubToken`,
@@ -36,11 +36,20 @@ _EXPANSION = re.compile(
 _SECRET_WORDS = frozenset({"key", "apikey", "token", "secret", "password", "passwd", "pass", "pwd",
                            "credential", "credentials", "pat", "privatekey"})
 _NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
-#: Commands a printed value is piped into to be used, not shown (`echo "$PW" | docker login
-#: --password-stdin`, `printf %s "$T" | gh auth login --with-token`, a hash of it).
-_CONSUMERS = frozenset({"docker", "podman", "gh", "helm", "kubectl", "vault", "op", "npm", "pnpm", "yarn",
-                        "az", "gcloud", "aws", "ssh-add", "gpg", "sha256sum", "sha1sum", "md5sum",
-                        "shasum", "b2sum", "wc", "skopeo", "crane", "oras", "flyctl", "heroku", "doctl"})
+#: Commands a printed value is piped into that show none of it: a hash, a count, an agent that
+#: keeps a key. Others use it only with a flag that reads a secret from stdin (`docker login
+#: --password-stdin`, `gh auth login --with-token`); any other subcommand of the same tool may
+#: print its input (`docker run -i alpine cat`, `npm run x`, `gpg --store`).
+_DIGESTS = frozenset({"sha256sum", "sha1sum", "sha512sum", "md5sum", "shasum", "b2sum", "wc", "ssh-add"})
+_STDIN_SECRET_FLAGS = frozenset({"--password-stdin", "--with-token"})
+_LOGIN_TOOLS = frozenset({"docker", "podman", "nerdctl", "buildah", "helm", "gh", "skopeo", "crane", "oras",
+                          "flyctl", "doctl"})
+#: Commands that read a here-string (`<<< "$KEY"`) without printing it.
+_SILENT_READERS = frozenset({"read", "mapfile", "readarray"})
+#: A redirection target that is the terminal or the output again, in any spelling
+#: (`/dev//stdout`, `/proc/self/fd/1`, `../../dev/tty`): only `/dev/null` and files are not shown.
+_STREAM = re.compile(r"(?:^|/)(?:dev|proc)(?:/|$)")
+
 #: A search of a dump that would print a secret's line: any fragment of a credential's name
 #: (`env | grep -i key` prints every `*_KEY=`).
 _SECRET_FRAGMENT = re.compile(r"(?i)key|token|secret|pass|pwd|auth|cred|api|priv|sess|cookie|sig")
@@ -68,9 +77,11 @@ def environment_prints(command: str, *, process_environment: bool = True) -> tup
             found.extend(f"`{p}`" for p in [*args, *inputs] if _PROC_ENVIRON.match(p))
             if name in _PRINTERS and not _consumed(words, pipeline[i + 1:]):
                 found.extend(f"`${v}`" for a in args for v in _credential_expansions(a))
-            elif name == "cat" and any(w == "<<<" for w in words):  # `cat <<< "$KEY"`
+            elif ("<<<" in words and name not in _SILENT_READERS and not _consumer(plain)
+                  and not _consumed(words, pipeline[i + 1:])):  # `cat <<< "$KEY"`, `head <<< ...`
                 found.extend(f"`${v}`" for a in words for v in _credential_expansions(a))
-            elif names and (name == "printenv" or (name in ("declare", "typeset") and "-p" in args)):
+            elif names and (name == "printenv" or (name in ("declare", "typeset") and any(
+                    a.startswith("-") and not a.startswith("--") and "p" in a for a in args))):
                 found.extend(f"`${a}`" for a in names if secret_name(a))  # `declare -p OPENAI_API_KEY`
             elif name in _DUMPS and _dumps(name, args) and not _filtered(pipeline[i + 1:], process_environment):
                 found.append("every environment variable")
@@ -80,16 +91,46 @@ def environment_prints(command: str, *, process_environment: bool = True) -> tup
 def _consumed(words: list[str], after: list[list[str]]) -> bool:
     """The printed text goes to a file (`echo "...$NPM_TOKEN" > ~/.npmrc`) or into a command that
     uses it (`| docker login --password-stdin`), not to the transcript."""
-    for k, word in enumerate(words):
-        m = REDIRECT.match(word)
-        if m and m.group(2) in (">", ">>") and m.group(1) in ("", "1"):
-            target = m.group(3) or (words[k + 1] if k + 1 < len(words) else "")
-            if target and not target.startswith(("&", "/dev/std", "/dev/tty", "/dev/fd")):
-                return True
+    if _stdout_to_file(words):
+        return True
     if after:
         plain, _ = simple_command(after[0])
-        return bool(plain) and os.path.basename(plain[0]) in _CONSUMERS
+        return _consumer(plain)
     return False
+
+
+def _stdout_to_file(words: list[str]) -> bool:
+    """Whether the command's standard output ends in a file or `/dev/null` (the last redirection
+    of it wins). The shell parse splits `2>/dev/null` into `2` and `>`, so a number before `>`
+    names the descriptor; `>|` is `>`; `> >(cat)` is no file."""
+    to_file = False
+    for k, word in enumerate(words):
+        m = REDIRECT.match(word)
+        if not m or m.group(2) not in (">", ">>"):
+            continue
+        fd = m.group(1) or (words[k - 1] if k and words[k - 1].isdigit() else "")
+        if fd not in ("", "1"):
+            continue
+        target = m.group(3)
+        if target in ("", "|"):
+            target = words[k + 1] if k + 1 < len(words) else ""
+        to_file = bool(target) and not target.startswith(("&", "(", ">(")) and (
+            target == "/dev/null" or not _STREAM.search(target))
+    return to_file
+
+
+def _consumer(plain: list[str]) -> bool:
+    """A command that takes a secret on stdin and shows none of it (see `_DIGESTS`)."""
+    if not plain:
+        return False
+    name = os.path.basename(plain[0])
+    if name in _DIGESTS:
+        return True
+    if name in _LOGIN_TOOLS and "login" in plain[1:3] and any(
+            a.split("=", 1)[0] in _STDIN_SECRET_FLAGS for a in plain):
+        return True
+    return name == "gh" and plain[1:3] == ["secret", "set"] and not any(
+        a in ("-b", "--body") or a.startswith("--body=") for a in plain)
 
 
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -134,9 +175,11 @@ def _credential_expansions(word: str) -> list[str]:
 
 def secret_name(variable: str) -> bool:
     """`OPENAI_API_KEY`, `GITHUB_TOKEN`, `githubToken`, `DB_PASS`: a variable named for a secret
-    (one of its words is a secret's), not `MAX_TOKENS` or `TOKENIZERS_PARALLELISM`."""
-    if variable in ("PWD", "OLDPWD"):
-        return False  # the shell's working directories
+    (one of its words is a secret's), not `MAX_TOKENS` or `TOKENIZERS_PARALLELISM`. Environment
+    variables are written with capitals: an all-lower-case name is a script's own variable
+    (`for key in ...; echo "Setting $key"`)."""
+    if variable in ("PWD", "OLDPWD") or variable.islower():
+        return False  # the shell's working directories; a script's own `$key`, `$token` loop variable
     return any(w.lower() in _SECRET_WORDS for part in variable.split("_") for w in _NAME_WORDS.findall(part))
 
 

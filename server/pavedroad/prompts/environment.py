@@ -35,7 +35,8 @@ MAX_FINDINGS = 50
 _TRIGGERS = ("echo", "printf", "print", "env", "export", "set", "declare", "typeset", "environ")
 _TRIGGER = re.compile(r"\b(?:echo|printf|print|printenv|env|export|set|declare|typeset)\b|environ")
 _INLINE = re.compile(r"(?<!`)`([^`\n]{3,400})`(?!`)")
-_FENCE = re.compile(r"^[ \t]*(```|~~~)[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
+#: A fence of three or more backquotes or tildes (four when it nests a three-backquote block)
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
 _SHELL_FENCES = frozenset({"", "bash", "sh", "shell", "zsh", "console", "shell-session", "terminal", "fish", "ksh"})
 _PROMPTED = re.compile(r"^[ \t]*[$%][ \t]+(\S[^\n]{2,400})$", re.M)
 
@@ -86,6 +87,12 @@ _COUNTER_EXAMPLE = re.compile(
     r"(?i)\u274c|\U0001f6ab|\bbad\b|\bavoid\b|\bdon'?t\b|\bnever\b|\bwrong\b|\bincorrect\b|anti-?pattern"
     r"|\binsecure\b|\bvulnerable\b|\bexposes?\b|\bleaks?\b"
 )
+#: The same for the lines before a code block, where "Don't forget to export it, then run:" is
+#: no label: the block must be called bad or wrong, or something to avoid or not to do.
+_BAD_BLOCK = re.compile(
+    r"(?i)\u274c|\U0001f6ab|\bbad\b|\bavoid\b|\bwrong\b|\bincorrect\b|anti-?pattern|\binsecure\b"
+    r"|\bvulnerable\b|\b(?:don'?t|do not|never)\s+(?:do|run|use|write)\s+(?:this|that|these)\b"
+)
 
 
 _EXPANSION_NAME = re.compile(r"\$\{?#?([A-Za-z_][A-Za-z0-9_]*)")
@@ -99,6 +106,13 @@ def _may_print(command: str) -> bool:
 
 
 _SENTENCE_END = re.compile(r"[.!?][ \t]+")
+
+
+#: A request that starts after a negation, in the same sentence (`..., just run`, `..., then type`).
+_NEW_REQUEST = re.compile(
+    r"[,;]\s*(?:(?:just|then|and|now|simply|please|instead|so)\s+)*(?:run|execute|exec|type|call|use|try|do|paste)\b",
+    re.IGNORECASE,
+)
 
 
 class _Prohibitions:
@@ -118,18 +132,22 @@ class _Prohibitions:
         ends = list(_SENTENCE_END.finditer(text, floor, start))
         if ends:
             floor = ends[-1].end()
-        i = bisect.bisect_left(self.starts, floor)
-        return i < len(self.starts) and self.starts[i] < start
+        i = bisect.bisect_left(self.starts, start) - 1  # the last negation before the command
+        if i < 0 or self.starts[i] < floor:
+            return False
+        # "Don't worry about it, just run `echo $KEY`": a new request after the negation frees
+        # the command from it; "Never run these: `printenv`, a bare `env`" stays governed
+        return _NEW_REQUEST.search(text, self.starts[i], start) is None
 
 
 _MARKER_STEMS = ("\u274c", "\U0001f6ab", "bad", "avoid", "don", "never", "wrong", "incorrect", "anti",
                  "insecure", "vulnerable", "expos", "leak")
 
 
-def _counter_example(text: str) -> bool:
-    """`_COUNTER_EXAMPLE` in `text`, after a substring test that rules most texts out cheaply."""
+def _counter_example(text: str, pattern: re.Pattern[str] = _COUNTER_EXAMPLE) -> bool:
+    """`pattern` in `text`, after a substring test that rules most texts out cheaply."""
     low = text.lower()
-    return any(stem in low for stem in _MARKER_STEMS) and _COUNTER_EXAMPLE.search(text) is not None
+    return any(stem in low for stem in _MARKER_STEMS) and pattern.search(text) is not None
 
 
 def _lines_back(text: str, pos: int, count: int) -> int:
@@ -154,7 +172,7 @@ def _commands(text: str) -> Iterator[tuple[int, str, bool]]:
     for m in _FENCE.finditer(text):
         if m.group(2).lower() not in _SHELL_FENCES:
             continue
-        if _counter_example(text[_lines_back(text, m.start(), 3) : m.start()]):
+        if _counter_example(text[_lines_back(text, m.start(), 3) : m.start()], _BAD_BLOCK):
             continue
         offset = m.start(3)
         for line in m.group(3).split("\n"):
