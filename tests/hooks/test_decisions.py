@@ -879,28 +879,20 @@ def test_a_hook_call_does_not_load_the_prompt_engine() -> None:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=list('ab$~*.-=/{}[]!?|&;() \t\r\x0b\u00a0é""'), max_size=24))
 def test_the_plain_line_tokenizer_agrees_with_shlex(line: str) -> None:
-    # every shell command an agent runs (and every command a prompt shows) is split into stages;
-    # lines without single quotes, escapes or comments take a regex instead of shlex, which must
-    # give the very same pipelines
+    # every shell command an agent runs (and every command a prompt shows) is tokenized; lines
+    # without single quotes, escapes or comments take a regex instead of shlex, which must give
+    # the very same tokens
     import shlex
 
-    from pavedroad.hooks.credsearch import _stages
+    from pavedroad.hooks.credsearch import shell_tokens
 
     lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
     lexer.whitespace_split = True
     try:
-        tokens = list(lexer)
-    except ValueError:  # an unclosed quote: the slow path's own fallback
-        return
-    expected: list[list[list[str]]] = [[[]]]
-    for token in tokens:
-        if token in ("|", "|&"):
-            expected[-1].append([])
-        elif token in (";", "&&", "||", "&", "(", ")", ";;"):
-            expected.append([[]])
-        else:
-            expected[-1][-1].append(token)
-    assert _stages(line) == expected
+        expected = list(lexer)
+    except ValueError:  # an unclosed quote: both paths split at whitespace
+        expected = line.split()
+    assert shell_tokens(line) == expected
 
 
 def test_a_search_in_a_subfolder_meets_a_glob_written_from_the_git_top(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

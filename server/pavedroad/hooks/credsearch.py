@@ -77,21 +77,25 @@ def _open_quote(line: str) -> bool:
     return False
 
 
+def shell_tokens(line: str) -> list[str]:
+    """`line`'s words and operator runs as shlex (posix, punctuation characters) gives them; a
+    line without single quotes, escapes, comments or redirections takes a regex instead, several
+    times cheaper (a property test holds the two equal). An unclosed quote: whitespace words."""
+    if _QUOTING.isdisjoint(line) and line.count('"') % 2 == 0:
+        return [t.replace('"', "") for t in _PLAIN_TOKENS.findall(line)]
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    try:
+        return list(lexer)
+    except ValueError:
+        return line.split()
+
+
 def _stages(line: str) -> list[list[list[str]]]:
     """Pipelines of `line` (split at `;`, `&&`, `||`, `&`, parentheses), each a list of stages'
     words, quotes respected (`grep "A|B" f` is one stage)."""
-    if _QUOTING.isdisjoint(line) and line.count('"') % 2 == 0:
-        # what shlex gives here, several times cheaper (a property test holds them equal)
-        tokens = [t.replace('"', "") for t in _PLAIN_TOKENS.findall(line)]
-    else:
-        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
-        lexer.whitespace_split = True
-        try:
-            tokens = list(lexer)
-        except ValueError:
-            tokens = line.split()
     pipelines: list[list[list[str]]] = [[[]]]
-    for token in tokens:
+    for token in shell_tokens(line):
         if token in ("|", "|&"):
             pipelines[-1].append([])
         elif token in (";", "&&", "||", "&", "(", ")", ";;"):
@@ -134,8 +138,15 @@ def _search(name: str, args: list[str]) -> tuple[list[str], list[str]] | None:
     if name in ("grep", "egrep", "fgrep", "zgrep", "rg") and prints_no_lines(
             "rg" if name == "rg" else "grep", " ".join(args)):
         return None
+    patterns, operands, _options = parse_search(args)
+    return patterns, operands
+
+
+def parse_search(args: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(patterns, file operands, options with their values as `--opt=value` or `-o value`)."""
     patterns: list[str] = []
     operands: list[str] = []
+    options: list[str] = []
     i = 0
     while i < len(args):
         a = args[i]
@@ -148,16 +159,40 @@ def _search(name: str, args: list[str]) -> tuple[list[str], list[str]] | None:
             continue
         if a.startswith("--regexp="):
             patterns.append(a.split("=", 1)[1])
-        elif a in OPTIONS_WITH_ARGUMENT:
+        elif a in OPTIONS_WITH_ARGUMENT or a in ("--iglob", "--type-not", "--directories", "--type-add", "--type-clear"):
+            if i + 1 < len(args):
+                options.append(f"{a}={args[i + 1]}")
             i += 1
+        elif a.startswith("-") and not a.startswith("--") and len(a) > 2 and (glued := _glued_value(a)):
+            # `-rnf FILE`, `-rne KEY`, `-rnA3`: the letter that takes a value ends the flags
+            flags, letter, value = glued
+            options.append(flags)
+            if not value and i + 1 < len(args):
+                value = args[i + 1]
+                i += 1
+            if letter == "e":
+                patterns.append(value)
+            else:
+                options.append(f"-{letter}={value}")
         elif a.startswith("-") and a != "-":
-            pass
+            options.append(a)
         else:
             operands.append(a)
         i += 1
     if not patterns and operands:
         patterns.append(operands.pop(0))
-    return patterns, operands
+    return patterns, operands, options
+
+
+def _glued_value(word: str) -> tuple[str, str, str] | None:
+    """(`-rn`, `f`, `FILE` or "") for a short-option word whose letters end with one that takes
+    a value (`-rnf FILE`, `-rnfFILE`, `-rA3`); None for plain flags (`-rni`)."""
+    for k, ch in enumerate(word[1:], start=1):
+        if not ch.isalpha():
+            return None
+        if ch in "efABCm" and k > 1:
+            return word[:k], ch, word[k + 1:]
+    return None
 
 
 def credential_searches(command: str) -> tuple[str, ...]:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import os
 import re
 
-from pavedroad.hooks.credsearch import pipelines, simple_command
+from pavedroad.hooks.credsearch import parse_search, pipelines, simple_command
 from pavedroad.hooks.grepsyntax import line_test
 from pavedroad.hooks.shellcmd import REDIRECT
-from pavedroad.hooks.treesearch import matches_nearly_every_line, parse_search
+from pavedroad.hooks.treesearch import matches_nearly_every_line
 from pavedroad.searchcmd import prints_no_lines
 
 #: Commands that print the whole environment when given no names (`printenv` also prints named

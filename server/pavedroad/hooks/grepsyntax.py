@@ -87,7 +87,7 @@ EVERY_LINE = LineTest(None)
 
 def line_test(tool: str, patterns: list[str], options: list[str], read_file: Any = None) -> LineTest:
     """The test for `tool` ("grep", "git-grep", "rg", "ag", "ack", "ugrep") run with these
-    patterns and options (as `treesearch.parse_search` splits them: `-f=FILE`, `--regexp=...`).
+    patterns and options (as `credsearch.parse_search` splits them: `-f=FILE`, `--regexp=...`).
     `read_file(path) -> bytes | None` reads a `-f` pattern file."""
     flags = _short(options)
     inverted = "v" in flags or any(_is(o, "--invert-match") for o in options)

@@ -26,7 +26,7 @@ from typing import Any
 import pathspec
 
 from pavedroad.fileio import read_regular
-from pavedroad.hooks.credsearch import pipelines, simple_command
+from pavedroad.hooks.credsearch import parse_search, pipelines, simple_command
 from pavedroad.hooks.grepsyntax import EVERY_LINE, MAX_PATTERN_FILE, LineTest, line_test
 from pavedroad.hooks.shellcmd import without_prefixes
 from pavedroad.searchcmd import (
@@ -382,59 +382,6 @@ def _glob_values(option: str) -> list[str]:
         if values:
             return values
     return []
-
-
-def parse_search(args: list[str]) -> tuple[list[str], list[str], list[str]]:
-    """(patterns, file operands, options with their values as `--opt=value` or `-o value`)."""
-    patterns: list[str] = []
-    operands: list[str] = []
-    options: list[str] = []
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a == "--":
-            operands.extend(args[i + 1:])
-            break
-        if a in ("-e", "--regexp") and i + 1 < len(args):
-            patterns.append(args[i + 1])
-            i += 2
-            continue
-        if a.startswith("--regexp="):
-            patterns.append(a.split("=", 1)[1])
-        elif a in OPTIONS_WITH_ARGUMENT or a in ("--iglob", "--type-not", "--directories", "--type-add", "--type-clear"):
-            if i + 1 < len(args):
-                options.append(f"{a}={args[i + 1]}")
-            i += 1
-        elif a.startswith("-") and not a.startswith("--") and len(a) > 2 and (glued := _glued_value(a)):
-            # `-rnf FILE`, `-rne KEY`, `-rnA3`: the letter that takes a value ends the flags
-            flags, letter, value = glued
-            options.append(flags)
-            if not value and i + 1 < len(args):
-                value = args[i + 1]
-                i += 1
-            if letter == "e":
-                patterns.append(value)
-            else:
-                options.append(f"-{letter}={value}")
-        elif a.startswith("-") and a != "-":
-            options.append(a)
-        else:
-            operands.append(a)
-        i += 1
-    if not patterns and operands:
-        patterns.append(operands.pop(0))
-    return patterns, operands, options
-
-
-def _glued_value(word: str) -> tuple[str, str, str] | None:
-    """(`-rn`, `f`, `FILE` or "") for a short-option word whose letters end with one that takes
-    a value (`-rnf FILE`, `-rnfFILE`, `-rA3`); None for plain flags (`-rni`)."""
-    for k, ch in enumerate(word[1:], start=1):
-        if not ch.isalpha():
-            return None
-        if ch in "efABCm" and k > 1:
-            return word[:k], ch, word[k + 1:]
-    return None
 
 
 def _values(options: list[str], name: str) -> list[str]:
