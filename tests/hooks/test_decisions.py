@@ -388,9 +388,9 @@ def test_a_link_loop_is_walked_once(repo: Path) -> None:
 
 
 def test_a_recursive_search_of_too_large_a_tree_is_denied(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pavedroad.hooks import treesearch
+    from pavedroad.hooks import treelisting
 
-    monkeypatch.setattr(treesearch, "MAX_SEARCHED_FILES", 2)
+    monkeypatch.setattr(treelisting, "MAX_SEARCHED_FILES", 2)
     for i in range(3):
         (repo / "app" / f"m{i}.py").write_text("x = 1\n")
     answer = claude(repo, "Bash", {"command": "grep -rn API_KEY app"})

@@ -45,14 +45,14 @@ from pavedroad.hooks.model import (
     PromptAction,
     ReadAction,
 )
-from pavedroad.hooks.treesearch import (
+from pavedroad.hooks.treelisting import (
     MAX_SEARCHED_FILES,
     TooManyFiles,
-    TreeSearch,
     committed_bytes,
     searched_files,
     skipped_by_git,
 )
+from pavedroad.hooks.treesearch import TreeSearch
 from pavedroad.policy.records import Records, load_records
 from pavedroad.policy.verdicts import Finding, evaluate
 from pavedroad.provenance.ranges import AiSpan
