@@ -495,6 +495,11 @@ def test_a_search_of_the_environment_is_judged_by_the_lines_it_prints(
         "echo $OPENAI_API_KEY >| /dev/stdout", "echo $OPENAI_API_KEY > /dev//stdout",
         "echo $OPENAI_API_KEY > /proc/self/fd/1", "echo $OPENAI_API_KEY > >(cat)",
         "echo $OPENAI_API_KEY > /tmp/k > /dev/stdout", "echo $OPENAI_API_KEY | npm run show",
+        # interpreters and shells given the text to run (review 25's item 7)
+        "python3 -c \"import os; print(os.environ['OPENAI_API_KEY'])\"", "python -c 'import os; print(os.environ)'",
+        "node -e 'console.log(process.env.GITHUB_TOKEN)'", "node -e 'console.log(process.env)'",
+        "awk 'BEGIN{print ENVIRON[\"GH_TOKEN\"]}'", "perl -e 'print $ENV{AWS_SECRET_ACCESS_KEY}'",
+        "ruby -e 'puts ENV[\"API_KEY\"]'", "bash -c 'echo $OPENAI_API_KEY'", "eval \"echo \\$GH_TOKEN\"",
         "echo $OPENAI_API_KEY | docker run -i --rm alpine cat", "echo $OPENAI_API_KEY | gpg --store -z 0",
         'head <<< "$OPENAI_API_KEY"', 'tee <<< "$OPENAI_API_KEY"', "declare -px OPENAI_API_KEY",
         "echo ${OPENAI_API_KEY:0:8}${OPENAI_API_KEY:8:8}", "echo $OPENAI_API_KEY | xargs echo login --password-stdin",
@@ -517,6 +522,9 @@ def test_printing_a_credential_from_the_environment_is_denied(repo: Path, comman
         'echo "$REGISTRY_PASSWORD" | docker login --password-stdin -u ci registry.example.com',
         'printf %s "$GH_TOKEN" | gh auth login --with-token', "echo $TOKENIZERS_PARALLELISM $MAX_TOKENS",
         "echo ${OPENAI_API_KEY:0:4}",
+        "python -c \"import openai, os; openai.api_key = os.environ['OPENAI_API_KEY']; openai.models.list()\"",
+        "python -c 'import os; print(len(os.environ))'", "node -e 'console.log(process.env.NODE_ENV)'",
+        "awk '{print $1}' README.md", "sh -c 'make test'",
         # review 26: still allowed with the narrower consumers and redirections
         'echo "$REGISTRY_PASSWORD" | helm registry login --password-stdin -u ci r.example.com', "echo $GH_TOKEN | gh secret set X",
         "echo $OPENAI_API_KEY | sha256sum", "echo $OPENAI_API_KEY >/dev/null 2>&1",

@@ -28,6 +28,8 @@ def printed(text: str) -> list[str]:
         ("Run `printenv AWS_SECRET_ACCESS_KEY` to see the value.\n", "printenv AWS_SECRET_ACCESS_KEY"),
         ("```console\n$ printenv\n```\n", "printenv"),
         ("````bash\necho $GH_TOKEN\n````\n", "echo $GH_TOKEN"),  # review 26: a four-backquote fence
+        ("Check with `ruby -e 'puts ENV[\"API_KEY\"]'`.\n", "ruby -e 'puts ENV[\"API_KEY\"]'"),
+        ("Run `node -e \"console.log(process.env.GITHUB_TOKEN)\"`.\n", "node -e \"console.log(process.env.GITHUB_TOKEN)\""),
         # review 26: a negation that does not govern the command, a reminder before a block
         ("Don't worry about permissions, just run `echo $OPENAI_API_KEY`.\n", "echo $OPENAI_API_KEY"),
         ("It doesn't work, run `echo $GH_TOKEN`.\n", "echo $GH_TOKEN"),

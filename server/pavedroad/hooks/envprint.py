@@ -64,10 +64,22 @@ def environment_prints(command: str, *, process_environment: bool = True) -> tup
     `process_environment`: a search of a dump (`env | grep OPENAI`) is also run on this process's
     own credential-named variables (the agent's, in a hook); a prompt checker passes False, so its
     verdict does not depend on the machine that checks it (well-known names are tested either way)."""
+    return _environment_prints(command, process_environment, 0)
+
+
+def _environment_prints(command: str, process_environment: bool, depth: int) -> tuple[str, ...]:
     found: list[str] = []
     for pipeline in pipelines(command):
         for i, words in enumerate(pipeline):
             plain, inputs = simple_command(words)
+            code = _inline_code(plain)
+            if code is not None and depth < 3:
+                kind, text = code
+                if kind == "shell":  # `bash -c 'echo $KEY'`, `eval "echo $KEY"`
+                    found.extend(_environment_prints(text, process_environment, depth + 1))
+                else:
+                    found.extend(_interpreter_prints(text))
+                continue
             if _bare_env(words) and not _filtered(pipeline[i + 1:], process_environment):
                 found.append("every environment variable")  # `simple_command` drops `env` as a wrapper
             if not plain:
@@ -131,6 +143,68 @@ def _consumer(plain: list[str]) -> bool:
         return True
     return name == "gh" and plain[1:3] == ["secret", "set"] and not any(
         a in ("-b", "--body") or a.startswith("--body=") for a in plain)
+
+
+_SHELL_RUNNERS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "fish"})
+#: Interpreters and the option that takes their program text.
+_INTERPRETERS = {"python": "-c", "python3": "-c", "python2": "-c", "node": "-e", "nodejs": "-e", "deno": "eval",
+                 "bun": "-e", "ruby": "-e", "perl": "-e", "php": "-r", "awk": "", "gawk": "", "mawk": ""}
+
+
+def _inline_code(plain: list[str]) -> tuple[str, str] | None:
+    """("shell" | "program", text) of a command that runs text it is given: `bash -c TEXT`,
+    `eval TEXT...`, `python -c TEXT`, `node -e TEXT`, `awk 'PROGRAM'`."""
+    if not plain:
+        return None
+    name = os.path.basename(plain[0])
+    args = plain[1:]
+    if name == "eval":
+        return "shell", " ".join(args)
+    if name in _SHELL_RUNNERS and "-c" in args[:-1]:
+        return "shell", args[args.index("-c") + 1]
+    option = _INTERPRETERS.get(re.sub(r"[0-9.]+$", "", name) if name.startswith("python") else name)
+    if option is None:
+        return None
+    if option == "":  # awk's program is its first operand
+        operands = [a for a in args if not a.startswith("-")]
+        return ("program", operands[0]) if operands else None
+    for k, a in enumerate(args[:-1]):
+        if a == option or (option == "-e" and a in ("-E", "--eval", "-p", "--print")):
+            return "program", args[k + 1]
+    return None
+
+
+#: A program printing (`print`, `console.log`, `puts`, `echo`, `say`, `printf`, `p`, `pp`).
+_PROGRAM_PRINTS = re.compile(r"\b(?:print|printf|println|console\.(?:log|info|warn|error|dir)|puts|pp?|say|echo|"
+                             r"var_dump|print_r|sys\.stdout\.write|process\.stdout\.write)\b|^\s*-p\b")
+#: The whole environment printed by a program: `print(os.environ)`, `print(dict(os.environ))`,
+#: `console.log(process.env)`, `p ENV`, `puts ENV.to_h`, `print %ENV`, awk's `for (k in ENVIRON)`.
+_WHOLE_ENVIRONMENT = re.compile(
+    r"\b(?:print|pprint|pp?|puts|say|console\.(?:log|dir|info))\s*\(?\s*(?:dict\(|json\.dumps\(\s*dict\()?"
+    r"(?:os\.environ|process\.env|ENV|%ENV)\s*(?:\)|,|$|;|\.items\(\)|\.to_h|\.inspect)"
+    r"|\bin\s+ENVIRON\b"
+)
+#: One variable read in a program: `os.environ['K']`, `os.environ.get("K")`, `os.getenv('K')`,
+#: `process.env.K`, `process.env["K"]`, `ENV['K']`, `$ENV{K}`, `ENVIRON["K"]`, `getenv("K")`.
+_PROGRAM_VARIABLE = re.compile(
+    r"""(?:os\.environ(?:\.get)?\s*[\[(]\s*|os\.getenv\(\s*|getenv\(\s*|ENV\s*\[\s*|ENVIRON\s*\[\s*)["']"""
+    r"""(?P<quoted>[A-Za-z_][A-Za-z0-9_]*)["']|process\.env(?:\.|\[["'])(?P<js>[A-Za-z_][A-Za-z0-9_]*)"""
+    r"""|\$ENV\{\s*["']?(?P<perl>[A-Za-z_][A-Za-z0-9_]*)"""
+)
+
+
+def _interpreter_prints(program: str) -> list[str]:
+    """What a one-line program prints of the environment: only a program that prints anything
+    (`python -c "import os; print(os.environ['OPENAI_API_KEY'])"`, `node -e
+    "console.log(process.env)"`, `awk 'BEGIN{print ENVIRON["GH_TOKEN"]}'`); a program that only
+    uses a key (`openai.api_key = os.environ[...]`) prints none of it."""
+    if _PROGRAM_PRINTS.search(program) is None:
+        return []
+    found = [f"`${name}`" for m in _PROGRAM_VARIABLE.finditer(program)
+             if secret_name(name := m.group("quoted") or m.group("js") or m.group("perl"))]
+    if _WHOLE_ENVIRONMENT.search(program):
+        found.append("every environment variable")
+    return found
 
 
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")

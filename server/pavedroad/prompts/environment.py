@@ -33,7 +33,7 @@ MAX_FINDINGS = 50
 #: Words a command printing the environment starts with or holds (a cheap gate per text, then
 #: per command, before the shell parse).
 _TRIGGERS = ("echo", "printf", "print", "env", "export", "set", "declare", "typeset", "environ")
-_TRIGGER = re.compile(r"\b(?:echo|printf|print|printenv|env|export|set|declare|typeset)\b|environ")
+_TRIGGER = re.compile(r"\b(?:echo|printf|print|printenv|env|export|set|declare|typeset|eval|puts|ENV)\b|environ|ENVIRON")
 _INLINE = re.compile(r"(?<!`)`([^`\n]{3,400})`(?!`)")
 #: A fence of three or more backquotes or tildes (four when it nests a three-backquote block)
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
@@ -96,11 +96,12 @@ _BAD_BLOCK = re.compile(
 
 
 _EXPANSION_NAME = re.compile(r"\$\{?#?([A-Za-z_][A-Za-z0-9_]*)")
-_DUMP_WORD = re.compile(r"\b(?:printenv|env|export|set|declare|typeset)\b|environ")
+_DUMP_WORD = re.compile(r"\b(?:printenv|env|export|set|declare|typeset|ENV)\b|environ|ENVIRON|getenv")
 
 
 def _may_print(command: str) -> bool:
-    """A cheap test before the shell parse: a dump word, or a `$NAME` named for a secret."""
+    """A cheap test before the shell parse: a dump word or a program's environment (`ENV`,
+    `os.environ`, `getenv`), or a `$NAME` named for a secret."""
     return _DUMP_WORD.search(command) is not None or any(
         secret_name(m.group(1)) for m in _EXPANSION_NAME.finditer(command))
 
