@@ -51,6 +51,7 @@ def test_a_request_to_print_a_credential_is_blocked(text: str, command: str) -> 
         "BAD: verbose output\n```bash\necho \"AWS_SECRET_ACCESS_KEY is: $AWS_SECRET_ACCESS_KEY\"\n```\n",
         "```bash\necho \"key: $API_KEY\" # leaks the key, do not do this\n```\n",
         "Don't do this:\n```bash\necho $API_KEY\n```\n",
+        "Do not do this:\n```bash\necho $API_KEY\n```\n",
         "Never run `echo $API_KEY` in CI.\n",
         # a script's own lower-case loop variable names a variable, it holds no secret
         "```bash\nfor key in $(cut -d= -f1 .env.example); do\n  echo \"Setting $key...\"\ndone\n```\n",

@@ -141,7 +141,7 @@ class _Prohibitions:
         return _NEW_REQUEST.search(text, self.starts[i], start) is None
 
 
-_MARKER_STEMS = ("\u274c", "\U0001f6ab", "bad", "avoid", "don", "never", "wrong", "incorrect", "anti",
+_MARKER_STEMS = ("\u274c", "\U0001f6ab", "bad", "avoid", "don", "do not", "never", "wrong", "incorrect", "anti",
                  "insecure", "vulnerable", "expos", "leak")
 
 
