@@ -8,10 +8,21 @@ parses every shell command the agent runs, does not load the whole prompt engine
 
 from __future__ import annotations
 
+import os
 import re
 
 #: The home directory written as a variable: `$HOME/`, `${HOME}/`, `%USERPROFILE%\\`.
 HOME_VARIABLE = re.compile(r"^(?:\$HOME|\$\{HOME\}|%USERPROFILE%)(?=[/\\]|$)")
+
+
+def home_expanded(path: str) -> str:
+    """`~/x`, `$HOME/x`, `${HOME}/x` with the home directory written out (other paths as given)."""
+    m = HOME_VARIABLE.match(path)
+    if m:
+        path = "~" + path[m.end():]
+    return os.path.expanduser(path) if path.startswith("~") else path
+
+
 #: grep / rg / ag / ack options whose argument is the next word (a pattern file, a glob, a type,
 #: a count, a context size).
 OPTIONS_WITH_ARGUMENT = frozenset({

@@ -244,6 +244,7 @@ def test_a_recursive_search_that_cannot_print_a_sensitive_file_is_allowed(repo: 
         ("grep -rn 'API_\\(KEY\\|TOKEN\\)' .", True),  # BRE's escaped operators
         ("grep -rnP '(?<=API)_KEY' .", True),  # look-behind: RE2 cannot say, so it counts as printed
         ("grep -rnf no-such-file .", True),
+        ("grep -rn5v zzz-not-there .", True),  # `-5v`: context 5 and inverted, every other line
         ("grep -rn 'timeout=' .", False),
         ("grep -rn 'def render' .", False),
         ("grep -rn 'API_KEY|TOKEN' .", False),  # BRE: `|` is a character, no line holds it

@@ -195,6 +195,33 @@ def _glued_value(word: str) -> tuple[str, str, str] | None:
     return None
 
 
+#: grep's (and rg's `-g`) short options that take the rest of the word (or the next word) as their value
+_SHORT_WITH_VALUE = frozenset("ABCDdefmg")
+
+
+def short_flags(option: str) -> str:
+    """The flag letters of a short-option word: `-rnA3` -> "rnA", `-re` -> "re" (the value of
+    `-A`, `-e`, `-m`... ends them); "" for a long option."""
+    if not option.startswith("-") or option.startswith("--"):
+        return ""
+    flags = []
+    for ch in option[1:]:
+        if ch.isdigit():
+            continue  # `-5`: a context size
+        if not ch.isalpha():
+            break
+        flags.append(ch)
+        if ch in _SHORT_WITH_VALUE:
+            break
+    return "".join(flags)
+
+
+def long_option(option: str, full: str) -> bool:
+    """`option` (before any `=`) is `full` or an abbreviation GNU getopt accepts (`--recurs`)."""
+    name = option.split("=", 1)[0]
+    return len(name) >= 5 and full.startswith(name)
+
+
 def credential_searches(command: str) -> tuple[str, ...]:
     """Shell start-up files the command searches for a credential's name and prints the matching
     lines of (`grep OPENAI_API_KEY ~/.zshrc`, `cat ~/.zshrc | grep TOKEN`, `awk '/API_KEY/' ~/.bashrc`):

@@ -57,7 +57,7 @@ from pavedroad.policy.records import Records, load_records
 from pavedroad.policy.verdicts import Finding, evaluate
 from pavedroad.provenance.ranges import AiSpan
 from pavedroad.repoview import DiskRepo
-from pavedroad.searchcmd import HOME_VARIABLE
+from pavedroad.searchcmd import home_expanded
 
 #: Largest file an edit is computed on (larger: judged by the whole file's zones).
 MAX_EDIT_BYTES = 16 << 20
@@ -262,7 +262,7 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
             denied.append(refusal)
             found_codes.append(codes.PROMPT_SENSITIVE_FILE)
     for path in action.paths:
-        path = _home_expanded(path)  # `~/x`, `$HOME/x`: the home directory, not a folder named `~`
+        path = home_expanded(path)  # `~/x`, `$HOME/x`: the home directory, not a folder named `~`
         rel = ws.rel(path, call.cwd)
         if rel is None:
             # outside the repository (`~/.aws/credentials`, another checkout's `.env`): matched
@@ -315,11 +315,11 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
 def _tree_search_refusal(search: TreeSearch, call: HookCall, ws: Workspace) -> str | None:
     """Why a recursive search that prints what matches a credential's name (or every line) must
     not run: a sensitive file it would read under its folders, or a tree too large to check."""
+    root = str(ws.root).rstrip("/") + "/"
     for folder in search.folders:
         if not os.path.isdir(folder):
             continue  # a file operand is a plain read, checked with the others
         real_dirs: dict[str, str] = {}
-        root = str(ws.root).rstrip("/") + "/"
         # by far the most files: a plain one, reached through no link, whose name is nothing
         # sensitive (the full test below costs path objects and realpath calls per file)
         plain_names = (not search.follow and (folder.rstrip("/") + "/").startswith(root)
@@ -348,11 +348,18 @@ def _tree_search_refusal(search: TreeSearch, call: HookCall, ws: Workspace) -> s
     return None
 
 
+def _real_dir(folder: str, real_dirs: dict[str, str]) -> str:
+    """`folder`'s real path, cached: a tree search asks it for every file's folder."""
+    real = real_dirs.get(folder)
+    if real is None:
+        real = real_dirs[folder] = os.path.realpath(folder)
+    return real
+
+
 def _under_link(folder: str, real_dirs: dict[str, str]) -> bool:
     """Whether the searched folder is reached through a link (then every name is judged by its
-    real path too); its real path is cached with the others."""
-    real = real_dirs.setdefault(folder, os.path.realpath(folder))
-    return real.rstrip("/") != folder.rstrip("/")
+    real path too)."""
+    return _real_dir(folder, real_dirs).rstrip("/") != folder.rstrip("/")
 
 
 def _prints_lines_of(search: TreeSearch, path: str) -> bool:
@@ -375,10 +382,7 @@ def _listed_sensitive(listed: str, call: HookCall, ws: Workspace,
     under and by what it really is: a link (`notes.txt -> ~/.aws/credentials`) or a file in a
     linked folder (`creds/ -> ~/.aws/`). `real_dirs` caches each folder's real path."""
     folder, name = os.path.split(listed)
-    real_dir = real_dirs.get(folder)
-    if real_dir is None:
-        real_dir = real_dirs[folder] = os.path.realpath(folder)
-    real = os.path.realpath(listed) if os.path.islink(listed) else os.path.join(real_dir, name)
+    real = os.path.realpath(listed) if os.path.islink(listed) else os.path.join(_real_dir(folder, real_dirs), name)
     for path in dict.fromkeys((_readable(listed), _readable(real))):
         rel = ws.rel(path, call.cwd)
         if rel is None:
@@ -400,13 +404,6 @@ def _sensitive_denial(name: str, pattern: str) -> str:
     return (f"`{name}` matches the sensitive pattern `{pattern}`: its contents must never reach an "
             "AI assistant. Work from a redacted sample (e.g. a `.example` file) or ask a person for "
             "the values you need.")
-
-
-def _home_expanded(path: str) -> str:
-    m = HOME_VARIABLE.match(path)
-    if m:
-        path = "~" + path[m.end():]
-    return os.path.expanduser(path) if path.startswith("~") else path
 
 
 def _outside_pattern(ws: Workspace, path: str, cwd: str) -> str | None:

@@ -15,7 +15,7 @@ import re
 
 from pavedroad.hooks.credsearch import parse_search, pipelines, simple_command
 from pavedroad.hooks.grepsyntax import line_test
-from pavedroad.hooks.shellcmd import REDIRECT
+from pavedroad.hooks.shellcmd import ASSIGNMENT, REDIRECT, SHELLS
 from pavedroad.hooks.treesearch import matches_nearly_every_line
 from pavedroad.searchcmd import prints_no_lines
 
@@ -145,7 +145,6 @@ def _consumer(plain: list[str]) -> bool:
         a in ("-b", "--body") or a.startswith("--body=") for a in plain)
 
 
-_SHELL_RUNNERS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "fish"})
 #: Interpreters and the option that takes their program text.
 _INTERPRETERS = {"python": "-c", "python3": "-c", "python2": "-c", "node": "-e", "nodejs": "-e", "deno": "eval",
                  "bun": "-e", "ruby": "-e", "perl": "-e", "php": "-r", "awk": "", "gawk": "", "mawk": ""}
@@ -160,7 +159,7 @@ def _inline_code(plain: list[str]) -> tuple[str, str] | None:
     args = plain[1:]
     if name == "eval":
         return "shell", " ".join(args)
-    if name in _SHELL_RUNNERS and "-c" in args[:-1]:
+    if name in SHELLS and "-c" in args[:-1]:
         return "shell", args[args.index("-c") + 1]
     option = _INTERPRETERS.get(re.sub(r"[0-9.]+$", "", name) if name.startswith("python") else name)
     if option is None:
@@ -207,7 +206,6 @@ def _interpreter_prints(program: str) -> list[str]:
     return found
 
 
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _RUNNERS = frozenset({"sudo", "doas", "command", "exec", "nohup", "time", "nice"})
 
 
@@ -215,7 +213,7 @@ def _bare_env(words: list[str]) -> bool:
     """`env`, `sudo env`, `env -u X`, `env FOO=1`: env with no command to run prints them all."""
     rest = [w for w in words if not REDIRECT.match(w)]
     i = 0
-    while i < len(rest) and _ASSIGNMENT.match(rest[i]):
+    while i < len(rest) and ASSIGNMENT.match(rest[i]):
         i += 1
     while i < len(rest) and os.path.basename(rest[i]) in _RUNNERS:
         i += 1
@@ -232,7 +230,7 @@ def _bare_env(words: list[str]) -> bool:
                 return False  # runs the string's command
             j += 2
             continue
-        if not (a.startswith("-") or _ASSIGNMENT.match(a)):
+        if not (a.startswith("-") or ASSIGNMENT.match(a)):
             return False  # a command to run
         j += 1
     return True

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pavedroad.hooks.credsearch import long_option, short_flags
 from pavedroad.saferegex import PatternError, compile_regex
 
 #: Bytes of a pattern file (`grep -f FILE`) read; a larger one gives no test.
@@ -90,9 +91,9 @@ def line_test(tool: str, patterns: list[str], options: list[str], read_file: Any
     patterns and options (as `credsearch.parse_search` splits them: `-f=FILE`, `--regexp=...`).
     `read_file(path) -> bytes | None` reads a `-f` pattern file."""
     flags = _short(options)
-    inverted = "v" in flags or any(_is(o, "--invert-match") for o in options)
-    text = "a" in flags or any(_is(o, "--text") or o in ("--binary", "--binary-files=text", "-uuu") for o in options)
-    nul_lines = "z" in flags or any(_is(o, "--null-data") for o in options)
+    inverted = "v" in flags or any(long_option(o, "--invert-match") for o in options)
+    text = "a" in flags or any(long_option(o, "--text") or o in ("--binary", "--binary-files=text", "-uuu") for o in options)
+    nul_lines = "z" in flags or any(long_option(o, "--null-data") for o in options)
     patterns = list(patterns)
     for o in options:
         if o.startswith(("-f=", "--file=")):
@@ -103,7 +104,7 @@ def line_test(tool: str, patterns: list[str], options: list[str], read_file: Any
     # grep and git grep take a pattern with newlines as one pattern per line (`$'x\\nAPI_KEY'`);
     # ripgrep refuses one without -U, and then the parts are a wider test still
     patterns = [part for p in patterns for part in p.split("\n")]
-    word = "w" in flags or any(_is(o, "--word-regexp") for o in options)
+    word = "w" in flags or any(long_option(o, "--word-regexp") for o in options)
     if not patterns or "--not" in options or (inverted and word):
         # `git grep --not -e X` prints the lines without X; grep's -w is not RE2's `\b` (a match
         # next to punctuation), which under -v decides which lines print: every line counts
@@ -112,13 +113,13 @@ def line_test(tool: str, patterns: list[str], options: list[str], read_file: Any
     # ripgrep, ag and ack may ignore case (a config file, smart case): the wider test, but for
     # -v the narrower one (a line that matches only without case is printed with it)
     nocase = (tool in ("rg", "ag", "ack", "ack-grep") and not inverted) or "i" in flags or "y" in flags or any(
-        _is(o, "--ignore-case") for o in options)
+        long_option(o, "--ignore-case") for o in options)
     try:
         parts = [_to_re2(p, syntax) for p in patterns]
     except _Untranslatable:
         return LineTest(None, inverted, text, nul_lines)
     body = "|".join(f"(?:{p})" for p in parts)
-    if "x" in flags or any(_is(o, "--line-regexp") for o in options):
+    if "x" in flags or any(long_option(o, "--line-regexp") for o in options):
         body = f"^(?:{body})$"
     elif word:
         # grep, git grep and ripgrep: the match has a non-word character or the line's edge on
@@ -132,33 +133,19 @@ def line_test(tool: str, patterns: list[str], options: list[str], read_file: Any
 
 
 def _short(options: list[str]) -> str:
-    """The letters of the short-option words (`-rniE` -> "rniE"), up to one that takes a value."""
-    letters = []
-    for o in options:
-        if o.startswith("-") and not o.startswith("--") and "=" not in o:
-            for ch in o[1:]:
-                if not ch.isalpha():
-                    break
-                letters.append(ch)
-                if ch in "ABCDdefmg":
-                    break
-    return "".join(letters)
-
-
-def _is(option: str, full: str) -> bool:
-    name = option.split("=", 1)[0]
-    return len(name) >= 5 and full.startswith(name)
+    """The flag letters of all the short-option words (`-rniE` -> "rniE", `-5v` -> "v")."""
+    return "".join(short_flags(o) for o in options if "=" not in o)
 
 
 def _syntax(tool: str, flags: str, options: list[str]) -> str:
-    if "F" in flags or any(_is(o, "--fixed-strings") or o == "--literal" for o in options) or (
+    if "F" in flags or any(long_option(o, "--fixed-strings") or o == "--literal" for o in options) or (
             tool in ("ag", "ack", "ack-grep") and "Q" in flags):
         return "fixed"
-    if "P" in flags or any(_is(o, "--perl-regexp") or o == "--pcre2" for o in options):
+    if "P" in flags or any(long_option(o, "--perl-regexp") or o == "--pcre2" for o in options):
         return "perl"
     if tool in ("rg", "ag", "ack", "ack-grep"):
         return "perl"
-    if "E" in flags or any(_is(o, "--extended-regexp") for o in options) or tool in ("egrep", "ugrep"):
+    if "E" in flags or any(long_option(o, "--extended-regexp") for o in options) or tool in ("egrep", "ugrep"):
         return "ere"
     if tool == "fgrep":
         return "fixed"

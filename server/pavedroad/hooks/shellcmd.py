@@ -27,7 +27,7 @@ _NO_READ = frozenset({
 _GIT_NO_READ = frozenset({"add", "rm", "mv", "status", "restore", "checkout", "stash", "reset"})
 _WRAPPERS = frozenset({"sudo", "env", "time", "nice", "nohup", "xargs", "command", "exec", "timeout",
                        "doas", "stdbuf", "ionice", "chroot"})
-_SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "fish"})
+SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "fish"})
 _SPLIT = re.compile(r"\|\||&&|[;|&\n(){}`]|\$\(")
 REDIRECT = re.compile(r"^(\d*)(>>?|<|&>)(.*)$")
 MAX_GLOB = 200
@@ -43,7 +43,7 @@ def without_prefixes(words: list[str]) -> list[str]:
     """The command's own words: `VAR=value` prefixes and wrappers (`sudo -u x`, `env`, `xargs`)
     with their options taken off the front."""
     i = 0
-    while i < len(words) and "=" in words[i] and _ASSIGNMENT.match(words[i]):
+    while i < len(words) and "=" in words[i] and ASSIGNMENT.match(words[i]):
         i += 1
     while i < len(words) and os.path.basename(words[i]) in _WRAPPERS:
         i += 1
@@ -52,7 +52,7 @@ def without_prefixes(words: list[str]) -> list[str]:
     return words[i:]
 
 
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _words(segment: str) -> list[str]:
@@ -109,15 +109,12 @@ def effects(command: str, cwd: str) -> ShellEffects:
 
 
 def _top_level(folder: str) -> str:
-    """The nearest folder at or above `folder` that holds `.git` (`folder` itself when none does)."""
-    here = os.path.abspath(folder)
-    while True:
-        if os.path.exists(os.path.join(here, ".git")):
-            return here
-        parent = os.path.dirname(here)
-        if parent == here:
-            return os.path.abspath(folder)
-        here = parent
+    """The work tree's top at or above `folder` (`folder` itself outside git)."""
+    # imported here: the config package costs the prompt engine, which parses commands too,
+    # a tenth of a second, and only a `git show REV:path` needs it
+    from pavedroad.config.discover import git_top
+
+    return str(git_top(folder) or os.path.abspath(folder))
 
 
 #: Tools whose `--exclude` / `-g '!...'` values name files they do not read.
@@ -143,7 +140,7 @@ def _without_exclusions(command: str) -> str:
 def _reads_anything(command: str) -> bool:
     for segment in _SPLIT.split(command):
         words = [w for w in _words(segment) if not REDIRECT.match(w)]
-        while words and (re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0])
+        while words and (ASSIGNMENT.match(words[0])
                          or os.path.basename(words[0]) in _WRAPPERS):
             words.pop(0)
         if not words:
@@ -185,7 +182,7 @@ def _effects(command: str, cwd: str) -> ShellEffects:
             continue
         name = os.path.basename(plain[0])
         args = plain[1:]
-        if name in _SHELLS and "-c" in args:
+        if name in SHELLS and "-c" in args:
             inner = args[args.index("-c") + 1] if args.index("-c") + 1 < len(args) else ""
             sub = _effects(inner, here)
             reads.extend(sub.reads)

@@ -21,13 +21,19 @@ import re
 from dataclasses import dataclass
 
 from pavedroad.fileio import read_regular
-from pavedroad.hooks.credsearch import parse_search, pipelines, simple_command
+from pavedroad.hooks.credsearch import (
+    long_option,
+    parse_search,
+    pipelines,
+    short_flags,
+    simple_command,
+)
 from pavedroad.hooks.grepsyntax import EVERY_LINE, MAX_PATTERN_FILE, LineTest, line_test
-from pavedroad.hooks.shellcmd import without_prefixes
+from pavedroad.hooks.shellcmd import ASSIGNMENT, SHELLS, without_prefixes
 from pavedroad.searchcmd import (
     CREDENTIAL_PATTERN,
-    HOME_VARIABLE,
     OPTIONS_WITH_ARGUMENT,
+    home_expanded,
     prints_no_lines,
 )
 
@@ -107,7 +113,7 @@ def _tree_searches(command: str, cwd: str, depth: int) -> list[TreeSearch]:
                 if os.path.isdir(target):  # `cd missing; grep -r ...` runs where it was
                     here = target
                 continue
-            if os.path.basename(plain[0]) in _SHELLS and "-c" in plain[1:-1] and depth < 3:
+            if os.path.basename(plain[0]) in SHELLS and "-c" in plain[1:-1] and depth < 3:
                 found.extend(_tree_searches(plain[plain.index("-c") + 1], here, depth + 1))
                 continue
             if os.path.basename(plain[0]) in ("find", "fd", "fdfind"):
@@ -145,7 +151,6 @@ def _tree_searches(command: str, cwd: str, depth: int) -> list[TreeSearch]:
     return found
 
 
-_SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh"})
 #: Wrapper options whose value is the next word (`nice -n 5`, `sudo -u x`, `timeout -s KILL`).
 _WRAPPER_ARGS = {"nice": {"-n"}, "sudo": {"-u", "-g", "-C", "-D", "-h", "-p", "-U"}, "timeout": {"-s", "-k"},
                  "ionice": {"-c", "-n", "-p"}, "xargs": {"-I", "-n", "-P", "-L", "-d", "-a", "-E", "-s"},
@@ -159,7 +164,7 @@ def _unwrapped(words: list[str]) -> list[str]:
     (`env -C dir`) is kept, so the command is not mistaken for one run here."""
     out = list(words)
     i = 0
-    while i < len(out) and _ASSIGNMENT.match(out[i]):
+    while i < len(out) and ASSIGNMENT.match(out[i]):
         i += 1
     while i < len(out) and os.path.basename(out[i]) in _WRAPPER_ARGS:
         name = os.path.basename(out[i])
@@ -175,7 +180,6 @@ def _unwrapped(words: list[str]) -> list[str]:
     return out
 
 
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _find_roots(plain: list[str]) -> list[str]:
@@ -290,10 +294,7 @@ def _folders(operand: str, cwd: str) -> list[str]:
 
 
 def _absolute(path: str, cwd: str) -> str:
-    m = HOME_VARIABLE.match(path)
-    if m:
-        path = "~" + path[m.end():]
-    path = os.path.expanduser(path)
+    path = home_expanded(path)
     return os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
 
 
@@ -386,55 +387,28 @@ def _values(options: list[str], name: str) -> list[str]:
     return out
 
 
-#: grep's short options that take the rest of the word (or the next word) as their value
-_SHORT_WITH_VALUE = frozenset("ABCDdefm")
-
-
-def _short_flags(option: str) -> str:
-    """The flag letters of a short-option word: `-rnA3` -> "rnA", `-re` -> "re" (the value of
-    `-A`, `-e`, `-m`... ends them); "" for a long option."""
-    if not option.startswith("-") or option.startswith("--"):
-        return ""
-    flags = []
-    for ch in option[1:]:
-        if ch.isdigit():
-            continue  # `-5`: a context size
-        if not ch.isalpha():
-            break
-        flags.append(ch)
-        if ch in _SHORT_WITH_VALUE:
-            break
-    return "".join(flags)
-
-
-def _long(option: str, full: str) -> bool:
-    """`option` (before any `=`) is `full` or an abbreviation GNU getopt accepts (`--recurs`)."""
-    name = option.split("=", 1)[0]
-    return len(name) >= 5 and full.startswith(name)
-
-
 def _recursive(options: list[str]) -> bool:
     for o in options:
-        if _long(o, "--recursive") or _long(o, "--dereference-recursive"):
+        if long_option(o, "--recursive") or long_option(o, "--dereference-recursive"):
             return True
-        if (o.startswith("-d=") or _long(o, "--directories")) and o.split("=", 1)[-1].startswith("r"):
+        if (o.startswith("-d=") or long_option(o, "--directories")) and o.split("=", 1)[-1].startswith("r"):
             return True
-        flags = _short_flags(o)
+        flags = short_flags(o)
         if not {"r", "R"}.isdisjoint(flags) or (o.startswith("-d") and o[2:].lstrip("=").startswith("r")):
             return True
     return False
 
 
 def _dereferences(options: list[str]) -> bool:
-    return any(_long(o, "--dereference-recursive") or "R" in _short_flags(o) for o in options)
+    return any(long_option(o, "--dereference-recursive") or "R" in short_flags(o) for o in options)
 
 
 def _inverted(options: list[str], name: str) -> bool:
     """`-v` prints every line that does not match; rg's `--passthru` prints every line."""
     for o in options:
-        if _long(o, "--invert-match") or o in ("--passthru", "--passthrough"):
+        if long_option(o, "--invert-match") or o in ("--passthru", "--passthrough"):
             return True
-        if "v" in _short_flags(o):
+        if "v" in short_flags(o):
             return name != "ag" or o == "-v"
     return False
 
