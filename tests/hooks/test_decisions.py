@@ -937,3 +937,14 @@ def test_the_tree_search_fast_path_reads_names_as_the_full_test_does(
         f.write(b"TOKEN=abc\n")
     answer = claude(repo, "Bash", {"command": command})
     assert answer.code == 2 and "sensitive pattern" in answer.stderr
+
+
+@pytest.mark.parametrize("command", [
+    "{ grep -rn TOKEN .; }", "if true; then grep -rn TOKEN .; fi", "while true; do echo $OPENAI_API_KEY; done",
+    "for f in a; do env; done", "! grep -rn TOKEN .", "f() { grep -rn TOKEN .; }; f", "until false; do printenv; done",
+    'grep -rn "" .', "(grep -rn TOKEN .)",
+])
+def test_a_compound_command_hides_nothing_it_runs(repo: Path, command: str) -> None:
+    # the word after `{`, `then`, `do`, `!` or `()` is a command like any other; an empty
+    # quoted word (`""`) is a pattern, not an operator
+    assert claude(repo, "Bash", {"command": command}).code == 2, command

@@ -93,7 +93,7 @@ def find_root(path: str | os.PathLike[str],
 def _git_lines(args: Sequence[str], cwd: Path) -> list[str] | None:
     try:
         out = subprocess.run(
-            ["git", "-c", "core.quotePath=false", *args], cwd=cwd, capture_output=True,
+            ["git", "-c", "core.quotePath=false", "-c", "core.fsmonitor=false", *args], cwd=cwd, capture_output=True,
             timeout=_GIT_TIMEOUT, stdin=subprocess.DEVNULL, check=False)
     except (OSError, subprocess.SubprocessError):
         return None

@@ -98,11 +98,18 @@ def _stages(line: str) -> list[list[list[str]]]:
     for token in shell_tokens(line):
         if token in ("|", "|&"):
             pipelines[-1].append([])
-        elif token in (";", "&&", "||", "&", "(", ")", ";;"):
+        elif token and _OPERATOR_CHARS.issuperset(token):  # `;`, `&&`, `||`, `(`, `()`, `);`, `;;`
             pipelines.append([[]])
+        elif token in _RESERVED and not pipelines[-1][-1]:
+            continue  # `{ grep -r KEY .; }`, `if ...; then env; fi`, `while ...; do ...; done`
         else:
             pipelines[-1][-1].append(token)
     return pipelines
+
+
+_OPERATOR_CHARS = frozenset(";&|()")
+#: Reserved words that open (or continue) a compound command: the command follows them.
+_RESERVED = frozenset({"{", "}", "!", "if", "then", "else", "elif", "do", "while", "until", "fi", "done", "esac"})
 
 
 def simple_command(words: list[str]) -> tuple[list[str], list[str]]:

@@ -37,6 +37,7 @@ from pavedroad.config.discover import PathAliases
 from pavedroad.config.model import EffectiveConfig, Level, Zone
 from pavedroad.fileio import read_regular
 from pavedroad.hooks.edits import Applied, EditDoesNotApply, apply_edits, whole_content
+from pavedroad.hooks.githistory import HistoryRead, HistoryTooLarge, listed_files
 from pavedroad.hooks.grepsyntax import MAX_TESTED
 from pavedroad.hooks.model import (
     Decision,
@@ -261,6 +262,11 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
         if refusal is not None:
             denied.append(refusal)
             found_codes.append(codes.PROMPT_SENSITIVE_FILE)
+    for history in action.history_reads:
+        refusal = _history_refusal(history, call, ws)
+        if refusal is not None:
+            denied.append(refusal)
+            found_codes.append(codes.PROMPT_SENSITIVE_FILE)
     for path in action.paths:
         path = home_expanded(path)  # `~/x`, `$HOME/x`: the home directory, not a folder named `~`
         rel = ws.rel(path, call.cwd)
@@ -345,6 +351,36 @@ def _tree_search_refusal(search: TreeSearch, call: HookCall, ws: Workspace) -> s
             return (f"the command searches `{_readable(folder)}` recursively for a credential's name (or "
                     f"every line): more than {MAX_SEARCHED_FILES} files, too many to check for sensitive "
                     "ones. Search only the folders you need.")
+    return None
+
+
+def _history_refusal(read: HistoryRead, call: HookCall, ws: Workspace) -> str | None:
+    """Why a git command that prints diffs or objects (`git log -p`, `git show`, `git diff
+    HEAD~3`) must not run: a sensitive file whose text it would print, or too long a history."""
+    try:
+        listed = listed_files(read)
+    except HistoryTooLarge:
+        return (f"the command (`{read.shown}`) prints a history too long to check in time for "
+                "sensitive files. Limit it (`-n 20`, a revision range, `-- <paths>`).")
+    if listed is None:
+        return None  # not a repository, or nothing git can list: the command prints nothing either
+    top, names = listed
+    for name in names:
+        path = os.path.join(top, _readable(name))
+        rel = ws.rel(path, call.cwd)
+        if rel is None:
+            pattern = _outside_pattern(ws, path, call.cwd)
+        elif any(ws.maybe_sensitive(n) for n in ws.quick_names(rel)):
+            pattern = ws.sensitive_pattern(rel)
+        else:
+            continue
+        if pattern is not None:
+            shown = rel or _readable(name)
+            names_only = "" if read.objects or read.everything or read.shown == "git archive" else (
+                " or ask for names only (`--stat`, `--name-only`)")
+            return (f"the command (`{read.shown}`) would print the text of `{shown}` from git's "
+                    f"history or a diff, a file that matches the sensitive pattern `{pattern}`. Leave "
+                    f"it out with a pathspec (`-- . ':(exclude){shown}'`){names_only}.")
     return None
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from pavedroad.hooks.githistory import HistoryRead
     from pavedroad.hooks.treesearch import TreeSearch
 
 
@@ -40,6 +41,9 @@ class ReadAction:
     #: environment variables the command prints (`echo $OPENAI_API_KEY`, a bare `env`): the
     #: user's keys, straight into the transcript
     env_prints: tuple[str, ...] = ()
+    #: git commands that print files' text from a diff or the history (`git log -p`, `git show`)
+    #: without naming them: judged by the files git lists for them
+    history_reads: tuple[HistoryRead, ...] = ()
 
 
 @dataclass(frozen=True)

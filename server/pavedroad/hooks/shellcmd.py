@@ -81,6 +81,11 @@ _REVISION_PATH = re.compile(r"^(?::[0-3]|(?:[^\s:{}]|\{[^{}]*\})*):(?!//)([^:\s]
 _MESSAGES = re.compile(
     r"""(?:^|\s)(?:-m|--message|--grep)(?:=|\s+)(?:'[^'\n]*'|"[^"\n$`]*"|[^\s"'$`]+)"""
 )
+#: A git pathspec that excludes (`':!.env'`, `':^secrets/'`, `':(exclude,glob)**/.env'`).
+_GIT_EXCLUDED = re.compile(
+    r"""(?:^|(?<=\s))(?:'(?::[!^]|:\([a-z,]*\bexclude\b[^)']*\))[^'\n]*'"""
+    r"""|"(?::[!^]|:\([a-z,]*\bexclude\b[^)"]*\))[^"\n$`]*"|:[!^][^\s;&|<>()`$'"]*)"""
+)
 #: Options whose value names files a search skips (`--exclude=.env*`, `-g '!.env'`).
 _EXCLUSIONS = re.compile(
     r"""--exclude(?:-dir)?(?:=|\s+)(?:'[^'\n]*'|"[^"\n]*"|\S+)"""
@@ -126,6 +131,8 @@ def _without_exclusions(command: str) -> str:
     segment: only a search's own `--exclude=.env` names a file it skips, only git's `-m` a
     message. In any other command the same words can be a read (`sh -c 'cat "$1"' -m .env`)."""
     out = []
+    if "git" in command:  # `-- . ':(exclude).env'`: what git leaves out (whole, before `(` splits it)
+        command = _GIT_EXCLUDED.sub(" ", command)
     for segment in _SPLIT.split(command):
         words = without_prefixes([w for w in _words(segment) if not REDIRECT.match(w)])
         if words and os.path.basename(words[0]) == "git" and "grep" in words[1:3]:

@@ -170,7 +170,7 @@ def _committed_files(revisions: tuple[str, ...], folder: str) -> list[str] | Non
     out: list[str] = []
     for revision in revisions:
         try:
-            done = subprocess.run(["git", "-C", folder, "ls-tree", "-r", "-z", "--name-only", revision, "--", "."],
+            done = subprocess.run(["git", "-c", "core.fsmonitor=false", "-C", folder, "ls-tree", "-r", "-z", "--name-only", revision, "--", "."],
                                   capture_output=True, timeout=10, check=False)
         except (OSError, subprocess.SubprocessError):
             return None
@@ -186,7 +186,7 @@ def committed_bytes(revision: str, path: str, limit: int) -> bytes | None:
     """Up to `limit` bytes of `path` as commit `revision` holds it (`git show REV:./name`); None
     when git cannot show it."""
     try:
-        done = subprocess.run(["git", "-C", os.path.dirname(path), "show", f"{revision}:./{os.path.basename(path)}"],
+        done = subprocess.run(["git", "-c", "core.fsmonitor=false", "-C", os.path.dirname(path), "show", f"{revision}:./{os.path.basename(path)}"],
                               capture_output=True, timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
@@ -216,7 +216,7 @@ def skipped_by_git(search: TreeSearch, path: str) -> bool:
 
 def _git_ok(path: str, *args: str) -> bool | None:
     try:
-        done = subprocess.run(["git", "-C", os.path.dirname(path), *args, "--", os.path.basename(path)],
+        done = subprocess.run(["git", "-c", "core.fsmonitor=false", "-C", os.path.dirname(path), *args, "--", os.path.basename(path)],
                               capture_output=True, timeout=5, check=False)
     except (OSError, subprocess.SubprocessError):
         return None

@@ -284,7 +284,7 @@ def run_git(
     env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
     env.pop("GIT_DIR", None)
     env.pop("GIT_WORK_TREE", None)
-    cmd = ["git", "-c", "core.quotepath=off", "-c", "color.ui=false", *args]
+    cmd = ["git", "-c", "core.quotepath=off", "-c", "color.ui=false", "-c", "core.fsmonitor=false", *args]
     try:
         proc = subprocess.run(
             cmd,
