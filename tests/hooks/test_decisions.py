@@ -504,6 +504,17 @@ def test_a_search_of_the_environment_is_judged_by_the_lines_it_prints(
         "echo $OPENAI_API_KEY | docker run -i --rm alpine cat", "echo $OPENAI_API_KEY | gpg --store -z 0",
         'head <<< "$OPENAI_API_KEY"', 'tee <<< "$OPENAI_API_KEY"', "declare -px OPENAI_API_KEY",
         "echo ${OPENAI_API_KEY:0:8}${OPENAI_API_KEY:8:8}", "echo $OPENAI_API_KEY | xargs echo login --password-stdin",
+        # indirect names, tracing, a shell's clustered `-c` (Codex runs `bash -lc`), other /proc spellings,
+        # programs that iterate the environment or name a variable at run time
+        "x=OPENAI_API_KEY; echo ${!x}", 'set -x; curl -H "Authorization: Bearer $OPENAI_API_KEY" https://api.x',
+        'set -euxo pipefail; curl -u "ci:$GH_TOKEN" https://x', 'set -o xtrace; curl -u "ci:$GH_TOKEN" https://x',
+        "bash -xc 'curl -H \"X-Key: $OPENAI_API_KEY\" https://x'", "bash -lc 'echo $OPENAI_API_KEY'",
+        "sh -ec 'printenv GITHUB_TOKEN'", "zsh -o pipefail -c env", "cat /proc/$(pgrep node)/environ",
+        "cat /proc/*/environ", "cd /proc/self && cat environ", "xxd /proc//self/environ",
+        "python -c 'import os; [print(k, v) for k, v in os.environ.items()]'",
+        "python3 -c 'import os\nfor k in os.environ: print(k, os.environ[k])'",
+        "node -e 'console.log(JSON.stringify(process.env))'", "node -e 'for (const k in process.env) console.log(process.env[k])'",
+        "ruby -e 'ENV.each { |k, v| puts v }'", "perl -e 'while (($k, $v) = each %ENV) { print $v }'",
     ],
 )
 def test_printing_a_credential_from_the_environment_is_denied(repo: Path, command: str) -> None:
@@ -529,12 +540,30 @@ def test_printing_a_credential_from_the_environment_is_denied(repo: Path, comman
         # review 26: still allowed with the narrower consumers and redirections
         'echo "$REGISTRY_PASSWORD" | helm registry login --password-stdin -u ci r.example.com', "echo $GH_TOKEN | gh secret set X",
         "echo $OPENAI_API_KEY | sha256sum", "echo $OPENAI_API_KEY >/dev/null 2>&1",
-        'echo "//npm:_authToken=$NPM_TOKEN" > .npmrc', 'read -r first <<< "$OPENAI_API_KEY"',
+        'echo "NPM_TOKEN=$NPM_TOKEN" > .env.local', 'read -r first <<< "$OPENAI_API_KEY"',
         'docker login --password-stdin -u ci <<< "$REGISTRY_PASSWORD"', "echo ${OPENAI_API_KEY:00:8}",
+        # names that say where a secret is, or when it ends; tracing switched off; names only
+        "echo $SSH_KEY_PATH $DB_PASSWORD_FILE $GITHUB_PAT_EXPIRY", "set -x; set +x; curl -u \"ci:$GH_TOKEN\" x",
+        "set -x; make test", "echo ${!OPENAI*}", "bash -lc 'make test'", "env > /dev/null",
     ],
 )
 def test_what_says_whether_a_key_is_set_stays_allowed(repo: Path, command: str) -> None:
     assert claude(repo, "Bash", {"command": command}).code == 0, command
+
+
+@pytest.mark.parametrize(("command", "verdict"), [
+    ("env > /tmp/env.txt", "writes"), ("printenv >> debug.log", "writes"), ('echo "$OPENAI_API_KEY" > key.txt', "writes"),
+    ("env | sort > all.txt", "prints"),  # a dump into another command: judged as printed (sort shows it)
+    ('echo "TOKEN=$OPENAI_API_KEY" > .env.local', "allow"), ("printenv > /dev/null", "allow"),
+    ('echo "TOKEN=$OPENAI_API_KEY" > certs/key.pem', "allow"),
+])
+def test_the_environment_written_into_a_file_the_assistant_may_read_is_denied(
+        repo: Path, command: str, verdict: str) -> None:
+    # the next command (or the same one) reads the file back: only a file it may not read holds it
+    answer = claude(repo, "Bash", {"command": command})
+    assert answer.code == (0 if verdict == "allow" else 2), command
+    if verdict != "allow":
+        assert f"{verdict} the environment" in answer.stderr
 
 
 def test_git_prints_a_committed_sensitive_file_the_working_tree_need_not_hold(repo: Path) -> None:

@@ -257,6 +257,17 @@ def decide_read(action: ReadAction, call: HookCall, ws: Workspace) -> Decision:
                       "printing it (`test -n \"$NAME\" && echo set`, or its length: `${#NAME}`), or list "
                       "names only (`env | cut -d= -f1`).")
         found_codes.append(codes.PROMPT_SENSITIVE_FILE)
+    for what, target in action.env_writes:
+        written = home_expanded(target)
+        rel = ws.rel(written, call.cwd)
+        protected = _outside_pattern(ws, written, call.cwd) if rel is None else ws.sensitive_pattern(rel)
+        if protected is None:
+            denied.append(f"the command writes the environment ({what}) into `{target}`, a file the "
+                          "assistant may read next. Write credentials only into a file it may not read "
+                          "(a sensitive one, such as `.npmrc` or `.env`), or check that the variable is "
+                          "set without its value (`test -n \"$NAME\" && echo set`).")
+            found_codes.append(codes.PROMPT_SENSITIVE_FILE)
+            break
     for search in action.tree_searches:
         refusal = _tree_search_refusal(search, call, ws)
         if refusal is not None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pavedroad.hooks.credsearch import credential_searches
-from pavedroad.hooks.envprint import environment_prints
+from pavedroad.hooks.envprint import environment_prints, environment_writes
 from pavedroad.hooks.githistory import history_reads
 from pavedroad.hooks.model import (
     Action,
@@ -185,10 +185,12 @@ def tool_actions(name: str, args: Any, cwd: str) -> list[Action]:
         printed = credential_searches(shell)
         trees = tree_searches(shell, where)
         environment = environment_prints(shell)
+        into_files = environment_writes(shell)
         history = history_reads(shell, where)
-        if found.reads or printed or trees or environment or history:
+        if found.reads or printed or trees or environment or into_files or history:
             actions.append(ReadAction(found.reads, via=f"a shell command ({name})", credential_lines=printed,
-                                      tree_searches=trees, env_prints=environment, history_reads=history))
+                                      tree_searches=trees, env_prints=environment, env_writes=into_files,
+                                      history_reads=history))
         actions.extend(EditAction(p, opaque=True, via="a shell command") for p in found.writes)
         return actions or [NoAction("the command names no file")]
     if key in _DELETE and path:

@@ -10,12 +10,13 @@ prefix), `env | cut -d= -f1` (names), `env | grep -c KEY`, `env | grep PATH`.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 
 from pavedroad.hooks.credsearch import parse_search, pipelines, simple_command
 from pavedroad.hooks.grepsyntax import line_test
-from pavedroad.hooks.shellcmd import ASSIGNMENT, REDIRECT, SHELLS
+from pavedroad.hooks.shellcmd import ASSIGNMENT, REDIRECT, shell_program
 from pavedroad.hooks.treesearch import matches_nearly_every_line
 from pavedroad.searchcmd import prints_no_lines
 
@@ -53,7 +54,11 @@ _STREAM = re.compile(r"(?:^|/)(?:dev|proc)(?:/|$)")
 #: A search of a dump that would print a secret's line: any fragment of a credential's name
 #: (`env | grep -i key` prints every `*_KEY=`).
 _SECRET_FRAGMENT = re.compile(r"(?i)key|token|secret|pass|pwd|auth|cred|api|priv|sess|cookie|sig")
-_PROC_ENVIRON = re.compile(r"^/proc/(?:self|\d+|\$\$|\$\{?[A-Za-z_]+\}?|thread-self)/(?:task/\d+/)?environ$")
+#: `/proc/<anything>/environ` in any spelling (`self`, a pid, `$$`, `$(pgrep x)`, `*`, `thread-self`,
+#: `task/N`), and `/proc` with the word `environ` elsewhere (`cd /proc/self && cat environ`).
+_PROC_ENVIRON_ANYWHERE = re.compile(r"/proc/\S*environ")
+_PROC = re.compile(r"/proc\b")
+_ENVIRON_WORD = re.compile(r"(?<![.\w])environ\b")
 #: Stages after a dump that print no value: a count, the names (`cut -d= -f1`).
 _NAMES_ONLY = re.compile(r"^(?:wc\b|cut\b.*(?:-f\s*1\b|--fields=1\b))")
 
@@ -64,58 +69,87 @@ def environment_prints(command: str, *, process_environment: bool = True) -> tup
     `process_environment`: a search of a dump (`env | grep OPENAI`) is also run on this process's
     own credential-named variables (the agent's, in a hook); a prompt checker passes False, so its
     verdict does not depend on the machine that checks it (well-known names are tested either way)."""
-    return _environment_prints(command, process_environment, 0)
+    return tuple(dict.fromkeys(_Scan(process_environment).run(command, 0).printed))
 
 
-def _environment_prints(command: str, process_environment: bool, depth: int) -> tuple[str, ...]:
-    found: list[str] = []
-    for pipeline in pipelines(command):
-        for i, words in enumerate(pipeline):
-            plain, inputs = simple_command(words)
-            code = _inline_code(plain)
-            if code is not None and depth < 3:
-                kind, text = code
-                if kind == "shell":  # `bash -c 'echo $KEY'`, `eval "echo $KEY"`
-                    found.extend(_environment_prints(text, process_environment, depth + 1))
-                else:
-                    found.extend(_interpreter_prints(text))
-                continue
-            if _bare_env(words) and not _filtered(pipeline[i + 1:], process_environment):
-                found.append("every environment variable")  # `simple_command` drops `env` as a wrapper
-            if not plain:
-                continue
-            name, args = os.path.basename(plain[0]), plain[1:]
-            names = [a for a in args if not a.startswith("-")]
-            found.extend(f"`{p}`" for p in [*args, *inputs] if _PROC_ENVIRON.match(p))
-            if name in _PRINTERS and not _consumed(words, pipeline[i + 1:]):
-                found.extend(f"`${v}`" for a in args for v in _credential_expansions(a))
-            elif ("<<<" in words and name not in _SILENT_READERS and not _consumer(plain)
-                  and not _consumed(words, pipeline[i + 1:])):  # `cat <<< "$KEY"`, `head <<< ...`
-                found.extend(f"`${v}`" for a in words for v in _credential_expansions(a))
-            elif names and (name == "printenv" or (name in ("declare", "typeset") and any(
-                    a.startswith("-") and not a.startswith("--") and "p" in a for a in args))):
-                found.extend(f"`${a}`" for a in names if secret_name(a))  # `declare -p OPENAI_API_KEY`
-            elif name in _DUMPS and _dumps(name, args) and not _filtered(pipeline[i + 1:], process_environment):
-                found.append("every environment variable")
-    return tuple(dict.fromkeys(found))
+def environment_writes(command: str) -> tuple[tuple[str, str], ...]:
+    """(what, file) for what the command writes of the environment into a file rather than the
+    transcript (`env > /tmp/env.txt`, `echo "//npm:_authToken=$NPM_TOKEN" > .npmrc`): the file
+    decides, since the assistant may read it next (`decide` allows only a file it may not read)."""
+    return tuple(dict.fromkeys(_Scan(True).run(command, 0).written))
 
 
-def _consumed(words: list[str], after: list[list[str]]) -> bool:
-    """The printed text goes to a file (`echo "...$NPM_TOKEN" > ~/.npmrc`) or into a command that
-    uses it (`| docker login --password-stdin`), not to the transcript."""
-    if _stdout_to_file(words):
-        return True
-    if after:
-        plain, _ = simple_command(after[0])
-        return _consumer(plain)
-    return False
+class _Scan:
+    """One pass over a command: what it prints, and what it writes into files."""
+
+    def __init__(self, process_environment: bool) -> None:
+        self.process_environment = process_environment
+        self.printed: list[str] = []
+        self.written: list[tuple[str, str]] = []
+
+    def run(self, command: str, depth: int) -> _Scan:
+        if _PROC_ENVIRON_ANYWHERE.search(command) or (_PROC.search(command) and _ENVIRON_WORD.search(command)):
+            # `/proc/self/environ`, `/proc/$(pgrep node)/environ`, `/proc/*/environ`, `cd /proc/1; cat environ`
+            self.printed.append("`/proc/.../environ`")
+        tracing = False
+        for pipeline in pipelines(command):
+            for i, words in enumerate(pipeline):
+                plain, inputs = simple_command(words)
+                tracing = _tracing(plain, tracing)
+                if tracing:  # `set -x`: every later command is printed expanded (on stderr)
+                    self.printed.extend(f"`${v}` (traced by `set -x`)" for w in plain for v in _credential_expansions(w))
+                code = _inline_code(plain)
+                if code is not None and depth < 3:
+                    kind, text = code
+                    if kind == "shell":  # `bash -c 'echo $KEY'`, `eval "echo $KEY"`, `bash -xc '...'`
+                        inner = _Scan(self.process_environment)
+                        inner.run(("set -x\n" if _traced_shell(plain) else "") + text, depth + 1)
+                        self.printed.extend(inner.printed)
+                        self.written.extend(inner.written)
+                    else:
+                        self.printed.extend(_interpreter_prints(text))
+                    continue
+                self._stage(words, plain, inputs, pipeline[i + 1:])
+        return self
+
+    def _stage(self, words: list[str], plain: list[str], inputs: list[str], after: list[list[str]]) -> None:
+        target = _stdout_target(words)
+        if _bare_env(words) and not _filtered(after, self.process_environment):
+            self._out(["every environment variable"], target, after)  # `simple_command` drops `env` as a wrapper
+        if not plain:
+            return
+        name, args = os.path.basename(plain[0]), plain[1:]
+        names = [a for a in args if not a.startswith("-")]
+        if name in _PRINTERS:
+            self._out([f"`${v}`" for a in args for v in _credential_expansions(a)]
+                      + _indirect(args), target, after)
+        elif "<<<" in words and name not in _SILENT_READERS and not _consumer(plain):
+            self._out([f"`${v}`" for a in words for v in _credential_expansions(a)], target, after)  # `cat <<< "$KEY"`
+        elif names and (name == "printenv" or (name in ("declare", "typeset") and any(
+                a.startswith("-") and not a.startswith("--") and "p" in a for a in args))):
+            self._out([f"`${a}`" for a in names if secret_name(a)], target, after)  # `declare -p OPENAI_API_KEY`
+        elif name in _DUMPS and _dumps(name, args) and not _filtered(after, self.process_environment):
+            self._out(["every environment variable"], target, after)
+
+    def _out(self, what: list[str], target: str | None, after: list[list[str]]) -> None:
+        """Where printed text goes: the transcript, a file (`> f`), or nowhere (`/dev/null`, a
+        command that uses it: `| docker login --password-stdin`)."""
+        if not what:
+            return
+        if target is not None:
+            if target != "/dev/null":
+                self.written.extend((w, target) for w in what)
+            return
+        if after and _consumer(simple_command(after[0])[0]):
+            return
+        self.printed.extend(what)
 
 
-def _stdout_to_file(words: list[str]) -> bool:
-    """Whether the command's standard output ends in a file or `/dev/null` (the last redirection
-    of it wins). The shell parse splits `2>/dev/null` into `2` and `>`, so a number before `>`
-    names the descriptor; `>|` is `>`; `> >(cat)` is no file."""
-    to_file = False
+def _stdout_target(words: list[str]) -> str | None:
+    """Where the command's standard output ends: a file or `/dev/null` (the last redirection of
+    it wins), None for the terminal or a pipe. The shell parse splits `2>/dev/null` into `2` and
+    `>`, so a number before `>` names the descriptor; `>|` is `>`; `> >(cat)` is no file."""
+    found: str | None = None
     for k, word in enumerate(words):
         m = REDIRECT.match(word)
         if not m or m.group(2) not in (">", ">>"):
@@ -126,9 +160,40 @@ def _stdout_to_file(words: list[str]) -> bool:
         target = m.group(3)
         if target in ("", "|"):
             target = words[k + 1] if k + 1 < len(words) else ""
-        to_file = bool(target) and not target.startswith(("&", "(", ">(")) and (
+        is_file = bool(target) and not target.startswith(("&", "(", ">(")) and (
             target == "/dev/null" or not _STREAM.search(target))
-    return to_file
+        found = target if is_file else None
+    return found
+
+
+#: `set -x`, `set -ex`, `set -o xtrace` turn tracing on; `set +x`, `set +o xtrace` off.
+def _tracing(plain: list[str], tracing: bool) -> bool:
+    if not plain or os.path.basename(plain[0]) != "set":
+        return tracing
+    args = plain[1:]
+    for k, a in enumerate(args):
+        if a in ("-o", "+o") and k + 1 < len(args) and args[k + 1] == "xtrace":
+            tracing = a == "-o"
+        elif re.fullmatch(r"[-+][a-zA-Z]*x[a-zA-Z]*", a):
+            tracing = a[0] == "-"
+    return tracing
+
+
+def _traced_shell(plain: list[str]) -> bool:
+    """`bash -x -c '...'`, `sh -xc '...'`: the shell traces every command it runs."""
+    options = itertools.takewhile(lambda a: a.startswith(("-", "+")), plain[1:])
+    return any(re.fullmatch(r"-[a-zA-Z]*x[a-zA-Z]*", a) for a in options) or "xtrace" in plain
+
+
+#: `${!NAME}`: the value of the variable whose name NAME holds (`${!prefix*}` lists names only);
+#: zsh's `${(P)NAME}` the same.
+_INDIRECT = re.compile(r"\$\{(?:!|\(P\))[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def _indirect(args: list[str]) -> list[str]:
+    """`x=OPENAI_API_KEY; echo ${!x}`, `for v in GH_TOKEN; do echo ${!v}; done`: which variable an
+    indirect expansion prints is known only at run time, so it counts as a credential's."""
+    return ["an indirect expansion (`${!name}`)"] if any(_INDIRECT.search(a) for a in args) else []
 
 
 def _consumer(plain: list[str]) -> bool:
@@ -159,8 +224,9 @@ def _inline_code(plain: list[str]) -> tuple[str, str] | None:
     args = plain[1:]
     if name == "eval":
         return "shell", " ".join(args)
-    if name in SHELLS and "-c" in args[:-1]:
-        return "shell", args[args.index("-c") + 1]
+    program = shell_program(plain)
+    if program is not None:
+        return "shell", program
     option = _INTERPRETERS.get(re.sub(r"[0-9.]+$", "", name) if name.startswith("python") else name)
     if option is None:
         return None
@@ -182,6 +248,19 @@ _WHOLE_ENVIRONMENT = re.compile(
     r"\b(?:print|pprint|pp?|puts|say|console\.(?:log|dir|info))\s*\(?\s*(?:dict\(|json\.dumps\(\s*dict\()?"
     r"(?:os\.environ|process\.env|ENV|%ENV)\s*(?:\)|,|$|;|\.items\(\)|\.to_h|\.inspect)"
     r"|\bin\s+ENVIRON\b"
+    # iterated or copied whole: `for k, v in os.environ.items()`, `Object.entries(process.env)`,
+    # `JSON.stringify(process.env)`, `ENV.each`, `each %ENV`
+    r"|os\.environ\.(?:items|values|copy)\(|\bfor\s+\w+(?:\s*,\s*\w+)?\s+in\s+(?:os\.environ|ENV)\b"
+    r"|Object\.(?:entries|values|assign)\(\s*(?:\{\s*\}\s*,\s*)?process\.env\b|JSON\.stringify\(\s*process\.env\b"
+    r"|\.\.\.\s*process\.env\b|\bENV\.(?:each|each_pair|to_a|to_h|map|select|filter|inspect|values|sort)\b"
+    r"|\b(?:each|values)\s*%ENV\b|Dumper\(\s*\\%ENV"
+)
+#: A variable whose name the program computes: `os.environ[k]`, `os.getenv(name)`, `process.env[k]`,
+#: `ENV[k]`, `$ENV{$k}`, `ENVIRON[k]` (in a loop over names, any of them).
+_RUN_TIME_NAME = re.compile(
+    r"os\.environ\s*\[\s*[A-Za-z_]\w*\s*\]|os\.(?:environ\.get|getenv)\(\s*[A-Za-z_]\w*\s*[,)]"
+    r"|process\.env\[\s*[A-Za-z_$][\w$]*\s*\]|\bENV\[\s*[A-Za-z_]\w*\s*\]|\$ENV\{\s*\$\w+\s*\}"
+    r"|\bENVIRON\[\s*[A-Za-z_]\w*\s*\]"
 )
 #: One variable read in a program: `os.environ['K']`, `os.environ.get("K")`, `os.getenv('K')`,
 #: `process.env.K`, `process.env["K"]`, `ENV['K']`, `$ENV{K}`, `ENVIRON["K"]`, `getenv("K")`.
@@ -203,6 +282,8 @@ def _interpreter_prints(program: str) -> list[str]:
              if secret_name(name := m.group("quoted") or m.group("js") or m.group("perl"))]
     if _WHOLE_ENVIRONMENT.search(program):
         found.append("every environment variable")
+    elif _RUN_TIME_NAME.search(program):
+        found.append("a variable named at run time")
     return found
 
 
@@ -211,7 +292,15 @@ _RUNNERS = frozenset({"sudo", "doas", "command", "exec", "nohup", "time", "nice"
 
 def _bare_env(words: list[str]) -> bool:
     """`env`, `sudo env`, `env -u X`, `env FOO=1`: env with no command to run prints them all."""
-    rest = [w for w in words if not REDIRECT.match(w)]
+    rest: list[str] = []
+    skip = False
+    for w in words:  # redirections and their targets (`env > /tmp/e`: env runs no command `/tmp/e`)
+        if skip:
+            skip = False
+        elif (m := REDIRECT.match(w)) is not None:
+            skip = m.group(3) == ""
+        else:
+            rest.append(w)
     i = 0
     while i < len(rest) and ASSIGNMENT.match(rest[i]):
         i += 1
@@ -252,7 +341,17 @@ def secret_name(variable: str) -> bool:
     (`for key in ...; echo "Setting $key"`)."""
     if variable in ("PWD", "OLDPWD") or variable.islower():
         return False  # the shell's working directories; a script's own `$key`, `$token` loop variable
-    return any(w.lower() in _SECRET_WORDS for part in variable.split("_") for w in _NAME_WORDS.findall(part))
+    words = [w.lower() for part in variable.split("_") for w in _NAME_WORDS.findall(part)]
+    if words and words[-1] in _ABOUT_A_SECRET:
+        return False  # `SSH_KEY_PATH`, `DB_PASSWORD_FILE`, `PAT_EXPIRY`: where it is or when it ends
+    return any(w in _SECRET_WORDS for w in words)
+
+
+#: Last words of a name that describe a secret without holding it: where it is (`SSH_KEY_PATH`,
+#: Docker's `DB_PASSWORD_FILE`), when it ends, its kind or size. Not `ID` (`AWS_ACCESS_KEY_ID`).
+_ABOUT_A_SECRET = frozenset({"path", "file", "dir", "expiry", "expires", "expiration", "ttl", "type", "length",
+                             "len", "size", "name", "header", "format", "version", "enabled", "region",
+                             "timeout", "count", "limit", "algorithm", "alg"})
 
 
 def _dumps(name: str, args: list[str]) -> bool:

@@ -21,7 +21,7 @@ import subprocess
 from dataclasses import dataclass
 
 from pavedroad.hooks.credsearch import pipelines, simple_command
-from pavedroad.hooks.shellcmd import SHELLS
+from pavedroad.hooks.shellcmd import shell_program
 
 #: git's options before the subcommand that take the next word (`-C dir`, `-c k=v`).
 _GLOBAL_WITH_VALUE = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path",
@@ -103,8 +103,9 @@ def _history_reads(command: str, cwd: str, depth: int) -> list[HistoryRead]:
                 if os.path.isdir(target):
                     here = target
                 continue
-            if name in SHELLS and "-c" in plain[1:-1] and depth < 3:
-                found.extend(_history_reads(plain[plain.index("-c") + 1], here, depth + 1))
+            program = shell_program(plain)
+            if program is not None and depth < 3:
+                found.extend(_history_reads(program, here, depth + 1))
                 continue
             if name != "git":
                 continue

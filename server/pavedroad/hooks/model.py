@@ -41,6 +41,9 @@ class ReadAction:
     #: environment variables the command prints (`echo $OPENAI_API_KEY`, a bare `env`): the
     #: user's keys, straight into the transcript
     env_prints: tuple[str, ...] = ()
+    #: (what, file) the command writes of the environment into a file (`env > /tmp/e`): allowed
+    #: only into a file the assistant may not read (`echo "...$NPM_TOKEN" > .npmrc`)
+    env_writes: tuple[tuple[str, str], ...] = ()
     #: git commands that print files' text from a diff or the history (`git log -p`, `git show`)
     #: without naming them: judged by the files git lists for them
     history_reads: tuple[HistoryRead, ...] = ()

@@ -54,6 +54,32 @@ def without_prefixes(words: list[str]) -> list[str]:
 
 ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
+#: A shell's short options clustered with `-c` (`-lc`, `-xc`, `-euxc`, Codex's `bash -lc`).
+_WITH_C = re.compile(r"-[A-Za-z]*c[A-Za-z]*")
+
+
+def shell_program(plain: list[str]) -> str | None:
+    """The program text a shell is given to run (`bash -c TEXT`, `bash -lc TEXT`, `sh -e -c
+    TEXT`, `zsh -o pipefail -c TEXT`), or None when `plain` is no such command: the first word
+    that is not an option, once an option word holding `c` was seen."""
+    if not plain or os.path.basename(plain[0]) not in SHELLS:
+        return None
+    told = False
+    k = 1
+    while k < len(plain):
+        word = plain[k]
+        if word in ("-o", "+o", "-O", "+O"):
+            k += 2  # `-o pipefail`: the next word is the option's name
+            continue
+        if word == "--":
+            k += 1
+            break
+        if not word.startswith(("-", "+")) or word in ("-", "+"):
+            break
+        told = told or _WITH_C.fullmatch(word) is not None
+        k += 1
+    return plain[k] if told and k < len(plain) else None
+
 
 def _words(segment: str) -> list[str]:
     try:
@@ -189,8 +215,8 @@ def _effects(command: str, cwd: str) -> ShellEffects:
             continue
         name = os.path.basename(plain[0])
         args = plain[1:]
-        if name in SHELLS and "-c" in args:
-            inner = args[args.index("-c") + 1] if args.index("-c") + 1 < len(args) else ""
+        inner = shell_program(plain)
+        if inner is not None:
             sub = _effects(inner, here)
             reads.extend(sub.reads)
             writes.extend(sub.writes)

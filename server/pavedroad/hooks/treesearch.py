@@ -29,7 +29,7 @@ from pavedroad.hooks.credsearch import (
     simple_command,
 )
 from pavedroad.hooks.grepsyntax import EVERY_LINE, MAX_PATTERN_FILE, LineTest, line_test
-from pavedroad.hooks.shellcmd import ASSIGNMENT, SHELLS, without_prefixes
+from pavedroad.hooks.shellcmd import ASSIGNMENT, shell_program, without_prefixes
 from pavedroad.searchcmd import (
     CREDENTIAL_PATTERN,
     OPTIONS_WITH_ARGUMENT,
@@ -113,8 +113,9 @@ def _tree_searches(command: str, cwd: str, depth: int) -> list[TreeSearch]:
                 if os.path.isdir(target):  # `cd missing; grep -r ...` runs where it was
                     here = target
                 continue
-            if os.path.basename(plain[0]) in SHELLS and "-c" in plain[1:-1] and depth < 3:
-                found.extend(_tree_searches(plain[plain.index("-c") + 1], here, depth + 1))
+            program = shell_program(plain)
+            if program is not None and depth < 3:
+                found.extend(_tree_searches(program, here, depth + 1))
                 continue
             if os.path.basename(plain[0]) in ("find", "fd", "fdfind"):
                 executed = _found_and_run(plain, here)
