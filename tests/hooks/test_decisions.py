@@ -832,6 +832,20 @@ def test_an_internal_error_denies_where_a_deny_zone_could_apply(repo: Path,
     assert prompt.code == 0 and "internal error" in prompt.stderr
 
 
+@pytest.mark.parametrize("command", ["grep -rn TOKEN .", "git log -p", "echo $OPENAI_API_KEY", "env > /tmp/e.txt",
+                                     "grep OPENAI_API_KEY ~/.zshrc"])
+def test_an_internal_error_denies_a_command_only_deciding_can_clear(
+        repo: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    # the fail-safe path checks path rules only: a search, a diff or a print of the environment
+    # names no sensitive path, so it must deny rather than allow
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("injected fault")
+
+    monkeypatch.setattr("pavedroad.hooks.decide.decide", broken)
+    answer = claude(repo, "Bash", {"command": command})
+    assert answer.code == 2 and "internal error" in answer.stderr, command
+
+
 def test_two_agents_recording_at_once_lose_no_range(repo: Path) -> None:
     lines = ["import jwt", ""] + [f"def f{i}(t):\n    return jwt.decode(t, {i})\n" for i in range(40)]
     (repo / "app" / "auth.py").write_text("\n".join(lines))
@@ -977,3 +991,22 @@ def test_a_compound_command_hides_nothing_it_runs(repo: Path, command: str) -> N
     # the word after `{`, `then`, `do`, `!` or `()` is a command like any other; an empty
     # quoted word (`""`) is a pattern, not an operator
     assert claude(repo, "Bash", {"command": command}).code == 2, command
+
+
+def test_a_template_is_readable_unless_a_pattern_names_it(repo: Path) -> None:
+    # the deny message points to "a `.example` file": the prompt check, the read hook and that
+    # message agree that `**/.env*` does not cover `.env.example`; a pattern naming it does
+    (repo / ".env.example").write_text("TOKEN=\n")
+    (repo / "id_rsa.pub").write_text("ssh-ed25519 AAAA x\n")
+    for command in ("cat .env.example", "cp .env.example .env.local", "grep -n TOKEN .env.example"):
+        assert claude(repo, "Bash", {"command": command}).code == 0, command
+    assert claude(repo, "Read", {"file_path": str(repo / ".env.example")}).code == 0
+    (repo / ".pavedroad.yaml").write_text("version: 1\nsensitive: ['**/.env.example']\n")
+    hook_cli._LOADED.clear()
+    assert claude(repo, "Bash", {"command": "cat .env.example"}).code == 2
+
+
+def test_a_hard_link_of_a_sensitive_file_is_a_read_of_it(repo: Path) -> None:
+    # a hard link is the same file under a name no glob covers (a symbolic one is judged by its target)
+    for command in ("ln .env notes.txt", "ln -f .env .env.example", "cp -l .env notes.txt"):
+        assert claude(repo, "Bash", {"command": command}).code == 2, command

@@ -355,8 +355,9 @@ def _could_be_protected(call: HookCall) -> bool:
             if isinstance(action, EditAction):
                 paths.append(action.path)
             elif isinstance(action, ReadAction):
-                if action.tree_searches or action.credential_lines:
-                    return True  # a search that prints a credential's lines: only deciding can clear it
+                if (action.tree_searches or action.credential_lines or action.history_reads
+                        or action.env_prints or action.env_writes):
+                    return True  # a search, a diff or a print of what may hold a credential: only deciding clears it
                 paths.extend(action.paths)
         for path in paths:
             absolute = path if os.path.isabs(path) else os.path.join(call.cwd, path)

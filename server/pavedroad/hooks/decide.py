@@ -59,6 +59,7 @@ from pavedroad.policy.verdicts import Finding, evaluate
 from pavedroad.provenance.ranges import AiSpan
 from pavedroad.repoview import DiskRepo
 from pavedroad.searchcmd import home_expanded
+from pavedroad.templates import covers
 
 #: Largest file an edit is computed on (larger: judged by the whole file's zones).
 MAX_EDIT_BYTES = 16 << 20
@@ -151,10 +152,11 @@ class Workspace:
         return self._sensitive_union.match_file(rel)
 
     def sensitive_pattern(self, rel: str) -> str | None:
-        """The `sensitive` glob matching `rel` or one of its other names, if any."""
+        """The `sensitive` glob matching `rel` or one of its other names, if any (a template,
+        `.env.example`, only by a glob that names one: `templates`)."""
         for name in (rel, *self.names(rel)):
             for pattern, spec in self.sensitive:
-                if spec.match_file(name):
+                if spec.match_file(name) and covers(pattern, name):
                     return pattern
         return None
 
@@ -468,7 +470,7 @@ def _outside_pattern(ws: Workspace, path: str, cwd: str) -> str | None:
         for name, anchored_ok in names:
             for pattern, spec in ws.sensitive:
                 floating = pattern.startswith("**/") or "/" not in pattern.rstrip("/")
-                if (anchored_ok or floating) and spec.match_file(name):
+                if (anchored_ok or floating) and spec.match_file(name) and covers(pattern, name):
                     return pattern
     return None
 

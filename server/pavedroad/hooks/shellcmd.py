@@ -248,7 +248,11 @@ def _effects(command: str, cwd: str) -> ShellEffects:
             continue
         if name in ("cp", "mv", "install", "rsync", "ln") and len(operands) >= 2:
             sources = [p for a in operands[:-1] for p in _expand(a, here)]
-            if name != "ln":
+            symbolic = name == "ln" and any(a in ("-s", "--symbolic") or (
+                a.startswith("-") and not a.startswith("--") and "s" in a) for a in args)
+            if not symbolic:
+                # a hard link (`ln .env notes.txt`) is the file under a name no glob covers; a
+                # symbolic one is judged by what it points to when read
                 reads.extend(sources)
             if name == "mv":
                 writes.extend(sources)

@@ -25,6 +25,8 @@ from functools import lru_cache
 
 import pathspec
 
+from pavedroad.templates import is_template, names_template
+
 from .fileindex import FileIndex, Target, fs_safe, resolve_reference
 from .findings import moved, register
 from .model import BLOCK, KIND_SENSITIVE_FILE, WARN, FileReference, PromptFinding, severity_rank
@@ -77,26 +79,6 @@ LEVEL_DENY = 3
 MAX_ZONE_CALLS = 200
 _BRACES = re.compile(r"\{([^{}]*)\}")
 #: Name parts that make a file a committed template rather than the real thing.
-TEMPLATE_WORDS = frozenset(["example", "examples", "sample", "template", "dist", "tmpl", "tpl"])
-_TEMPLATE_SUFFIXES = tuple(f"{sep}{w}" for w in TEMPLATE_WORDS for sep in "-_")
-
-
-def is_template(rel: str) -> bool:
-    """`.env.example`, `config.sample.yaml`, `.env-template`, `app.dist`, `id_rsa.pub`."""
-    name = rel.rstrip("/").rsplit("/", 1)[-1].lower()
-    if name.endswith(".pub"):
-        return True
-    parts = [p for p in name.split(".") if p]
-    return any(p in TEMPLATE_WORDS or p.endswith(_TEMPLATE_SUFFIXES) for p in parts[1:]) or (
-        bool(parts) and parts[0].endswith(_TEMPLATE_SUFFIXES)
-    )
-
-
-def _names_template(pattern: str) -> bool:
-    """True when a pattern spells a template explicitly (`**/.env.example`, `*.sample`)."""
-    return is_template(pattern.replace("*", "x"))
-
-
 @dataclass(frozen=True)
 class _Spec:
     patterns: tuple[str, ...]
@@ -112,7 +94,7 @@ class _Spec:
         """The pattern that makes `rel` sensitive ("" if none; templates need an explicit one)."""
         template = is_template(rel)
         for pattern, single in self.singles:
-            if single.match_file(rel) and (not template or _names_template(pattern)):
+            if single.match_file(rel) and (not template or names_template(pattern)):
                 return pattern
         return ""
 
