@@ -1010,3 +1010,18 @@ def test_a_hard_link_of_a_sensitive_file_is_a_read_of_it(repo: Path) -> None:
     # a hard link is the same file under a name no glob covers (a symbolic one is judged by its target)
     for command in ("ln .env notes.txt", "ln -f .env .env.example", "cp -l .env notes.txt"):
         assert claude(repo, "Bash", {"command": command}).code == 2, command
+
+
+@pytest.mark.parametrize(("command", "denied"), [
+    # a search's pattern, a sed script, a test of existence name no file they read (real commands
+    # from public skills: `grep -rn "async\s+\w+\s*(.*)" src/`, `sed 's/^"\(.*\)"$/\1/'`)
+    ('grep -rn ".env" app/', False), ('grep -rn "async\\s\\+\\w\\+\\s*(.*)" app/ --include="*.py" | head', False),
+    ("git grep '.env'", False), ("sed 's/^\"\\(.*\\)\"$/\\1/' README.md", False), ("if [ -f .env ]; then echo y; fi", False),
+    ('if [[ "$f" == *".env"* ]]; then echo y; fi', False), ("ls | grep -E '\\.env'", False),
+    # ...but the files they read are reads, and so are a sed script's own file commands
+    ("grep TOKEN .env", True), ("grep -f .env README.md", True), ("grep -rnf .env app", True), ("sed 's/.*//' .env", True),
+    ("sed -n '1r .env' README.md", True), ("sed -e 's/(.*)//' -e '1r .env' README.md", True),
+    ("if cat .env; then :; fi", True), ("while read l; do echo $l; done < .env", True),
+])
+def test_patterns_scripts_and_tests_are_not_reads(repo: Path, command: str, denied: bool) -> None:
+    assert claude(repo, "Bash", {"command": command}).code == (2 if denied else 0), command

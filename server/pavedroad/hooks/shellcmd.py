@@ -14,6 +14,7 @@ is the safe error here; the message tells the agent what to do instead.
 from __future__ import annotations
 
 import glob
+import itertools
 import os
 import re
 import shlex
@@ -22,8 +23,11 @@ from dataclasses import dataclass
 #: Commands whose file arguments are not read for their contents.
 _NO_READ = frozenset({
     "ls", "rm", "rmdir", "unlink", "shred", "truncate", "mkdir", "touch", "chmod", "chown", "stat", "test", "[", "file", "du",
-    "which", "type", "echo", "printf", "true", "false", "pwd", "cd", "export", "unset", "wait",
+    "which", "type", "echo", "printf", "true", "false", "pwd", "cd", "export", "unset", "wait", "[[",
 })
+#: Reserved words that open (or continue) a compound command: the command follows them
+#: (`if [ -f .env.local ]; then` tests, `then cat f` reads).
+_RESERVED = frozenset({"!", "if", "then", "else", "elif", "do", "while", "until", "fi", "done", "esac"})
 _GIT_NO_READ = frozenset({"add", "rm", "mv", "status", "restore", "checkout", "stash", "reset"})
 _WRAPPERS = frozenset({"sudo", "env", "time", "nice", "nohup", "xargs", "command", "exec", "timeout",
                        "doas", "stdbuf", "ionice", "chroot"})
@@ -43,6 +47,8 @@ def without_prefixes(words: list[str]) -> list[str]:
     """The command's own words: `VAR=value` prefixes and wrappers (`sudo -u x`, `env`, `xargs`)
     with their options taken off the front."""
     i = 0
+    while i < len(words) and words[i] in _RESERVED:
+        i += 1
     while i < len(words) and "=" in words[i] and ASSIGNMENT.match(words[i]):
         i += 1
     while i < len(words) and os.path.basename(words[i]) in _WRAPPERS:
@@ -118,6 +124,13 @@ _EXCLUSIONS = re.compile(
     r"""|(?:-g|--glob|--iglob)(?:=|\s+)?(?:'![^'\n]*'|"![^"\n]*"|!\S+)"""
 )
 _PATHISH = re.compile(r"[A-Za-z0-9_@%+=:,./~*?\[\]-]{2,}")
+_GLOB_CHARS = frozenset("*?[")
+_WORD_EDGE = frozenset(" \t\n;&|<>()")
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` is a whole unquoted shell word (what the shell would glob)."""
+    return (start == 0 or text[start - 1] in _WORD_EDGE) and (end == len(text) or text[end] in _WORD_EDGE)
 MAX_TOKENS = 1000
 
 
@@ -132,7 +145,11 @@ def effects(command: str, cwd: str) -> ShellEffects:
         # Interpreters (`python -c "open('.env')"`), command substitutions and anything the word
         # split missed: every path-like token that names an existing file counts as read.
         # `grep --exclude='.env*'`, `rg -g '!.env'`: a glob naming what is *not* read
-        for token in _PATHISH.findall(_without_exclusions(command))[:MAX_TOKENS]:
+        text = _without_exclusions(_without_search_patterns(command))
+        for match in itertools.islice(_PATHISH.finditer(text), MAX_TOKENS):
+            token = match.group(0)
+            if _GLOB_CHARS.intersection(token) and not _whole_word(text, match.start(), match.end()):
+                continue  # only the shell globs, and only a whole unquoted word: `^#.*`, `'(.*)'` are regexes
             for path in _expand(token.strip("=:,"), cwd):
                 if os.path.isfile(path):
                     reads.append(path)
@@ -148,8 +165,57 @@ def _top_level(folder: str) -> str:
     return str(git_top(folder) or os.path.abspath(folder))
 
 
-#: Tools whose `--exclude` / `-g '!...'` values name files they do not read.
-_EXCLUDING_TOOLS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rgrep", "ugrep", "ug", "rg", "ag", "ack"})
+#: Tools whose `--exclude` / `-g '!...'` values name files they do not read, and whose pattern
+#: is no file.
+SEARCH_TOOLS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rgrep", "ugrep", "ug", "rg", "ag", "ack", "pcregrep"})
+_EXCLUDING_TOOLS = SEARCH_TOOLS
+
+
+def _search_files(args: list[str]) -> tuple[list[str], list[str]]:
+    """(file operands, pattern files given with `-f`) of a search's arguments."""
+    from pavedroad.hooks.credsearch import parse_search  # credsearch builds on this module
+
+    _patterns, operands, options = parse_search(args)
+    # `-f FILE`, `-rnf FILE`, `--file=FILE` all come back as `-f=FILE` / `--file=FILE`
+    return operands, [o.split("=", 1)[1] for o in options if o.startswith(("-f=", "--file="))]
+
+
+def _without_search_patterns(command: str) -> str:
+    """`command` with the patterns of its searches blanked (`grep -rn "load(.*)" src/`: `.*` is
+    no glob of dotfiles): parsed quote-aware, since a pattern may hold `(`, `|` or `;`."""
+    from pavedroad.hooks.credsearch import parse_search, pipelines, simple_command
+
+    for pipeline in pipelines(command):
+        for words in pipeline:
+            plain, _inputs = simple_command(words)
+            name = os.path.basename(plain[0]) if plain else ""
+            if name in SEARCH_TOOLS:
+                patterns = parse_search(plain[1:])[0]
+            elif name == "sed":
+                patterns = [p for p in _sed_scripts(plain[1:]) if not _SED_FILE_COMMAND.search(p)]
+            else:
+                continue
+            for pattern in patterns:
+                for spelled in (f"'{pattern}'", f'"{pattern}"', pattern):
+                    if len(pattern) >= 2 and spelled in command:
+                        command = command.replace(spelled, " ", 1)
+                        break
+    return command
+
+
+#: A sed command that reads or writes a file, or runs one (`1r .env`, `s/a/b/w out`, `e cat f`):
+#: such a script keeps its words for the path pass.
+_SED_FILE_COMMAND = re.compile(r"(?:^|[;{}\n\s0-9$/,!])[rRwWe](?:\s|$)")
+
+
+def _sed_scripts(args: list[str]) -> list[str]:
+    """sed's script words: every `-e` value, or else its first operand (`-f` files are read)."""
+    scripts = [args[k + 1] for k, a in enumerate(args[:-1]) if a in ("-e", "--expression")]
+    scripts += [a.split("=", 1)[1] for a in args if a.startswith("--expression=")]
+    if scripts or any(a in ("-f", "--file") or a.startswith("--file=") for a in args):
+        return scripts
+    operands = [a for a in args if not a.startswith("-")]
+    return operands[:1]
 
 
 def _without_exclusions(command: str) -> str:
@@ -173,7 +239,7 @@ def _without_exclusions(command: str) -> str:
 def _reads_anything(command: str) -> bool:
     for segment in _SPLIT.split(command):
         words = [w for w in _words(segment) if not REDIRECT.match(w)]
-        while words and (ASSIGNMENT.match(words[0])
+        while words and (ASSIGNMENT.match(words[0]) or words[0] in _RESERVED
                          or os.path.basename(words[0]) in _WRAPPERS):
             words.pop(0)
         if not words:
@@ -234,6 +300,11 @@ def _effects(command: str, cwd: str) -> ShellEffects:
             reads.extend(p for a in args if (m := _REVISION_PATH.match(a))
                          for p in dict.fromkeys((os.path.join(here, m.group(1)),
                                                  os.path.join(_top_level(here), m.group(1)))))
+        if name in SEARCH_TOOLS or (name == "git" and args[:1] == ["grep"]):
+            # a search's pattern is no file (`grep -rn ".env" src/`); its operands and `-f` files are
+            files, pattern_files = _search_files(args[1:] if name == "git" else args)
+            reads.extend(p for a in [*files, *pattern_files] for p in _expand(a, here))
+            continue
         operands = [a for a in args if not a.startswith("-") or a == "-"]
         if name in ("rm", "unlink", "shred", "truncate"):
             writes.extend(p for a in operands for p in _expand(a, here))
