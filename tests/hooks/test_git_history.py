@@ -73,6 +73,12 @@ PRINTS_ENV = [
     "{ git log -p; }", "if true; then git log -p; fi", "for i in 1; do git log -p; done", "! git log -p", "(git log -p)",
     # every object, or object ids from a pipe
     "git rev-list --objects --all | git cat-file --batch", "git cat-file --batch-all-objects --batch",
+    # commits known only at run time: any of them
+    "git rev-list HEAD | xargs git show", "for c in $(git rev-list HEAD); do git show $c; done",
+    "git log --format=%H | while read c; do git show \"$c\"; done", "git show $(git rev-list --all)",
+    "git show `git rev-list HEAD~1 -1`", "git show HEAD~$N", "git -C \"$DIR\" show HEAD~1",
+    # a shell's clustered -c (Codex runs `bash -lc`)
+    "bash -lc 'git log -p'", "sh -ec 'git show HEAD~1'",
 ]
 
 
@@ -102,7 +108,7 @@ PRINTS_NOTHING_SENSITIVE = [
     'git log -p -- . ":(exclude,glob)**/.env"', "git log -p -- . ':^.env'", "git show -s HEAD~1",
     "git show --stat HEAD~1", "git log --patch --grep=three", "git format-patch --stdout -1", "git archive HEAD",
     "git cat-file --batch-check --batch-all-objects", "git diff-tree HEAD~1", "git -c alias.lg='log --oneline' lg",
-    "git log -p HEAD~1..HEAD", "git stash list",
+    "git log -p HEAD~1..HEAD", "git stash list", 'git log -p --author="$USER" -1', "git show --stat $SHA",
 ]
 
 

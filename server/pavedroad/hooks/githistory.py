@@ -15,6 +15,7 @@ judges each name. Only what git would print counts: `git log` without `-p`, `git
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
@@ -109,8 +110,29 @@ def _history_reads(command: str, cwd: str, depth: int) -> list[HistoryRead]:
                 continue
             if name != "git":
                 continue
-            found.extend(_git_reads(plain[1:], here, depth))
+            reads = _git_reads(plain[1:], here, depth)
+            if reads and _revisions_at_run_time(words, plain):
+                # `git rev-list HEAD | xargs git show`, `git show "$c"` in a loop, `git show $(...)`:
+                # which commits it prints is known only when it runs, so any of them
+                reads = [dataclasses.replace(r, everything=True) for r in reads]
+            found.extend(reads)
     return found
+
+
+def _revisions_at_run_time(words: list[str], plain: list[str]) -> bool:
+    """Whether git is handed arguments the command line does not spell: through `xargs`, or a
+    word holding a variable, a substitution or a backquote."""
+    head = words[:len(words) - len(plain) + 1]
+    if any(os.path.basename(w) == "xargs" for w in head):
+        return True
+    skip = False
+    for a in plain[2:]:  # after `git <subcommand>`: revisions and paths, not option values
+        if skip or a.startswith("-"):
+            skip = not skip and a in _WITH_VALUE
+            continue
+        if "$" in a or "`" in a:
+            return True
+    return False
 
 
 def _without_git_grep_fold(words: list[str]) -> list[str]:
@@ -139,7 +161,7 @@ def _git_reads(args: list[str], cwd: str, depth: int) -> list[HistoryRead]:
         takes = option in _GLOBAL_WITH_VALUE and not value
         if takes and i + 1 < len(args):
             value = args[i + 1]
-        if option == "-C":
+        if option == "-C" and "$" not in value:  # `-C "$DIR"`: most likely here, judged as here
             directory = _absolute(value, directory)
         elif option == "-c" and value.lower().startswith("alias."):
             key, _, expansion = value.partition("=")
@@ -379,7 +401,7 @@ def listed_files(read: HistoryRead) -> tuple[str, list[str]] | None:
             return None
         root = top.stdout.decode("utf-8", "surrogateescape").strip()
         names: list[str] = []
-        if read.listing:
+        if read.listing and not read.everything:
             done = _git(read, *read.listing[len(read.globals_):])
             if done.returncode == 0:
                 if len(done.stdout) > MAX_LISTED_BYTES:
