@@ -1025,3 +1025,20 @@ def test_a_hard_link_of_a_sensitive_file_is_a_read_of_it(repo: Path) -> None:
 ])
 def test_patterns_scripts_and_tests_are_not_reads(repo: Path, command: str, denied: bool) -> None:
     assert claude(repo, "Bash", {"command": command}).code == (2 if denied else 0), command
+
+
+@pytest.mark.parametrize(("command", "denied"), [
+    # a printer handed every file `find` lists, or an archive of a folder written to the output,
+    # prints `.env` whole without naming it
+    ("find . -type f -exec cat {} +", True), ("find . -type f | xargs head -5", True),
+    ("find . -name '*.env*' | xargs cat", True), ("tar -cf - . | tar -xOf -", True), ("tar czf - . | tar xzO", True),
+    ("zip -r - . | funzip", True),
+    # ...not when the files it lists or packs hold none, or it counts them
+    ("find app -type f -exec cat {} +", False), ("find . -name '*.py' -exec cat {} +", False),
+    ("find . -type f -exec wc -l {} +", False), ("tar -cf - app | tar -tf -", False),
+])
+def test_a_printer_given_every_file_of_a_folder_is_a_tree_read(repo: Path, command: str, denied: bool) -> None:
+    answer = claude(repo, "Bash", {"command": command})
+    assert answer.code == (2 if denied else 0), command
+    if denied:
+        assert "would print the text of `.env`" in answer.stderr, answer.stderr

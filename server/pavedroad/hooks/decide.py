@@ -354,10 +354,11 @@ def _tree_search_refusal(search: TreeSearch, call: HookCall, ws: Workspace) -> s
                 if found is None or skipped_by_git(search, listed) or not _prints_lines_of(search, listed):
                     continue
                 name, pattern = found
-                return (f"the command searches `{_readable(folder)}` recursively and would print lines of "
-                        f"`{name}` (they match its pattern), a file that matches the sensitive pattern "
-                        f"`{pattern}`. Exclude it (`grep --exclude=...`, `rg -g '!...'`) or search only "
-                        "the files you need.")
+                printed = (f"the text of `{name}`" if search.prints.regex is None
+                           else f"lines of `{name}` (they match its pattern)")
+                return (f"the command reads `{_readable(folder)}` recursively and would print {printed}, "
+                        f"a file that matches the sensitive pattern `{pattern}`. Exclude it (`grep "
+                        "--exclude=...`, `rg -g '!...'`, `find ... ! -name ...`) or read only the files you need.")
         except TooManyFiles:
             if not search.leaky:
                 continue  # a word no credential line holds, over a tree too large to list

@@ -126,13 +126,19 @@ def _tree_searches(command: str, cwd: str, depth: int) -> list[TreeSearch]:
                 continue
             if lister is not None and stage > 0 and "xargs" in (os.path.basename(w) for w in raw[:3]):
                 # `find . -type f | xargs grep KEY`: grep reads every file find lists
-                search = _tree_search(os.path.basename(plain[0]), ["-r", *plain[1:], "--", *lister], here)
+                search = _printing_tree(plain, lister) or _tree_search(
+                    os.path.basename(plain[0]), ["-r", *plain[1:], "--", *lister], here)
                 if search is not None:
                     found.append(_narrowed(dataclasses.replace(
                         search, folders=tuple(p for f in search.folders for p in _folders(f, here))), finder))
                 lister = None
                 continue
             lister = None
+            packed = _packed_to_output(plain)
+            if packed is not None:  # `tar -cf - . | tar -xO`: every file of the folder, whole
+                found.append(dataclasses.replace(packed, folders=tuple(p for f in packed.folders
+                                                                       for p in _folders(f, here))))
+                continue
             where = here
             revisions: tuple[str, ...] = ()
             git_grep = _git_grep(without_prefixes(list(words)))
@@ -212,6 +218,45 @@ def _narrowed(search: TreeSearch, plain: list[str]) -> TreeSearch:
     return dataclasses.replace(search, hidden=True, ignored=True, tracked_only=False)
 
 
+#: Commands that print the whole of each file they are given (`find . -exec cat {} +`,
+#: `find . | xargs head`): every line of every file `find` lists.
+_WHOLE_PRINTERS = frozenset({"cat", "bat", "batcat", "head", "tail", "less", "more", "tac", "nl", "strings", "xxd",
+                             "od", "hexdump", "base64", "sort", "uniq", "paste", "column", "fold", "rev"})
+
+
+def _printing_tree(command: list[str], roots: list[str]) -> TreeSearch | None:
+    """The files `find` lists, printed whole by `command` (a printer given them all)."""
+    if not command or os.path.basename(command[0]) not in _WHOLE_PRINTERS:
+        return None
+    return TreeSearch(tuple(roots) or (".",), hidden=True, ignored=True, named=True)
+
+
+def _packed_to_output(plain: list[str]) -> TreeSearch | None:
+    """`tar -cf - DIR`, `tar czf - .`, `zip -r - .`: an archive of folders written to standard
+    output, which holds every file's text (and `| tar -xO` prints it)."""
+    name = os.path.basename(plain[0])
+    args = plain[1:]
+    if name == "tar" and args:
+        flags = args[0].lstrip("-") if not args[0].startswith("--") else ""
+        short = "".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--")) + flags
+        if "c" not in short and "--create" not in args:
+            return None
+        to_file = next((args[k + 1] for k, a in enumerate(args[:-1]) if a == "-f" or (
+            a.startswith("-") and not a.startswith("--") and a.endswith("f"))), None)
+        to_file = to_file or next((a.split("=", 1)[1] for a in args if a.startswith("--file=")), None)
+        if flags.endswith("f") and to_file is None and len(args) > 1:
+            to_file = args[1]  # `tar czf - .`: the word after the bundled flags
+        if to_file not in (None, "-", "/dev/stdout"):
+            return None  # written to a file
+        operands = [a for a in args[1:] if not a.startswith("-") and a != to_file]
+    elif name == "zip" and "-" in args:
+        operands = [a for a in args if not a.startswith("-") and a != "-"]
+    else:
+        return None
+    folders = tuple(a for a in operands if a not in ("-",))
+    return TreeSearch(folders or (".",), hidden=True, ignored=True, named=True) if folders else None
+
+
 def _found_and_run(plain: list[str], cwd: str) -> TreeSearch | None:
     """`find . -type f -exec grep KEY {} +`: a search of every file find lists, that is of its
     folders, narrowed by its `-name` tests (others are not modelled: the search looks wider)."""
@@ -223,7 +268,8 @@ def _found_and_run(plain: list[str], cwd: str) -> TreeSearch | None:
             if not command:
                 return None
             roots = _find_roots(plain) if plain[0] == "find" else ["."]
-            search = _tree_search(os.path.basename(command[0]), ["-r", *command[1:], "--", *roots], cwd)
+            search = _printing_tree(command, roots) or _tree_search(
+                os.path.basename(command[0]), ["-r", *command[1:], "--", *roots], cwd)
             if search is None:
                 return None
             return dataclasses.replace(search, folders=tuple(p for f in search.folders for p in _folders(f, cwd)))
