@@ -985,7 +985,8 @@ def test_the_tree_search_fast_path_reads_names_as_the_full_test_does(
 @pytest.mark.parametrize("command", [
     "{ grep -rn TOKEN .; }", "if true; then grep -rn TOKEN .; fi", "while true; do echo $OPENAI_API_KEY; done",
     "for f in a; do env; done", "! grep -rn TOKEN .", "f() { grep -rn TOKEN .; }; f", "until false; do printenv; done",
-    'grep -rn "" .', "(grep -rn TOKEN .)",
+    'grep -rn "" .', "(grep -rn TOKEN .)", "function f { grep -rn TOKEN .; }; f", "function f { env; }; f",
+    "coproc env", "timeout 5 git log -p",
 ])
 def test_a_compound_command_hides_nothing_it_runs(repo: Path, command: str) -> None:
     # the word after `{`, `then`, `do`, `!` or `()` is a command like any other; an empty

@@ -79,6 +79,19 @@ PRINTS_ENV = [
     "git show `git rev-list HEAD~1 -1`", "git show HEAD~$N", "git -C \"$DIR\" show HEAD~1",
     # a shell's clustered -c (Codex runs `bash -lc`)
     "bash -lc 'git log -p'", "sh -ec 'git show HEAD~1'",
+    # options that stand alone, or turn the patch back on, or are no summary
+    "git log --pretty -p", "git log --branches -p", "git log --notes -p", "git log -s -p", "git show -s -p HEAD~1",
+    "git log --quiet -p", "git diff --exit-code HEAD~2", "git show --exit-code HEAD~1", "git reflog show -p",
+    # format-patch's own options, wrappers, aliases of aliases, a shell alias given the words after it
+    "git format-patch --stdout --root HEAD", "git format-patch --stdout -n HEAD~2",
+    "git format-patch --stdout --cover-letter HEAD~2", "git format-patch --stdout --to a@b.c HEAD~2",
+    "timeout 5 git log -p", "nice -n 5 git show HEAD~1", "env -C app git log -p", "function f { git log -p; }; f",
+    "git -c alias.a=b -c alias.b='log -p' a", "git -c alias.x='!git log' x -p",
+    "git -c alias.lp=\"log -p --format='%h %s'\" lp", "git -c alias.x='-p log -p' x",
+    "git show HEAD~{0..2}", "git rev-list HEAD | git diff-tree -p --stdin",
+    # option values known only at run time select any commit
+    "git log -p -n $((1+1))", 'git log -p --author="$USER"', 'git log -p --since="$D"', "git log -p -1 --skip $N",
+    "git cat-file -p `git ls-tree HEAD~2 | awk '/env/{print $3}'`",
 ]
 
 
@@ -109,6 +122,9 @@ PRINTS_NOTHING_SENSITIVE = [
     "git show --stat HEAD~1", "git log --patch --grep=three", "git format-patch --stdout -1", "git archive HEAD",
     "git cat-file --batch-check --batch-all-objects", "git diff-tree HEAD~1", "git -c alias.lg='log --oneline' lg",
     "git log -p HEAD~1..HEAD", "git stash list", 'git log -p --author="$USER" -1', "git show --stat $SHA",
+    # the exclusion the refusal suggests, for a file in a folder too
+    "git log -p -- . ':!.env' ':!config/.env.prod'", "git log -p -- . ':^config/.env.prod' ':^.env'",
+    "git add -A && git commit -qm x --allow-empty && git log --stat -1", "timeout 5 git log --oneline",
 ]
 
 
@@ -178,3 +194,66 @@ def test_the_listing_keeps_revisions_and_pathspecs_and_asks_names(tmp_path: Path
                                                                   listing: tuple[str, ...]) -> None:
     (read,) = githistory.history_reads(command, str(tmp_path))
     assert read.listing == listing
+
+
+def test_a_blob_under_another_name_is_judged_by_the_paths_that_held_it(repo: Path) -> None:
+    blob = _git(repo, "rev-parse", "HEAD~2:.env")
+    _git(repo, "tag", "envblob", blob)
+    for command in (f"git show {blob}^{{blob}}", f"git cat-file -p {blob[:10]}^{{}}", "git show envblob",
+                    "git cat-file -p refs/tags/envblob", f"git diff HEAD:app/a.py {blob}"):
+        answer = claude(repo, command)
+        assert answer.code == 2 and "`.env`" in answer.stderr, command
+    assert claude(repo, "git show HEAD:app/a.py").code == 0
+
+
+@pytest.mark.parametrize("command", [
+    "GIT_DIR=.git git log -p", "export GIT_DIR=.git; git show HEAD~1",
+    # the same command changes what the later part prints: the listing cannot see it yet
+    "git add -f .env && git diff --cached", "git commit -qm x --allow-empty && git show HEAD~1",
+    "git stash -q && git stash show -p",
+])
+def test_what_cannot_be_listed_before_the_command_runs_is_refused(repo: Path, command: str) -> None:
+    answer = claude(repo, command)
+    assert answer.code == 2 and ("cannot be checked" in answer.stderr or "could not list" in answer.stderr), command
+    assert SECRET not in answer.stderr
+
+
+def test_the_untracked_files_of_a_stash_and_stash_show_patch(repo: Path) -> None:
+    (repo / "app" / ".env.local").write_text(f"LOCAL={SECRET}\n")
+    (repo / "app" / "a.py").write_text("x = 3\n")
+    _git(repo, "stash", "-q", "-u")
+    for command in ("git stash show -p -u", "git stash show -u -p stash@{0}",
+                    "git -c stash.showPatch=true stash show -u"):
+        assert claude(repo, command).code == 2, command
+    assert claude(repo, "git stash show -u").code == 0  # a summary
+    _git(repo, "config", "stash.showPatch", "true")
+    assert claude(repo, "git stash show -u").code == 2
+
+
+def test_diff_no_index_is_judged_in_and_out_of_a_repository(repo: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / ".env").write_text(f"K={SECRET}\n")
+    for command in (f"git diff --no-index {tmp_path / 'empty'} {tmp_path / 'other'}", "git diff --no-index app ."):
+        assert claude(repo, command).code == 2, command
+
+
+def test_listing_runs_no_signature_program_clean_filter_or_fetch(repo: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    script = tmp_path / "prog.sh"
+    script.write_text(f"#!/bin/sh\necho x >> {marker}\ncat\n")
+    script.chmod(0o755)
+    (repo / ".gitattributes").write_text("*.py filter=evil\n")
+    _git(repo, "config", "filter.evil.clean", str(script))
+    _git(repo, "config", "log.showSignature", "true")
+    _git(repo, "config", "gpg.program", str(script))
+    tree, parent = _git(repo, "rev-parse", "HEAD^{tree}"), _git(repo, "rev-parse", "HEAD")
+    signed = (f"tree {tree}\nparent {parent}\nauthor a <a@b> 1577836800 +0000\ncommitter a <a@b> 1577836800 +0000\n"
+              "gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEz\n -----END PGP SIGNATURE-----\n\nsigned\n")
+    commit = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin"], input=signed, text=True,
+                            cwd=repo, capture_output=True, check=True).stdout.strip()
+    _git(repo, "update-ref", "HEAD", commit)
+    (repo / "app" / "a.py").write_text("x = 2\n")  # same text, a new mtime: git diff compares it through the filter
+    for command in ("git show", "git log -p -1", "git diff", "git diff HEAD~1"):
+        assert claude(repo, command).code == 0, command
+    assert not marker.exists()

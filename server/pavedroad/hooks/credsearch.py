@@ -95,12 +95,16 @@ def _stages(line: str) -> list[list[list[str]]]:
     """Pipelines of `line` (split at `;`, `&&`, `||`, `&`, parentheses), each a list of stages'
     words, quotes respected (`grep "A|B" f` is one stage)."""
     pipelines: list[list[list[str]]] = [[[]]]
+    name_follows = False
     for token in shell_tokens(line):
         if token in ("|", "|&"):
             pipelines[-1].append([])
         elif token and _OPERATOR_CHARS.issuperset(token):  # `;`, `&&`, `||`, `(`, `()`, `);`, `;;`
             pipelines.append([[]])
+        elif name_follows:
+            name_follows = False  # `function f { ...; }`: the function's name
         elif token in _RESERVED and not pipelines[-1][-1]:
+            name_follows = token == "function"
             continue  # `{ grep -r KEY .; }`, `if ...; then env; fi`, `while ...; do ...; done`
         else:
             pipelines[-1][-1].append(token)
@@ -109,7 +113,8 @@ def _stages(line: str) -> list[list[list[str]]]:
 
 _OPERATOR_CHARS = frozenset(";&|()")
 #: Reserved words that open (or continue) a compound command: the command follows them.
-_RESERVED = frozenset({"{", "}", "!", "if", "then", "else", "elif", "do", "while", "until", "fi", "done", "esac"})
+_RESERVED = frozenset({"{", "}", "!", "if", "then", "else", "elif", "do", "while", "until", "fi", "done", "esac",
+                       "function", "coproc"})
 
 
 def simple_command(words: list[str]) -> tuple[list[str], list[str]]:

@@ -37,7 +37,7 @@ from pavedroad.config.discover import PathAliases
 from pavedroad.config.model import EffectiveConfig, Level, Zone
 from pavedroad.fileio import read_regular
 from pavedroad.hooks.edits import Applied, EditDoesNotApply, apply_edits, whole_content
-from pavedroad.hooks.githistory import HistoryRead, HistoryTooLarge, listed_files
+from pavedroad.hooks.githistory import HistoryRead, HistoryTooLarge, HistoryUnchecked, listed_files
 from pavedroad.hooks.grepsyntax import MAX_TESTED
 from pavedroad.hooks.model import (
     Decision,
@@ -371,11 +371,19 @@ def _tree_search_refusal(search: TreeSearch, call: HookCall, ws: Workspace) -> s
 def _history_refusal(read: HistoryRead, call: HookCall, ws: Workspace) -> str | None:
     """Why a git command that prints diffs or objects (`git log -p`, `git show`, `git diff
     HEAD~3`) must not run: a sensitive file whose text it would print, or too long a history."""
+    if read.unchecked:
+        return (f"the command (`{read.shown}`) prints diffs or files from git, and which files cannot "
+                f"be checked before it runs: {read.unchecked}. Name the revisions literally (run "
+                "`git rev-parse ...` first), or run the commands that change the repository separately.")
     try:
         listed = listed_files(read)
     except HistoryTooLarge:
         return (f"the command (`{read.shown}`) prints a history too long to check in time for "
                 "sensitive files. Limit it (`-n 20`, a revision range, `-- <paths>`).")
+    except HistoryUnchecked:
+        return (f"the command (`{read.shown}`) prints diffs or files from git, and git could not list "
+                "which for the same revisions and options, so they cannot be checked for sensitive files. "
+                "Name the revisions literally, or ask for names only (`--stat`, `--name-only`).")
     if listed is None:
         return None  # not a repository, or nothing git can list: the command prints nothing either
     top, names = listed

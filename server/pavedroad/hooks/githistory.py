@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import shlex
 import subprocess
 from dataclasses import dataclass
 
@@ -45,11 +46,14 @@ _CONTENT = re.compile(
 )
 #: Diff options that print one line per file at most, whatever else is asked (`-p --name-only`
 #: prints names), or nothing at all.
-_NAMES_ONLY = frozenset({"--name-only", "--name-status", "-s", "--quiet"})
+_NAMES_ONLY = frozenset({"--name-only", "--name-status"})
+#: Options that turn the patch off until a later patch option turns it back on (`-s -p` prints
+#: it); `--quiet` also, for `show` (for `log` it does not; for `diff` it prints nothing at all).
+_PATCH_OFF = frozenset({"--no-patch", "-s"})
 #: Options that print a summary instead of the patch for `diff` and `show` (a patch option
 #: given as well still prints it: `--stat -p`).
 _SUMMARY = re.compile(r"^(?:--stat(?:=\S*)?|--numstat|--shortstat|--summary|--raw|--dirstat(?:=\S*)?"
-                      r"|-X\S*|--compact-summary|--no-patch|--exit-code)$")
+                      r"|-X\S*|--compact-summary|--no-patch)$")
 #: Options dropped from the listing command: how the output looks (the listing asks names), and
 #: anything that writes a file or runs a program (`--output=f`, `--ext-diff`).
 _DROPPED = re.compile(
@@ -58,12 +62,10 @@ _DROPPED = re.compile(
     r"|--format=.*|--oneline|--graph|--abbrev(?:-commit)?(?:=\d*)?|--decorate(?:=.*)?|-z|--numstat"
     r"|--shortstat|--summary|--raw|--compact-summary|--dirstat(?:=\S*)?|--stat(?:=\S*)?|--no-patch"
     r"|--exit-code|--quiet|-X\S*|-[MCB]\S*|--find-renames(?:=.*)?|--find-copies(?:-harder|=.*)?"
-    r"|--break-rewrites(?:=.*)?|--renames)$"
+    r"|--break-rewrites(?:=.*)?|--renames|--show-signature|-s)$"
 )
 _DROPPED_WITH_VALUE = frozenset({"--output", "--word-diff-regex", "--src-prefix", "--dst-prefix",
                                  "--line-prefix", "--color-moved-ws"})
-#: An object given by its id (`git cat-file -p 3b18e51`, `git show 3b18e51a`).
-_OBJECT_ID = re.compile(r"^[0-9a-fA-F]{4,64}$")
 
 
 @dataclass(frozen=True)
@@ -77,12 +79,20 @@ class HistoryRead:
     #: git arguments (global options first) that print, NUL-separated, the names (relative to
     #: the work tree's top) of the files whose text the command prints; () when `objects` say it
     listing: tuple[str, ...] = ()
-    #: objects printed whole by id (`git cat-file -p 3b18e51`): judged by the paths that held them
+    #: object names the command may print whole (`git cat-file -p 3b18e51`, `git show v1`): the
+    #: blobs among them are judged by the paths that held them
     objects: tuple[str, ...] = ()
     #: every object of the repository is printed (`git cat-file --batch-all-objects --batch`)
     everything: bool = False
     #: global options to replay on every git call made for this command (`--git-dir`)
     globals_: tuple[str, ...] = ()
+    #: why what the command prints cannot be listed before it runs (a `$(...)` revision, revisions
+    #: from stdin, a repository the same command changes first); empty when it can
+    unchecked: str = ""
+    #: `git diff --no-index`: files outside any repository, and exit status 1 when they differ
+    no_index: bool = False
+    #: submodules' own diffs are printed (`--submodule=diff`)
+    submodule_diff: bool = False
 
 
 def history_reads(command: str, cwd: str) -> tuple[HistoryRead, ...]:
@@ -93,15 +103,23 @@ def history_reads(command: str, cwd: str) -> tuple[HistoryRead, ...]:
 def _history_reads(command: str, cwd: str, depth: int) -> list[HistoryRead]:
     found: list[HistoryRead] = []
     here = cwd
+    changed = ""  # an earlier git command of the same line that changes what a later one lists
+    exported: list[str] = []  # `export GIT_DIR=...` earlier in the line
     for pipeline in pipelines(command):
         for words in pipeline:
             plain = _without_git_grep_fold(words)
             if not plain:
+                exported.extend(w for w in words if _GIT_ENVIRONMENT.match(w))  # `GIT_DIR=x;`
                 continue
             name = os.path.basename(plain[0])
+            if name in ("export", "declare", "typeset"):
+                exported.extend(w for w in plain[1:] if _GIT_ENVIRONMENT.match(w))
+                continue
             if name in ("cd", "pushd") and len(plain) > 1:
                 target = _absolute(plain[1], here)
-                if os.path.isdir(target):
+                if _EXPANSION.search(plain[1]) and not _in_repository(here):
+                    changed = changed or f"`cd {plain[1]}`"  # where it goes is known only when it runs
+                elif os.path.isdir(target):
                     here = target
                 continue
             program = shell_program(plain)
@@ -110,29 +128,90 @@ def _history_reads(command: str, cwd: str, depth: int) -> list[HistoryRead]:
                 continue
             if name != "git":
                 continue
-            reads = _git_reads(plain[1:], here, depth)
+            prefix = _prefix(words, here)
+            reads, changes = _git_reads(plain[1:], prefix.directory, depth)
             if reads and _revisions_at_run_time(words, plain):
                 # `git rev-list HEAD | xargs git show`, `git show "$c"` in a loop, `git show $(...)`:
-                # which commits it prints is known only when it runs, so any of them
-                reads = [dataclasses.replace(r, everything=True) for r in reads]
-            found.extend(reads)
+                # which commits it prints is known only when it runs, so any of them (`git show
+                # --stat $SHA` prints a blob only: judged by what the name resolves to here)
+                reads = [dataclasses.replace(r, everything=True) if r.listing or r.shown == "git cat-file" else r
+                         for r in reads]
+            unchecked = changed or prefix.unchecked or _environment(exported)
+            found.extend(dataclasses.replace(r, unchecked=unchecked) if unchecked and not r.unchecked else r
+                         for r in reads)
+            if changes and not changed:
+                changed = f"`git {changes}` earlier in the same command"
     return found
 
 
 def _revisions_at_run_time(words: list[str], plain: list[str]) -> bool:
-    """Whether git is handed arguments the command line does not spell: through `xargs`, or a
-    word holding a variable, a substitution or a backquote."""
+    """Whether git is handed arguments the command line does not spell: through `xargs` or
+    stdin (`--stdin`), or a word holding a variable, a substitution, a backquote or a brace
+    expansion (`HEAD~{1..3}`)."""
     head = words[:len(words) - len(plain) + 1]
-    if any(os.path.basename(w) == "xargs" for w in head):
+    if any(os.path.basename(w) == "xargs" for w in head) or "--stdin" in plain:
         return True
     skip = False
-    for a in plain[2:]:  # after `git <subcommand>`: revisions and paths, not option values
+    for k, a in enumerate(plain[2:], 2):  # after `git <subcommand>`: revisions and paths, not option values
+        if a.startswith("--skip") and _EXPANSION.search(a if "=" in a else " ".join(plain[k:k + 2])):
+            return True  # `--skip $N`: which commits is known only when it runs (other values are left out)
         if skip or a.startswith("-"):
             skip = not skip and a in _WITH_VALUE
             continue
-        if "$" in a or "`" in a:
+        if "$" in a or "`" in a or _BRACES.search(a):
             return True
     return False
+
+
+#: A brace expansion (`{a,b}`, `{1..3}`), not git's own `HEAD@{1}`, `stash@{0}`, `X^{tree}`.
+_BRACES = re.compile(r"(?<![@^])\{[^{}]*(?:,|\.\.)[^{}]*\}")
+
+
+#: Assignments that move git to another repository, configuration or object store; GIT_DIR and
+#: GIT_WORK_TREE with a plain value are replayed as `--git-dir` / `--work-tree`.
+_GIT_ENVIRONMENT = re.compile(r"^(?:GIT_[A-Z_]*|HOME|XDG_CONFIG_HOME)=")
+_HARMLESS_ENVIRONMENT = re.compile(
+    r"^GIT_(?:PAGER|EDITOR|SEQUENCE_EDITOR|TERMINAL_PROMPT|OPTIONAL_LOCKS|TRACE\w*|AUTHOR_\w+|COMMITTER_\w+"
+    r"|SSH\w*|ASKPASS|PROGRESS_DELAY|MERGE_AUTOEDIT|FLUSH|REDACT_COOKIES|ADVICE|NO_LAZY_FETCH)=")
+#: A word the shell expands before git sees it: `$(...)`, `$VAR`, a backquote.
+_EXPANSION = re.compile(r"\$|`")
+
+
+@dataclass(frozen=True)
+class _Prefix:
+    directory: str
+    unchecked: str = ""
+
+
+def _prefix(words: list[str], here: str) -> _Prefix:
+    """What the words before `git` change: `env -C dir` the directory; `env -S` and assignments to
+    git's environment (`GIT_DIR=... git log -p`) what git lists."""
+    directory, unchecked = here, ""
+    under_env = False
+    k = 0
+    while k < len(words) and os.path.basename(words[k]) != "git":
+        word = words[k]
+        if _GIT_ENVIRONMENT.match(word) and not _HARMLESS_ENVIRONMENT.match(word):
+            unchecked = unchecked or _environment([word])
+        elif not under_env:
+            under_env = os.path.basename(word) == "env"
+        elif word in ("-S", "--split-string") or word.startswith("--split-string="):
+            unchecked = "`env -S` splits its words"
+        elif word in ("-C", "--chdir") and k + 1 < len(words):
+            directory = _absolute(words[k + 1], directory)
+            k += 1
+        elif word.startswith("--chdir="):
+            directory = _absolute(word.partition("=")[2], directory)
+        k += 1
+    return _Prefix(directory, unchecked)
+
+
+def _environment(assignments: list[str]) -> str:
+    for word in assignments:
+        if _GIT_ENVIRONMENT.match(word) and not _HARMLESS_ENVIRONMENT.match(word):
+            return f"`{word.partition('=')[0]}` is set for it"
+    return ""
+
 
 
 def _without_git_grep_fold(words: list[str]) -> list[str]:
@@ -149,41 +228,116 @@ def _absolute(path: str, cwd: str) -> str:
     return os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
 
 
-def _git_reads(args: list[str], cwd: str, depth: int) -> list[HistoryRead]:
-    """The history reads of `git args` run in `cwd`, through an alias (`git lg`, `git -c
-    alias.lg='log -p' lg`, a shell alias `!git log -p`) if it is one."""
+def _git_reads(args: list[str], cwd: str, depth: int) -> tuple[list[HistoryRead], str]:
+    """(the history reads of `git args` run in `cwd`, through an alias (`git lg`, `git -c
+    alias.lg='log -p' lg`, an alias of an alias, a shell alias `!git log -p`) if it is one; the
+    subcommand if it changes the repository, else "")."""
     directory = cwd
     replayed: list[str] = []
-    aliases: dict[str, str] = {}
+    lookup: list[str] = []  # `-c alias.x=...`, `-c include.path=...`: read for aliases only
+    unchecked = ""
     i = 0
     while i < len(args) and args[i].startswith("-"):
         option, _, value = args[i].partition("=") if args[i].startswith("--") else (args[i], "", "")
         takes = option in _GLOBAL_WITH_VALUE and not value
         if takes and i + 1 < len(args):
             value = args[i + 1]
-        if option == "-C" and "$" not in value:  # `-C "$DIR"`: most likely here, judged as here
+        if option == "-C" and _EXPANSION.search(value) and not _in_repository(directory):
+            unchecked = f"`-C {value}` is known only when it runs"
+        if option == "-C" and not _EXPANSION.search(value):  # `-C "$DIR"`: most likely here, judged as here
             directory = _absolute(value, directory)
-        elif option == "-c" and value.lower().startswith("alias."):
-            key, _, expansion = value.partition("=")
-            aliases[key[6:].lower()] = expansion
+        elif option == "-c" and value.lower().startswith(("alias.", "include.", "includeif.")):
+            lookup.extend(["-c", value])
+        elif option == "-c" and value.lower().partition("=")[0] in _REPLAYED_CONFIG:
+            replayed.extend(["-c", value])
+        elif option == "--config-env":
+            unchecked = f"`--config-env={value}` sets git's configuration from the environment"
         elif option in _REPLAYED:
             replayed.extend([option, value] if option in _GLOBAL_WITH_VALUE else [option])
         i += 2 if takes else 1
     if i >= len(args):
-        return []
+        return [], ""
     sub, rest = args[i], args[i + 1:]
-    if sub not in _KNOWN:
-        text = aliases.get(sub.lower()) or _configured_alias(sub, directory, replayed)
-        if text and text.startswith("!"):  # a shell alias: the commands it runs, judged alike
-            return _history_reads(text[1:], directory, depth + 1) if depth < 3 else []
-        if text:
-            words = text.split()
-            sub, rest = words[0], [*words[1:], *rest]
+    for _hop in range(5):
+        if sub in _BUILTINS:
+            break
+        text = _configured_alias(sub, directory, [*replayed, *lookup])
+        if not text:
+            return [], sub  # another program (`git lfs`): it may change anything
+        if text.startswith("!"):  # a shell alias: the commands it runs (with the words after it)
+            shell = text[1:] + "".join(" " + shlex.quote(w) for w in rest)
+            return (_history_reads(shell, directory, depth + 1) if depth < 3 else []), sub
+        words = _split(text)
+        while words and words[0].startswith("-"):  # `alias.x = -p log -p`: git's own options
+            words.pop(0)
+        if not words:
+            return [], ""
+        sub, rest = words[0], [*words[1:], *rest]
     read = _git_read(sub, rest, directory, tuple(replayed))
-    return [read] if read is not None else []
+    changes = sub if _changes_repository(sub, rest) else ""
+    if read is None:
+        return [], changes
+    if unchecked:
+        read = dataclasses.replace(read, unchecked=unchecked)
+    return [read], changes
 
 
-_KNOWN = _PATCH_BY_DEFAULT | _PATCH_WHEN_TOLD | {"stash", "format-patch", "cat-file", "archive"}
+def _split(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def _in_repository(directory: str) -> bool:
+    """Whether `directory` is in a work tree (a `.git` at or above it): a `cd "$DIR"` from there
+    is judged as here, most likely the same repository."""
+    folder = os.path.abspath(directory)
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return True
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return False
+        folder = parent
+
+
+#: `-c` settings replayed on the listing: they change which files the command prints.
+_REPLAYED_CONFIG = frozenset({"stash.showpatch", "stash.showincludeuntracked", "log.showroot", "diff.submodule"})
+
+#: git's own commands: an alias never hides one, so none is looked up as an alias.
+_BUILTINS = frozenset({
+    "add", "am", "annotate", "apply", "archive", "bisect", "blame", "branch", "bundle", "cat-file", "check-attr",
+    "check-ignore", "checkout", "cherry", "cherry-pick", "clean", "clone", "commit", "commit-tree", "config",
+    "count-objects", "describe", "diff", "diff-files", "diff-index", "diff-tree", "difftool", "fetch",
+    "for-each-ref", "format-patch", "fsck", "gc", "grep", "hash-object", "help", "init", "log", "ls-files",
+    "ls-remote", "ls-tree", "merge", "merge-base", "merge-file", "merge-tree", "mergetool", "mktree", "mv",
+    "name-rev", "notes", "pull", "push", "range-diff", "read-tree", "rebase", "reflog", "remote", "reset",
+    "restore", "rev-list", "rev-parse", "revert", "rm", "shortlog", "show", "show-branch", "show-ref",
+    "sparse-checkout", "stash", "status", "submodule", "switch", "symbolic-ref", "tag", "update-index",
+    "update-ref", "var", "verify-commit", "version", "whatchanged", "worktree", "write-tree",
+})  # fmt: skip
+#: Commands that change no ref, index, stash or work tree (with these first words, for some).
+_READ_ONLY = frozenset({
+    "status", "log", "show", "diff", "diff-tree", "diff-index", "diff-files", "rev-parse", "rev-list",
+    "ls-files", "ls-tree", "ls-remote", "cat-file", "blame", "annotate", "grep", "describe", "shortlog",
+    "whatchanged", "cherry", "format-patch", "archive", "for-each-ref", "show-ref", "name-rev", "merge-base",
+    "count-objects", "var", "version", "help", "check-ignore", "check-attr", "range-diff", "fsck",
+    "verify-commit", "show-branch", "difftool", "merge-tree",
+})  # fmt: skip
+_LISTING_ONLY = {"branch": ("-l", "--list", "-a", "-r", "-v", "-vv", "--show-current", "--contains", "--merged"),
+                 "tag": ("-l", "--list", "-n", "--contains", "--points-at"), "remote": ("-v", "show", "get-url"),
+                 "stash": ("list", "show"), "reflog": ("show",), "worktree": ("list",), "notes": ("list", "show"),
+                 "config": ("--get", "--get-all", "--get-regexp", "-l", "--list", "get"),
+                 "submodule": ("status", "summary")}
+
+
+def _changes_repository(sub: str, rest: list[str]) -> bool:
+    if sub in _READ_ONLY:
+        return False
+    if sub in _LISTING_ONLY:
+        return (bool(rest) and rest[0] not in _LISTING_ONLY[sub]) or (sub == "stash" and not rest)  # `git stash`: push
+    return True
 
 
 def _git_read(sub: str, rest: list[str], directory: str, globals_: tuple[str, ...]) -> HistoryRead | None:
@@ -191,25 +345,30 @@ def _git_read(sub: str, rest: list[str], directory: str, globals_: tuple[str, ..
         return _cat_file(rest, directory, globals_)
     if sub == "archive":
         return _archive(rest, directory, globals_)
+    if sub == "reflog" and rest[:1] == ["show"]:
+        rest = rest[1:]  # `git reflog show -p`: `git reflog -p`
     if sub == "stash":
         if not rest or rest[0] not in ("show", "list"):
             return None
         sub, rest = f"stash {rest[0]}", rest[1:]
-        patch = _prints_patch(rest, default=False, stash_show=sub == "stash show")
+        default = sub == "stash show" and _stash_shows_patch(directory, globals_)
+        patch = _prints_patch(rest, default=default, stash_show=sub == "stash show")
     elif sub == "format-patch":
         if "--stdout" not in rest:
             return None  # it writes files; reading them is a read of their names
         return _listing(cwd=directory, shown="git format-patch --stdout", sub="log",
                         args=_format_patch_range(rest), globals_=globals_)
     elif sub in _PATCH_BY_DEFAULT:
-        patch = _prints_patch(rest, default=True)
-        if sub == "show":
-            objects = tuple(a for a in rest if _OBJECT_ID.match(a))
-            if objects and not patch:
-                return HistoryRead(directory, "git show", objects=objects, globals_=globals_)
-            if objects:  # a blob by id is printed whole; a commit by id, its patch
-                return HistoryRead(directory, "git show", listing=_list_args("show", rest, globals_),
-                                   objects=objects, globals_=globals_)
+        patch = _prints_patch(rest, default=True, show=sub == "show")
+        # `git show X` prints a blob (`3b18e51`, `v1`, `3b18e51^{blob}`) whole, whatever the options;
+        # `git diff A B` two blobs' lines
+        objects = tuple(_operands(rest))
+        if sub == "show" and objects and not patch:
+            return HistoryRead(directory, "git show", objects=objects, globals_=globals_)
+        if objects and patch:
+            return HistoryRead(directory, f"git {sub}", listing=_list_args(sub, rest, globals_), objects=objects,
+                               globals_=globals_, no_index="--no-index" in rest,
+                               submodule_diff=_submodule_diff(rest, globals_))
     elif sub in _PATCH_WHEN_TOLD:
         patch = _prints_patch(rest, default=False)
     else:
@@ -217,7 +376,43 @@ def _git_read(sub: str, rest: list[str], directory: str, globals_: tuple[str, ..
     if not patch:
         return None
     shown = f"git {sub}" if sub in _PATCH_BY_DEFAULT else f"git {sub} -p"
-    return _listing(cwd=directory, shown=shown, sub=sub, args=rest, globals_=globals_)
+    return HistoryRead(directory, shown, listing=_list_args(sub, rest, globals_), globals_=globals_,
+                       no_index="--no-index" in rest, submodule_diff=_submodule_diff(rest, globals_))
+
+
+def _operands(args: list[str]) -> list[str]:
+    """The words of `git show` / `git diff` that name objects (before `--`; no ranges)."""
+    out: list[str] = []
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+            continue
+        if a == "--":
+            break
+        if a.startswith("-"):
+            skip = a in _WITH_VALUE
+            continue
+        if ".." not in a and "\n" not in a:
+            out.append(a)
+    return out
+
+
+def _submodule_diff(args: list[str], globals_: tuple[str, ...]) -> bool:
+    return "--submodule=diff" in args or "diff.submodule=diff" in (g.lower() for g in globals_)
+
+
+def _stash_shows_patch(directory: str, globals_: tuple[str, ...]) -> bool:
+    """`stash.showPatch`: `git stash show` prints the patch (the command line's, else the config's)."""
+    for k, g in enumerate(globals_):
+        if k and globals_[k - 1] == "-c" and g.lower().startswith("stash.showpatch="):
+            return g.partition("=")[2].lower() in ("true", "yes", "on", "1")
+    try:
+        done = subprocess.run(["git", *globals_, "config", "--type=bool", "--get", "stash.showPatch"], cwd=directory,
+                              capture_output=True, timeout=5, check=False, env=_git_env())
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return True  # cannot tell: as if it did
+    return done.stdout.strip() == b"true"
 
 
 def _listing(cwd: str, shown: str, sub: str, args: list[str], globals_: tuple[str, ...]) -> HistoryRead:
@@ -239,10 +434,14 @@ def _list_args(sub: str, args: list[str], globals_: tuple[str, ...]) -> tuple[st
             k += 2
             continue
         if a in _WITH_VALUE:
-            kept.extend(args[k:k + 2])  # the value stays the option's (`--grep -p`)
-            k += 2
+            if not _EXPANSION.search(args[k + 1] if k + 1 < len(args) else ""):
+                kept.extend(args[k:k + 2])  # the value stays the option's (`--grep -p`)
+            k += 2  # `--author "$USER"`, `-n $N`: known only when it runs, so any author, any count
             continue
-        if not (_DROPPED.match(a) or _CONTENT.match(a) or a in _NAMES_ONLY):
+        if a.startswith("--") and "=" in a and _EXPANSION.search(a):
+            k += 1  # `--since="$DATE"`: every commit it could select
+            continue
+        if not (_DROPPED.match(a) or _CONTENT.match(a) or a in _NAMES_ONLY) or (sub == "stash show" and a == "-u"):
             kept.append(a)
         k += 1
     words = sub.split()
@@ -260,17 +459,20 @@ def _list_args(sub: str, args: list[str], globals_: tuple[str, ...]) -> tuple[st
     return (*globals_, *words, *tail, *kept, *pathspecs)
 
 
-def _prints_patch(args: list[str], *, default: bool, stash_show: bool = False) -> bool:
+def _prints_patch(args: list[str], *, default: bool, stash_show: bool = False, show: bool = False) -> bool:
     """Whether a diff-printing command with these options prints the files' lines."""
     options = [a for a in _options(args)]
     if any(a in _NAMES_ONLY for a in options):
         return False
+    if default and not show and "--quiet" in options:
+        return False  # `git diff --quiet`: nothing at all
+    off = _PATCH_OFF | ({"--quiet"} if show else set())
+    last_off = max((k for k, a in enumerate(options) if a in off), default=-1)
     content = [k for k, a in enumerate(options) if _CONTENT.match(a) and not (stash_show and a == "-u")]
     if content:
-        last_off = max((k for k, a in enumerate(options) if a == "--no-patch"), default=-1)
         return last_off < max(content)
     if default:
-        return not any(_SUMMARY.match(a) for a in options)
+        return last_off < 0 and not any(_SUMMARY.match(a) for a in options)
     return False
 
 
@@ -278,11 +480,11 @@ def _prints_patch(args: list[str], *, default: bool, stash_show: bool = False) -
 #: messages for "-p"; it asks no patch).
 _WITH_VALUE = frozenset({
     "--grep", "--author", "--committer", "-S", "-G", "-n", "--max-count", "--skip", "--since", "--until",
-    "--after", "--before", "-O", "--encoding", "--format", "--pretty", "--date", "--diff-filter", "-I",
+    "--after", "--before", "-O", "--encoding", "--date", "--diff-filter", "-I",
     "--ignore-matching-lines", "--find-object", "--output", "--word-diff-regex", "--src-prefix",
     "--dst-prefix", "--line-prefix", "--color-moved-ws", "--diff-algorithm", "--submodule", "--anchored",
     "--stat-width", "--stat-name-width", "--stat-count", "--min-parents", "--max-parents", "--exclude",
-    "--glob", "--branches", "--tags", "--remotes", "--notes", "--show-notes", "--decorate-refs",
+    "--glob", "--decorate-refs",
     "--decorate-refs-exclude", "--since-as-filter", "--orderfile", "--skip-to", "--rotate-to",
 })  # fmt: skip
 
@@ -305,17 +507,47 @@ def _options(args: list[str]) -> list[str]:
 
 def _format_patch_range(args: list[str]) -> list[str]:
     """`git format-patch --stdout` arguments as `git log`'s: a lone revision `R` means `R..HEAD`
-    (unless a count says how many commits back from it)."""
-    counted = any(re.fullmatch(r"-\d+|-n|--max-count(?:=\d+)?", a) for a in args)
+    (unless a count says how many commits back from it, or `--root` from the first commit);
+    format-patch's own options (`-n` numbers the patches, `--to x`, `-v 2`) are left out."""
+    counted = any(re.fullmatch(r"-\d+|--max-count(?:=\d+)?", a) for a in args) or "--root" in args
     out: list[str] = []
-    for a in args:
-        if a == "--stdout":
+    skip = False
+    for k, a in enumerate(args):
+        if skip:
+            skip = False
             continue
-        if not counted and not a.startswith("-") and ".." not in a and a != "--" and "--" not in out:
+        if a == "--":
+            out.extend(args[k:])
+            break
+        if a in _FORMAT_PATCH_WITH_VALUE:
+            skip = True
+            continue
+        if a.startswith("-") and (a.partition("=")[0] in _FORMAT_PATCH_WITH_VALUE or a in _FORMAT_PATCH_FLAGS):
+            continue
+        if a == "--max-count":
+            out.extend(args[k:k + 2])
+            skip = True
+            continue
+        if not counted and not a.startswith("-") and ".." not in a:
             out.append(f"{a}..HEAD")
         else:
             out.append(a)
     return out
+
+
+_FORMAT_PATCH_WITH_VALUE = frozenset({
+    "-o", "--output-directory", "-v", "--reroll-count", "--start-number", "--subject-prefix", "--to", "--cc",
+    "--in-reply-to", "--signature", "--signature-file", "--suffix", "--interdiff", "--range-diff",
+    "--creation-factor", "--add-header", "--filename-max-length", "--description-file", "--cover-from-description",
+    "--base", "--from", "--thread", "--attach", "--inline",
+})  # fmt: skip
+_FORMAT_PATCH_FLAGS = frozenset({
+    "--stdout", "-n", "--numbered", "-N", "--no-numbered", "-k", "--keep-subject", "-s", "--signoff", "--no-signoff",
+    "--cover-letter", "--no-cover-letter", "--no-thread", "--no-attach", "--rfc", "--zero-commit",
+    "--ignore-if-in-upstream", "--no-binary", "-q", "--quiet", "--progress", "--force-in-body-from",
+    "--no-force-in-body-from", "--encode-email-headers", "--no-encode-email-headers", "--always", "--root",
+    "--numbered-files", "--no-notes", "--notes", "--no-signature", "--no-from",
+})  # fmt: skip
 
 
 def _cat_file(args: list[str], directory: str, globals_: tuple[str, ...]) -> HistoryRead | None:
@@ -324,7 +556,8 @@ def _cat_file(args: list[str], directory: str, globals_: tuple[str, ...]) -> His
         return HistoryRead(directory, "git cat-file --batch", everything=True, globals_=globals_)
     if not any(a in ("-p", "blob", "--textconv", "--filters") for a in args):
         return None  # `-t`, `-s`, `-e`: the type, the size, whether it exists
-    objects = tuple(a for a in args if _OBJECT_ID.match(a))
+    objects = tuple(a for a in args if not a.startswith("-") and a not in ("blob", "tree", "commit", "tag")
+                    and "\n" not in a)
     return HistoryRead(directory, "git cat-file", objects=objects, globals_=globals_) if objects else None
 
 
@@ -352,13 +585,14 @@ def _archive(args: list[str], directory: str, globals_: tuple[str, ...]) -> Hist
 
 
 def _configured_alias(sub: str, directory: str, globals_: list[str]) -> str | None:
-    """The text of git alias `sub` in the repository's or the user's config, if any."""
+    """The text of git alias `sub` in the command line's (`-c alias.x=...`), the repository's or
+    the user's config, if any."""
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,40}", sub):
         return None
     try:
         done = subprocess.run(["git", *globals_, "config", "--get", f"alias.{sub}"], cwd=directory,
                               capture_output=True, timeout=5, check=False, env=_git_env())
-    except (OSError, subprocess.SubprocessError):
+    except (OSError, subprocess.SubprocessError, ValueError):
         return None
     text = done.stdout.decode("utf-8", "replace").strip()
     return text if done.returncode == 0 and text else None
@@ -366,7 +600,8 @@ def _configured_alias(sub: str, directory: str, globals_: list[str]) -> str | No
 
 def _git_env() -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_PAGER": "cat"})
+    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_PAGER": "cat",
+                "GIT_NO_LAZY_FETCH": "1"})
     for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_EXTERNAL_DIFF", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT"):
         env.pop(name, None)
     return env
@@ -384,11 +619,32 @@ class HistoryTooLarge(Exception):
     """Git could not list the files in time (a long history without a limit)."""
 
 
-def _git(read: HistoryRead, *args: str) -> subprocess.CompletedProcess[bytes]:
+class HistoryUnchecked(Exception):
+    """Git could not list the files the command prints, though the command may print them."""
+
+
+#: Programs the repository's config could make a listing run: a signature check (`log.showSignature`
+#: with `gpg.program`), a fetch of a partial clone's missing objects (`core.sshCommand`, a
+#: remote's `uploadpack`); clean filters are turned off by name (`_no_filters`).
+_SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.quotepath=off", "-c", "log.showSignature=false",
+                "-c", "protocol.allow=never", *(x for p in ("file", "ssh", "git", "http", "https", "ext")
+                                                for x in ("-c", f"protocol.{p}.allow=never")))
+
+
+def _git(read: HistoryRead, *args: str, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess[bytes]:
     # `core.fsmonitor` and hooks of the repository's own config never run for a listing
-    return subprocess.run(["git", "-c", "core.fsmonitor=false", "-c", "core.quotepath=off", *read.globals_, *args],
+    return subprocess.run(["git", *_SAFE_CONFIG, *extra, *read.globals_, *args],
                           cwd=read.directory, capture_output=True, timeout=LIST_TIMEOUT, check=False,
                           stdin=subprocess.DEVNULL, env=_git_env())
+
+
+def _no_filters(read: HistoryRead) -> tuple[str, ...]:
+    """`-c filter.X.clean=` for every filter the config names: `git diff` runs a stat-dirty file
+    through its clean filter (a program) to compare it."""
+    done = _git(read, "config", "-z", "--name-only", "--get-regexp", r"^filter\..*\.(clean|process)$")
+    names = {n.decode("utf-8", "surrogateescape").rsplit(".", 1)[0] for n in done.stdout.split(b"\0") if n}
+    return tuple(x for name in sorted(names)
+                 for x in ("-c", f"{name}.clean=", "-c", f"{name}.process=", "-c", f"{name}.required=false"))
 
 
 def listed_files(read: HistoryRead) -> tuple[str, list[str]] | None:
@@ -397,27 +653,64 @@ def listed_files(read: HistoryRead) -> tuple[str, list[str]] | None:
     command prints nothing either). Raises `HistoryTooLarge` past the time or size limit."""
     try:
         top = _git(read, "rev-parse", "--show-toplevel")
-        if top.returncode != 0:
-            return None
-        root = top.stdout.decode("utf-8", "surrogateescape").strip()
+        if top.returncode == 0:
+            root = top.stdout.decode("utf-8", "surrogateescape").strip()
+        elif read.no_index:
+            root = read.directory  # `git diff --no-index a b` needs no repository
+        else:
+            bare = _git(read, "rev-parse", "--absolute-git-dir")  # a bare repository has no work tree
+            if bare.returncode != 0:
+                return None
+            root = bare.stdout.decode("utf-8", "surrogateescape").strip()
         names: list[str] = []
+        blobs, missing = _blobs(read) if read.objects else ([], False)
         if read.listing and not read.everything:
-            done = _git(read, *read.listing[len(read.globals_):])
-            if done.returncode == 0:
+            listing = read.listing[len(read.globals_):]
+            extra = _no_filters(read) if listing[0] in ("diff", "diff-files", "diff-index") else ()
+            done = _git(read, *listing, extra=extra)
+            if done.returncode == 0 or (read.no_index and done.returncode == 1):
                 if len(done.stdout) > MAX_LISTED_BYTES:
                     raise HistoryTooLarge(read.shown)
                 names.extend(n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n.strip())
-            elif not read.objects:
-                return None
+            elif (missing and not blobs) or _NO_SUCH_REVISION.search(done.stderr):
+                return None  # `git show HEAD:no-such-file`, `git diff origin/main...` without it: the command fails too
+            elif not blobs:
+                # the listing failed where the command may not: a revision or an option it
+                # reads otherwise; what it prints is unknown
+                raise HistoryUnchecked(read.shown)
+            if read.submodule_diff and any(os.path.exists(os.path.join(root, n, ".git")) for n in names):
+                raise HistoryUnchecked(read.shown)  # a submodule's own diff: its files are not listed
         if read.everything:
             names.extend(_every_path(read))
-        for object_id in read.objects:
-            names.extend(_paths_of_blob(read, object_id))
+        for blob in blobs:
+            names.extend(_paths_of_blob(read, blob))
     except subprocess.TimeoutExpired as error:
         raise HistoryTooLarge(read.shown) from error
-    except OSError:
+    except (OSError, ValueError):
         return None
     return root, list(dict.fromkeys(n.strip("\n") for n in names))
+
+
+#: git's words for a revision that does not exist: the command, given the same revisions, fails too.
+_NO_SUCH_REVISION = re.compile(rb"unknown revision or path not in the working tree|bad revision|bad object"
+                               rb"|invalid object name|Not a valid object name|No stash entries found"
+                               rb"|is not a valid reference")
+
+
+def _blobs(read: HistoryRead) -> tuple[list[str], bool]:
+    """(the ids of the blobs among the command's object names, tags peeled (`v1` tagging a blob,
+    `3b18e51^{blob}`); whether a name is no object (a path, or a typo)): one `cat-file --batch-check`."""
+    # `^{}` peels a tag; after `rev:path` it would be read as part of the path
+    query = "".join(f"{name}\n" if ":" in name else f"{name}^{{}}\n" for name in read.objects)
+    query_bytes = query.encode("utf-8", "surrogateescape")
+    check = "--batch-check=%(objectname) %(objecttype)"
+    done = subprocess.run(["git", *_SAFE_CONFIG, *read.globals_, "cat-file", check], input=query_bytes,
+                          cwd=read.directory, capture_output=True, timeout=LIST_TIMEOUT, check=False, env=_git_env())
+    lines = done.stdout.splitlines()
+    missing = any(line.endswith(b" missing") for line in lines)
+    # `HEAD~2:.env` names its path, which the read check judges; the search by content is slow
+    return [line.split()[0].decode() for name, line in zip(read.objects, lines, strict=False)
+            if line.endswith(b" blob") and ":" not in name], missing
 
 
 def _every_path(read: HistoryRead) -> list[str]:
@@ -427,13 +720,8 @@ def _every_path(read: HistoryRead) -> list[str]:
     return [n for out in (done.stdout, index.stdout) for n in out.decode("utf-8", "surrogateescape").split("\0") if n]
 
 
-def _paths_of_blob(read: HistoryRead, object_id: str) -> list[str]:
-    """The paths a blob was committed or staged under; none for another kind of object (a
-    commit's patch is listed with the command's other revisions)."""
-    kind = _git(read, "cat-file", "-t", object_id)
-    if kind.returncode != 0 or kind.stdout.strip() != b"blob":
-        return []
-    full = _git(read, "rev-parse", "--verify", "--quiet", f"{object_id}^{{blob}}").stdout.decode().strip()
+def _paths_of_blob(read: HistoryRead, full: str) -> list[str]:
+    """The paths a blob (its full id) was committed or staged under."""
     history = _git(read, "log", "--all", "--format=", "--name-only", "-z", "--no-renames", "-m",
                    f"--find-object={full}")
     paths = [n for n in history.stdout.decode("utf-8", "surrogateescape").split("\0") if n]

@@ -51,11 +51,40 @@ def without_prefixes(words: list[str]) -> list[str]:
         i += 1
     while i < len(words) and "=" in words[i] and ASSIGNMENT.match(words[i]):
         i += 1
-    while i < len(words) and os.path.basename(words[i]) in _WRAPPERS:
+    while i < len(words) and (name := os.path.basename(words[i])) in _WRAPPERS:
         i += 1
+        takes = _WRAPPER_VALUES.get(name, frozenset())
         while i < len(words) and words[i].startswith("-"):
-            i += 1
+            if words[i] == "--":
+                i += 1
+                break
+            i += 2 if words[i] in takes else 1  # `nice -n 5`, `sudo -u root`, `xargs -n 1`
+        while i < len(words) and "=" in words[i] and ASSIGNMENT.match(words[i]):
+            i += 1  # `env A=1 cmd`
+        if name == "timeout" and i < len(words) - 1 and _DURATION.fullmatch(words[i]):
+            i += 1  # `timeout 5 cmd`
     return words[i:]
+
+
+_DURATION = re.compile(r"\d+(?:\.\d+)?[smhd]?")
+
+
+#: Wrappers' options that take the next word as their value.
+_WRAPPER_VALUES = {
+    "sudo": frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "--user", "--group", "--host",
+                       "--prompt", "--chdir", "--role", "--type", "--other-user", "--command-timeout"}),
+    "doas": frozenset({"-u", "-C"}),
+    "env": frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}),
+    "nice": frozenset({"-n", "--adjustment"}),
+    "ionice": frozenset({"-c", "-n", "-p", "-P", "-u", "--class", "--classdata"}),
+    "stdbuf": frozenset({"-i", "-o", "-e", "--input", "--output", "--error"}),
+    "timeout": frozenset({"-k", "-s", "--kill-after", "--signal"}),
+    "xargs": frozenset({"-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s", "--arg-file", "--delimiter", "--max-args",
+                        "--max-lines", "--max-procs", "--max-chars", "--process-slot-var"}),
+    "exec": frozenset({"-a"}),
+    "time": frozenset({"-f", "--format", "-o", "--output"}),
+    "chroot": frozenset({"--userspec", "--groups"}),
+}
 
 
 ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
@@ -107,7 +136,7 @@ def _expand(word: str, cwd: str) -> list[str]:
 #: `<revision>:<path>` (`HEAD:.env`, `HEAD~3:secrets/db.yaml`, `:0:.env` for the index), not a URL.
 #: A revision may hold any character but `:` and blanks, and blanks inside braces
 #: (`v1.0+build:.env`, `HEAD^{/first commit}:.env`, `HEAD@{1 day ago}:.env`).
-_REVISION_PATH = re.compile(r"^(?::[0-3]|(?:[^\s:{}]|\{[^{}]*\})*):(?!//)([^:\s][^\s]*)$")
+_REVISION_PATH = re.compile(r"^(?!:[!^(])(?::[0-3]|(?:[^\s:{}]|\{[^{}]*\})*):(?!//)([^:\s][^\s]*)$")
 #: A commit or tag message and a log search (`git commit -m "explain .env"`, `git log --grep`): words,
 #: not files; a command substitution inside one is still parsed (`_SPLIT` cuts at `$(`).
 _MESSAGES = re.compile(
@@ -306,6 +335,8 @@ def _effects(command: str, cwd: str) -> ShellEffects:
             reads.extend(p for a in [*files, *pattern_files] for p in _expand(a, here))
             continue
         operands = [a for a in args if not a.startswith("-") or a == "-"]
+        if name == "git":  # `-- . ':!config/.env.prod'`: a pathspec that leaves the file out
+            operands = [a for a in operands if not a.startswith((":!", ":^", ":(exclude", ":(top,exclude"))]
         if name in ("rm", "unlink", "shred", "truncate"):
             writes.extend(p for a in operands for p in _expand(a, here))
             continue
