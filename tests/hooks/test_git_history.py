@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from pavedroad.hooks import cli as hook_cli
-from pavedroad.hooks import githistory
+from pavedroad.hooks import githistory, gitlisting
 from pavedroad.hooks.cli import answer_hook
 
 SECRET = "sk-live-51Hq2bX9wYt7Lm3Kp"
@@ -150,6 +150,24 @@ def test_a_tracked_sensitive_file_is_judged_in_the_working_diff_and_the_stash(re
     assert claude(repo, "git stash list -p").code == 2
 
 
+def test_patch_and_verbose_modes_print_the_changes_they_offer(repo: Path) -> None:
+    # review 27's residuals: `git add -p` prints each hunk before asking, `git status -v` the
+    # staged diff, `git difftool -x cat` whatever the tool prints of each file
+    (repo / "config" / ".env.prod").write_text("DB_PASSWORD=first\n")
+    _git(repo, "add", "-f", "config/.env.prod")
+    _git(repo, "commit", "-qm", "four: prod config")
+    (repo / "config" / ".env.prod").write_text("DB_PASSWORD=second\n")
+    for command in ("printf 'n\\nq\\n' | git add -p", "git checkout -p", "git stash -p", "git commit -p",
+                    "git status -vv", "git commit -a -v --dry-run", "git difftool -y -x cat", "git reset -p -- config",
+                    "git fast-export --all", "git request-pull -p HEAD~1 . HEAD", "git submodule foreach 'git log -p'"):
+        assert claude(repo, command).code == 2, command
+    _git(repo, "add", "-f", "config/.env.prod")  # staged: `status -v` prints it now
+    assert claude(repo, "git status -v").code == 2
+    for command in ("git status", "git status -s", "git add -p -- app", "git difftool -y -x cat -- app",
+                    "git commit --dry-run", "git stash list"):
+        assert claude(repo, command).code == 0, command
+
+
 def test_listing_runs_nothing_the_command_or_the_repository_configures(repo: Path, tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     script = tmp_path / "monitor.sh"
@@ -165,7 +183,7 @@ def test_listing_runs_nothing_the_command_or_the_repository_configures(repo: Pat
 
 
 def test_a_history_too_long_to_list_in_time_is_refused(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(githistory, "LIST_TIMEOUT", 1e-6)  # git cannot even start in a microsecond
+    monkeypatch.setattr(gitlisting, "LIST_TIMEOUT", 1e-6)  # git cannot even start in a microsecond
     answer = claude(repo, "git log -p")
     assert answer.code == 2 and "too long to check" in answer.stderr
 

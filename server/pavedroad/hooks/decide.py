@@ -37,7 +37,8 @@ from pavedroad.config.discover import PathAliases
 from pavedroad.config.model import EffectiveConfig, Level, Zone
 from pavedroad.fileio import read_regular
 from pavedroad.hooks.edits import Applied, EditDoesNotApply, apply_edits, whole_content
-from pavedroad.hooks.githistory import HistoryRead, HistoryTooLarge, HistoryUnchecked, listed_files
+from pavedroad.hooks.githistory import HistoryRead
+from pavedroad.hooks.gitlisting import HistoryTooLarge, HistoryUnchecked, listed_files
 from pavedroad.hooks.grepsyntax import MAX_TESTED
 from pavedroad.hooks.model import (
     Decision,

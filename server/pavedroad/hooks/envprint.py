@@ -16,7 +16,7 @@ import re
 
 from pavedroad.hooks.credsearch import parse_search, pipelines, simple_command
 from pavedroad.hooks.grepsyntax import line_test
-from pavedroad.hooks.shellcmd import ASSIGNMENT, REDIRECT, shell_program
+from pavedroad.hooks.shellcmd import ASSIGNMENT, REDIRECT, WRAPPERS, past_wrapper, shell_program
 from pavedroad.hooks.treesearch import matches_nearly_every_line
 from pavedroad.searchcmd import prints_no_lines
 
@@ -287,9 +287,6 @@ def _interpreter_prints(program: str) -> list[str]:
     return found
 
 
-_RUNNERS = frozenset({"sudo", "doas", "command", "exec", "nohup", "time", "nice"})
-
-
 def _bare_env(words: list[str]) -> bool:
     """`env`, `sudo env`, `env -u X`, `env FOO=1`: env with no command to run prints them all."""
     rest: list[str] = []
@@ -304,10 +301,8 @@ def _bare_env(words: list[str]) -> bool:
     i = 0
     while i < len(rest) and ASSIGNMENT.match(rest[i]):
         i += 1
-    while i < len(rest) and os.path.basename(rest[i]) in _RUNNERS:
-        i += 1
-        while i < len(rest) and rest[i].startswith("-"):
-            i += 1
+    while i < len(rest) and os.path.basename(rest[i]) in WRAPPERS and os.path.basename(rest[i]) != "env":
+        i = past_wrapper(rest, i)  # `sudo -u root env`, `timeout 5 env`, `nice -n 5 env`
     if i >= len(rest) or os.path.basename(rest[i]) != "env":
         return False
     args = rest[i + 1:]

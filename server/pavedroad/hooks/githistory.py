@@ -6,11 +6,14 @@ removed it, and a tracked one's edits in `git diff`. None of these names the fil
 check, which judges the words of a command, never sees it. So does `git cat-file -p <blob id>`,
 the second step after `git ls-tree HEAD` shows the id, and `git archive`, which packs the tree.
 
-This module finds such commands (parsed as `treesearch` parses a shell command) and says which
-git command lists the files whose text they would print (`HistoryRead.listing`: the same
-subcommand, revisions and pathspecs, with `--name-only`); `decide` runs it (`listed_files`) and
+This module finds such commands (parsed as `treesearch` parses a shell command: wrappers,
+`env -C`, aliases, compound commands, patch and verbose modes) and says which git command lists
+the files whose text they would print (`HistoryRead.listing`, built by `gitoptions`: the same
+subcommand, revisions and pathspecs, with `--name-only`); `decide` runs it (`gitlisting`) and
 judges each name. Only what git would print counts: `git log` without `-p`, `git diff --stat`,
-`git show -s` and pathspecs that leave the file out (`-- . ':!.env'`) stay allowed.
+`git show -s` and pathspecs that leave the file out (`-- . ':!.env'`) stay allowed. What cannot
+be known before the command runs is judged wide or refused: commits given at run time (every
+commit), a git command earlier in the line that changes the repository, `GIT_*` assignments.
 """
 
 from __future__ import annotations
@@ -23,6 +26,15 @@ import subprocess
 from dataclasses import dataclass
 
 from pavedroad.hooks.credsearch import pipelines, simple_command
+from pavedroad.hooks.gitlisting import git_env
+from pavedroad.hooks.gitoptions import (
+    EXPANSION,
+    WITH_VALUE,
+    format_patch_range,
+    list_args,
+    options_of,
+    prints_patch,
+)
 from pavedroad.hooks.shellcmd import shell_program
 
 #: git's options before the subcommand that take the next word (`-C dir`, `-c k=v`).
@@ -37,35 +49,6 @@ _REPLAYED = frozenset({"--git-dir", "--work-tree", "--namespace", "--literal-pat
 #: Subcommands that print patches (always, by default, or when told).
 _PATCH_BY_DEFAULT = frozenset({"diff", "show"})
 _PATCH_WHEN_TOLD = frozenset({"log", "whatchanged", "reflog", "diff-tree", "diff-index", "diff-files"})
-
-#: Diff options that print the files' lines.
-_CONTENT = re.compile(
-    r"^(?:-p|-u|--patch|-U\d*|--unified(?:=\d+)?|--patch-with-stat|--patch-with-raw|--word-diff(?:=\S*)?"
-    r"|--color-words(?:=.*)?|--word-diff-regex(?:=.*)?|-c|--cc|--check|--binary|-W|--function-context"
-    r"|-L.*|--remerge-diff|--full-diff-with-patch)$"
-)
-#: Diff options that print one line per file at most, whatever else is asked (`-p --name-only`
-#: prints names), or nothing at all.
-_NAMES_ONLY = frozenset({"--name-only", "--name-status"})
-#: Options that turn the patch off until a later patch option turns it back on (`-s -p` prints
-#: it); `--quiet` also, for `show` (for `log` it does not; for `diff` it prints nothing at all).
-_PATCH_OFF = frozenset({"--no-patch", "-s"})
-#: Options that print a summary instead of the patch for `diff` and `show` (a patch option
-#: given as well still prints it: `--stat -p`).
-_SUMMARY = re.compile(r"^(?:--stat(?:=\S*)?|--numstat|--shortstat|--summary|--raw|--dirstat(?:=\S*)?"
-                      r"|-X\S*|--compact-summary|--no-patch)$")
-#: Options dropped from the listing command: how the output looks (the listing asks names), and
-#: anything that writes a file or runs a program (`--output=f`, `--ext-diff`).
-_DROPPED = re.compile(
-    r"^(?:--output(?:=.*)?|--ext-diff|--textconv|--relative(?:=.*)?|--color(?:=.*)?|--src-prefix=.*"
-    r"|--dst-prefix=.*|--line-prefix=.*|--no-prefix|--default-prefix|--stdout|--pretty(?:=.*)?"
-    r"|--format=.*|--oneline|--graph|--abbrev(?:-commit)?(?:=\d*)?|--decorate(?:=.*)?|-z|--numstat"
-    r"|--shortstat|--summary|--raw|--compact-summary|--dirstat(?:=\S*)?|--stat(?:=\S*)?|--no-patch"
-    r"|--exit-code|--quiet|-X\S*|-[MCB]\S*|--find-renames(?:=.*)?|--find-copies(?:-harder|=.*)?"
-    r"|--break-rewrites(?:=.*)?|--renames|--show-signature|-s)$"
-)
-_DROPPED_WITH_VALUE = frozenset({"--output", "--word-diff-regex", "--src-prefix", "--dst-prefix",
-                                 "--line-prefix", "--color-moved-ws"})
 
 
 @dataclass(frozen=True)
@@ -117,7 +100,7 @@ def _history_reads(command: str, cwd: str, depth: int) -> list[HistoryRead]:
                 continue
             if name in ("cd", "pushd") and len(plain) > 1:
                 target = _absolute(plain[1], here)
-                if _EXPANSION.search(plain[1]) and not _in_repository(here):
+                if EXPANSION.search(plain[1]) and not _in_repository(here):
                     changed = changed or f"`cd {plain[1]}`"  # where it goes is known only when it runs
                 elif os.path.isdir(target):
                     here = target
@@ -153,10 +136,10 @@ def _revisions_at_run_time(words: list[str], plain: list[str]) -> bool:
         return True
     skip = False
     for k, a in enumerate(plain[2:], 2):  # after `git <subcommand>`: revisions and paths, not option values
-        if a.startswith("--skip") and _EXPANSION.search(a if "=" in a else " ".join(plain[k:k + 2])):
+        if a.startswith("--skip") and EXPANSION.search(a if "=" in a else " ".join(plain[k:k + 2])):
             return True  # `--skip $N`: which commits is known only when it runs (other values are left out)
         if skip or a.startswith("-"):
-            skip = not skip and a in _WITH_VALUE
+            skip = not skip and a in WITH_VALUE
             continue
         if "$" in a or "`" in a or _BRACES.search(a):
             return True
@@ -174,7 +157,6 @@ _HARMLESS_ENVIRONMENT = re.compile(
     r"^GIT_(?:PAGER|EDITOR|SEQUENCE_EDITOR|TERMINAL_PROMPT|OPTIONAL_LOCKS|TRACE\w*|AUTHOR_\w+|COMMITTER_\w+"
     r"|SSH\w*|ASKPASS|PROGRESS_DELAY|MERGE_AUTOEDIT|FLUSH|REDACT_COOKIES|ADVICE|NO_LAZY_FETCH)=")
 #: A word the shell expands before git sees it: `$(...)`, `$VAR`, a backquote.
-_EXPANSION = re.compile(r"\$|`")
 
 
 @dataclass(frozen=True)
@@ -213,7 +195,6 @@ def _environment(assignments: list[str]) -> str:
     return ""
 
 
-
 def _without_git_grep_fold(words: list[str]) -> list[str]:
     """The command's words as `simple_command` gives them, but `git` kept as the command (it
     folds `git grep` into `grep` for the search checks)."""
@@ -242,9 +223,9 @@ def _git_reads(args: list[str], cwd: str, depth: int) -> tuple[list[HistoryRead]
         takes = option in _GLOBAL_WITH_VALUE and not value
         if takes and i + 1 < len(args):
             value = args[i + 1]
-        if option == "-C" and _EXPANSION.search(value) and not _in_repository(directory):
+        if option == "-C" and EXPANSION.search(value) and not _in_repository(directory):
             unchecked = f"`-C {value}` is known only when it runs"
-        if option == "-C" and not _EXPANSION.search(value):  # `-C "$DIR"`: most likely here, judged as here
+        if option == "-C" and not EXPANSION.search(value):  # `-C "$DIR"`: most likely here, judged as here
             directory = _absolute(value, directory)
         elif option == "-c" and value.lower().startswith(("alias.", "include.", "includeif.")):
             lookup.extend(["-c", value])
@@ -273,13 +254,58 @@ def _git_reads(args: list[str], cwd: str, depth: int) -> tuple[list[HistoryRead]
         if not words:
             return [], ""
         sub, rest = words[0], [*words[1:], *rest]
-    read = _git_read(sub, rest, directory, tuple(replayed))
+    reads = _other_printers(sub, rest, directory, tuple(replayed))
+    if reads is None:
+        read = _git_read(sub, rest, directory, tuple(replayed))
+        reads = [read] if read is not None else []
     changes = sub if _changes_repository(sub, rest) else ""
-    if read is None:
-        return [], changes
     if unchecked:
-        read = dataclasses.replace(read, unchecked=unchecked)
-    return [read], changes
+        reads = [dataclasses.replace(r, unchecked=unchecked) for r in reads]
+    return reads, changes
+
+
+#: Commands whose patch mode prints the hunks of the changes they offer (`printf 'n\nq\n' | git
+#: add -p`), or whose verbose mode prints the staged diff (`git status -v`, `git commit -v`).
+_PATCH_MODES = {"add": ("-p", "--patch", "-i", "--interactive", "-e", "--edit"),
+                "checkout": ("-p", "--patch"), "restore": ("-p", "--patch"), "reset": ("-p", "--patch"),
+                "commit": ("-p", "--patch", "--interactive"), "stash": ("-p", "--patch")}
+_VERBOSE = ("-v", "--verbose", "-vv")
+#: Commands that print files' text in ways not listed here: judged over every commit.
+_PRINT_HISTORY = {"fast-export": "git fast-export", "merge-tree": "git merge-tree", "bundle": "git bundle"}
+
+
+def _other_printers(sub: str, rest: list[str], directory: str, globals_: tuple[str, ...]) -> list[HistoryRead] | None:
+    """Reads of the subcommands that print diffs besides diff/show/log (None for the others):
+    patch and verbose modes (the work tree's and the index's changes), `git difftool` (a
+    diff), `git request-pull -p`, `git fast-export`, `git merge-tree` (history), `git
+    submodule foreach` (a command in every submodule: unchecked)."""
+    options = options_of(rest)
+    paths = rest[rest.index("--"):] if "--" in rest else []
+    if sub == "difftool":
+        kept = [a for k, a in enumerate(rest) if not (a in ("-y", "--no-prompt", "-d", "--dir-diff", "-g", "--gui")
+                or a.startswith(("--extcmd=", "--tool=", "-x", "-t")) or (k and rest[k - 1] in ("-x", "-t")))]
+        read = _git_read("diff", kept, directory, globals_)
+        return [dataclasses.replace(read, shown="git difftool")] if read is not None else []
+    if sub == "submodule" and rest[:1] == ["foreach"]:
+        return [HistoryRead(directory, "git submodule foreach", everything=True, globals_=globals_,
+                            unchecked="it runs a command in every submodule")]
+    if sub in _PRINT_HISTORY or (sub == "request-pull" and "-p" in options):
+        return [HistoryRead(directory, _PRINT_HISTORY.get(sub, "git request-pull -p"), everything=True,
+                            globals_=globals_)]
+    staged = worktree = False
+    if sub in _PATCH_MODES and any(o in _PATCH_MODES[sub] for o in options) and not (
+            sub == "stash" and rest[:1] in (["show"], ["list"])):
+        staged = worktree = True
+    verbose = sum(2 if o == "-vv" else 1 for o in options if o in _VERBOSE)
+    if sub == "status" and verbose:
+        staged, worktree = True, verbose >= 2
+    if sub == "commit" and verbose:
+        staged, worktree = True, worktree or any(o in ("-a", "--all") for o in options)
+    if not (staged or worktree):
+        return None
+    shown = f"git {sub} {'-p' if sub in _PATCH_MODES and not verbose else '-v'}"
+    return ([_listing(directory, shown, "diff", ["--cached", *paths], globals_)] if staged else []) + (
+        [_listing(directory, shown, "diff", paths, globals_)] if worktree else [])
 
 
 def _split(text: str) -> list[str]:
@@ -309,7 +335,8 @@ _REPLAYED_CONFIG = frozenset({"stash.showpatch", "stash.showincludeuntracked", "
 _BUILTINS = frozenset({
     "add", "am", "annotate", "apply", "archive", "bisect", "blame", "branch", "bundle", "cat-file", "check-attr",
     "check-ignore", "checkout", "cherry", "cherry-pick", "clean", "clone", "commit", "commit-tree", "config",
-    "count-objects", "describe", "diff", "diff-files", "diff-index", "diff-tree", "difftool", "fetch",
+    "count-objects", "describe", "diff", "diff-files", "diff-index", "diff-tree", "difftool", "fast-export",
+    "fast-import", "fetch", "request-pull",
     "for-each-ref", "format-patch", "fsck", "gc", "grep", "hash-object", "help", "init", "log", "ls-files",
     "ls-remote", "ls-tree", "merge", "merge-base", "merge-file", "merge-tree", "mergetool", "mktree", "mv",
     "name-rev", "notes", "pull", "push", "range-diff", "read-tree", "rebase", "reflog", "remote", "reset",
@@ -323,7 +350,7 @@ _READ_ONLY = frozenset({
     "ls-files", "ls-tree", "ls-remote", "cat-file", "blame", "annotate", "grep", "describe", "shortlog",
     "whatchanged", "cherry", "format-patch", "archive", "for-each-ref", "show-ref", "name-rev", "merge-base",
     "count-objects", "var", "version", "help", "check-ignore", "check-attr", "range-diff", "fsck",
-    "verify-commit", "show-branch", "difftool", "merge-tree",
+    "verify-commit", "show-branch", "difftool", "merge-tree", "fast-export", "request-pull",
 })  # fmt: skip
 _LISTING_ONLY = {"branch": ("-l", "--list", "-a", "-r", "-v", "-vv", "--show-current", "--contains", "--merged"),
                  "tag": ("-l", "--list", "-n", "--contains", "--points-at"), "remote": ("-v", "show", "get-url"),
@@ -352,31 +379,31 @@ def _git_read(sub: str, rest: list[str], directory: str, globals_: tuple[str, ..
             return None
         sub, rest = f"stash {rest[0]}", rest[1:]
         default = sub == "stash show" and _stash_shows_patch(directory, globals_)
-        patch = _prints_patch(rest, default=default, stash_show=sub == "stash show")
+        patch = prints_patch(rest, default=default, stash_show=sub == "stash show")
     elif sub == "format-patch":
         if "--stdout" not in rest:
             return None  # it writes files; reading them is a read of their names
         return _listing(cwd=directory, shown="git format-patch --stdout", sub="log",
-                        args=_format_patch_range(rest), globals_=globals_)
+                        args=format_patch_range(rest), globals_=globals_)
     elif sub in _PATCH_BY_DEFAULT:
-        patch = _prints_patch(rest, default=True, show=sub == "show")
+        patch = prints_patch(rest, default=True, show=sub == "show")
         # `git show X` prints a blob (`3b18e51`, `v1`, `3b18e51^{blob}`) whole, whatever the options;
         # `git diff A B` two blobs' lines
         objects = tuple(_operands(rest))
         if sub == "show" and objects and not patch:
             return HistoryRead(directory, "git show", objects=objects, globals_=globals_)
         if objects and patch:
-            return HistoryRead(directory, f"git {sub}", listing=_list_args(sub, rest, globals_), objects=objects,
+            return HistoryRead(directory, f"git {sub}", listing=list_args(sub, rest, globals_), objects=objects,
                                globals_=globals_, no_index="--no-index" in rest,
                                submodule_diff=_submodule_diff(rest, globals_))
     elif sub in _PATCH_WHEN_TOLD:
-        patch = _prints_patch(rest, default=False)
+        patch = prints_patch(rest, default=False)
     else:
         return None
     if not patch:
         return None
     shown = f"git {sub}" if sub in _PATCH_BY_DEFAULT else f"git {sub} -p"
-    return HistoryRead(directory, shown, listing=_list_args(sub, rest, globals_), globals_=globals_,
+    return HistoryRead(directory, shown, listing=list_args(sub, rest, globals_), globals_=globals_,
                        no_index="--no-index" in rest, submodule_diff=_submodule_diff(rest, globals_))
 
 
@@ -391,7 +418,7 @@ def _operands(args: list[str]) -> list[str]:
         if a == "--":
             break
         if a.startswith("-"):
-            skip = a in _WITH_VALUE
+            skip = a in WITH_VALUE
             continue
         if ".." not in a and "\n" not in a:
             out.append(a)
@@ -409,145 +436,14 @@ def _stash_shows_patch(directory: str, globals_: tuple[str, ...]) -> bool:
             return g.partition("=")[2].lower() in ("true", "yes", "on", "1")
     try:
         done = subprocess.run(["git", *globals_, "config", "--type=bool", "--get", "stash.showPatch"], cwd=directory,
-                              capture_output=True, timeout=5, check=False, env=_git_env())
+                              capture_output=True, timeout=5, check=False, env=git_env())
     except (OSError, subprocess.SubprocessError, ValueError):
         return True  # cannot tell: as if it did
     return done.stdout.strip() == b"true"
 
 
 def _listing(cwd: str, shown: str, sub: str, args: list[str], globals_: tuple[str, ...]) -> HistoryRead:
-    return HistoryRead(cwd, shown, listing=_list_args(sub, args, globals_), globals_=globals_)
-
-
-def _list_args(sub: str, args: list[str], globals_: tuple[str, ...]) -> tuple[str, ...]:
-    """`sub args`, its format options replaced by a NUL-separated list of names (renames as a
-    deletion and an addition, so both names are judged)."""
-    kept: list[str] = []
-    pathspecs: list[str] = []
-    k = 0
-    while k < len(args):
-        a = args[k]
-        if a == "--":
-            pathspecs = args[k:]
-            break
-        if a in _DROPPED_WITH_VALUE:
-            k += 2
-            continue
-        if a in _WITH_VALUE:
-            if not _EXPANSION.search(args[k + 1] if k + 1 < len(args) else ""):
-                kept.extend(args[k:k + 2])  # the value stays the option's (`--grep -p`)
-            k += 2  # `--author "$USER"`, `-n $N`: known only when it runs, so any author, any count
-            continue
-        if a.startswith("--") and "=" in a and _EXPANSION.search(a):
-            k += 1  # `--since="$DATE"`: every commit it could select
-            continue
-        if not (_DROPPED.match(a) or _CONTENT.match(a) or a in _NAMES_ONLY) or (sub == "stash show" and a == "-u"):
-            kept.append(a)
-        k += 1
-    words = sub.split()
-    # renames as a deletion and an addition, so both names are judged; `--follow` names the
-    # file under each name it had, and needs renames found
-    renames = [] if "--follow" in args else ["--no-renames"]
-    tail = ["--name-only", "-z", *renames, "--no-ext-diff", "--no-textconv", "--no-color"]
-    if words[0] in ("log", "show", "whatchanged", "reflog") or words[-1] == "list":
-        tail.append("--format=")
-    if words[0] == "diff-tree":
-        tail.append("-r")  # a patch recurses into folders; names do only when told
-    if words[0] == "log" and any(a in ("-c", "--cc", "-m") or a.startswith("--diff-merges") for a in args):
-        tail.append("-m")  # the merges' patches are printed too
-    # ours first: `git diff` takes no option after a path (`git diff . --stat` fails)
-    return (*globals_, *words, *tail, *kept, *pathspecs)
-
-
-def _prints_patch(args: list[str], *, default: bool, stash_show: bool = False, show: bool = False) -> bool:
-    """Whether a diff-printing command with these options prints the files' lines."""
-    options = [a for a in _options(args)]
-    if any(a in _NAMES_ONLY for a in options):
-        return False
-    if default and not show and "--quiet" in options:
-        return False  # `git diff --quiet`: nothing at all
-    off = _PATCH_OFF | ({"--quiet"} if show else set())
-    last_off = max((k for k, a in enumerate(options) if a in off), default=-1)
-    content = [k for k, a in enumerate(options) if _CONTENT.match(a) and not (stash_show and a == "-u")]
-    if content:
-        return last_off < max(content)
-    if default:
-        return last_off < 0 and not any(_SUMMARY.match(a) for a in options)
-    return False
-
-
-#: Options of `git log` / `git diff` whose value may be the next word (`--grep -p` searches
-#: messages for "-p"; it asks no patch).
-_WITH_VALUE = frozenset({
-    "--grep", "--author", "--committer", "-S", "-G", "-n", "--max-count", "--skip", "--since", "--until",
-    "--after", "--before", "-O", "--encoding", "--date", "--diff-filter", "-I",
-    "--ignore-matching-lines", "--find-object", "--output", "--word-diff-regex", "--src-prefix",
-    "--dst-prefix", "--line-prefix", "--color-moved-ws", "--diff-algorithm", "--submodule", "--anchored",
-    "--stat-width", "--stat-name-width", "--stat-count", "--min-parents", "--max-parents", "--exclude",
-    "--glob", "--decorate-refs",
-    "--decorate-refs-exclude", "--since-as-filter", "--orderfile", "--skip-to", "--rotate-to",
-})  # fmt: skip
-
-
-def _options(args: list[str]) -> list[str]:
-    """The option words of `args` (before `--`), values given as the next word left out."""
-    out = []
-    skip = False
-    for a in args:
-        if skip:
-            skip = False
-            continue
-        if a == "--":
-            break
-        if a.startswith("-"):
-            out.append(a)
-            skip = a in _WITH_VALUE
-    return out
-
-
-def _format_patch_range(args: list[str]) -> list[str]:
-    """`git format-patch --stdout` arguments as `git log`'s: a lone revision `R` means `R..HEAD`
-    (unless a count says how many commits back from it, or `--root` from the first commit);
-    format-patch's own options (`-n` numbers the patches, `--to x`, `-v 2`) are left out."""
-    counted = any(re.fullmatch(r"-\d+|--max-count(?:=\d+)?", a) for a in args) or "--root" in args
-    out: list[str] = []
-    skip = False
-    for k, a in enumerate(args):
-        if skip:
-            skip = False
-            continue
-        if a == "--":
-            out.extend(args[k:])
-            break
-        if a in _FORMAT_PATCH_WITH_VALUE:
-            skip = True
-            continue
-        if a.startswith("-") and (a.partition("=")[0] in _FORMAT_PATCH_WITH_VALUE or a in _FORMAT_PATCH_FLAGS):
-            continue
-        if a == "--max-count":
-            out.extend(args[k:k + 2])
-            skip = True
-            continue
-        if not counted and not a.startswith("-") and ".." not in a:
-            out.append(f"{a}..HEAD")
-        else:
-            out.append(a)
-    return out
-
-
-_FORMAT_PATCH_WITH_VALUE = frozenset({
-    "-o", "--output-directory", "-v", "--reroll-count", "--start-number", "--subject-prefix", "--to", "--cc",
-    "--in-reply-to", "--signature", "--signature-file", "--suffix", "--interdiff", "--range-diff",
-    "--creation-factor", "--add-header", "--filename-max-length", "--description-file", "--cover-from-description",
-    "--base", "--from", "--thread", "--attach", "--inline",
-})  # fmt: skip
-_FORMAT_PATCH_FLAGS = frozenset({
-    "--stdout", "-n", "--numbered", "-N", "--no-numbered", "-k", "--keep-subject", "-s", "--signoff", "--no-signoff",
-    "--cover-letter", "--no-cover-letter", "--no-thread", "--no-attach", "--rfc", "--zero-commit",
-    "--ignore-if-in-upstream", "--no-binary", "-q", "--quiet", "--progress", "--force-in-body-from",
-    "--no-force-in-body-from", "--encode-email-headers", "--no-encode-email-headers", "--always", "--root",
-    "--numbered-files", "--no-notes", "--notes", "--no-signature", "--no-from",
-})  # fmt: skip
+    return HistoryRead(cwd, shown, listing=list_args(sub, args, globals_), globals_=globals_)
 
 
 def _cat_file(args: list[str], directory: str, globals_: tuple[str, ...]) -> HistoryRead | None:
@@ -591,143 +487,8 @@ def _configured_alias(sub: str, directory: str, globals_: list[str]) -> str | No
         return None
     try:
         done = subprocess.run(["git", *globals_, "config", "--get", f"alias.{sub}"], cwd=directory,
-                              capture_output=True, timeout=5, check=False, env=_git_env())
+                              capture_output=True, timeout=5, check=False, env=git_env())
     except (OSError, subprocess.SubprocessError, ValueError):
         return None
     text = done.stdout.decode("utf-8", "replace").strip()
     return text if done.returncode == 0 and text else None
-
-
-def _git_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_PAGER": "cat",
-                "GIT_NO_LAZY_FETCH": "1"})
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_EXTERNAL_DIFF", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT"):
-        env.pop(name, None)
-    return env
-
-
-# --- listing what git would print -----------------------------------------------------------
-
-
-#: How long listing a history may take, and how many names it may hold.
-LIST_TIMEOUT = 5.0
-MAX_LISTED_BYTES = 64 << 20
-
-
-class HistoryTooLarge(Exception):
-    """Git could not list the files in time (a long history without a limit)."""
-
-
-class HistoryUnchecked(Exception):
-    """Git could not list the files the command prints, though the command may print them."""
-
-
-#: Programs the repository's config could make a listing run: a signature check (`log.showSignature`
-#: with `gpg.program`), a fetch of a partial clone's missing objects (`core.sshCommand`, a
-#: remote's `uploadpack`); clean filters are turned off by name (`_no_filters`).
-_SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.quotepath=off", "-c", "log.showSignature=false",
-                "-c", "protocol.allow=never", *(x for p in ("file", "ssh", "git", "http", "https", "ext")
-                                                for x in ("-c", f"protocol.{p}.allow=never")))
-
-
-def _git(read: HistoryRead, *args: str, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess[bytes]:
-    # `core.fsmonitor` and hooks of the repository's own config never run for a listing
-    return subprocess.run(["git", *_SAFE_CONFIG, *extra, *read.globals_, *args],
-                          cwd=read.directory, capture_output=True, timeout=LIST_TIMEOUT, check=False,
-                          stdin=subprocess.DEVNULL, env=_git_env())
-
-
-def _no_filters(read: HistoryRead) -> tuple[str, ...]:
-    """`-c filter.X.clean=` for every filter the config names: `git diff` runs a stat-dirty file
-    through its clean filter (a program) to compare it."""
-    done = _git(read, "config", "-z", "--name-only", "--get-regexp", r"^filter\..*\.(clean|process)$")
-    names = {n.decode("utf-8", "surrogateescape").rsplit(".", 1)[0] for n in done.stdout.split(b"\0") if n}
-    return tuple(x for name in sorted(names)
-                 for x in ("-c", f"{name}.clean=", "-c", f"{name}.process=", "-c", f"{name}.required=false"))
-
-
-def listed_files(read: HistoryRead) -> tuple[str, list[str]] | None:
-    """(the work tree's top, names relative to it of the files whose text the command prints);
-    None when git cannot say (not a repository, a revision that does not exist: then the
-    command prints nothing either). Raises `HistoryTooLarge` past the time or size limit."""
-    try:
-        top = _git(read, "rev-parse", "--show-toplevel")
-        if top.returncode == 0:
-            root = top.stdout.decode("utf-8", "surrogateescape").strip()
-        elif read.no_index:
-            root = read.directory  # `git diff --no-index a b` needs no repository
-        else:
-            bare = _git(read, "rev-parse", "--absolute-git-dir")  # a bare repository has no work tree
-            if bare.returncode != 0:
-                return None
-            root = bare.stdout.decode("utf-8", "surrogateescape").strip()
-        names: list[str] = []
-        blobs, missing = _blobs(read) if read.objects else ([], False)
-        if read.listing and not read.everything:
-            listing = read.listing[len(read.globals_):]
-            extra = _no_filters(read) if listing[0] in ("diff", "diff-files", "diff-index") else ()
-            done = _git(read, *listing, extra=extra)
-            if done.returncode == 0 or (read.no_index and done.returncode == 1):
-                if len(done.stdout) > MAX_LISTED_BYTES:
-                    raise HistoryTooLarge(read.shown)
-                names.extend(n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n.strip())
-            elif (missing and not blobs) or _NO_SUCH_REVISION.search(done.stderr):
-                return None  # `git show HEAD:no-such-file`, `git diff origin/main...` without it: the command fails too
-            elif not blobs:
-                # the listing failed where the command may not: a revision or an option it
-                # reads otherwise; what it prints is unknown
-                raise HistoryUnchecked(read.shown)
-            if read.submodule_diff and any(os.path.exists(os.path.join(root, n, ".git")) for n in names):
-                raise HistoryUnchecked(read.shown)  # a submodule's own diff: its files are not listed
-        if read.everything:
-            names.extend(_every_path(read))
-        for blob in blobs:
-            names.extend(_paths_of_blob(read, blob))
-    except subprocess.TimeoutExpired as error:
-        raise HistoryTooLarge(read.shown) from error
-    except (OSError, ValueError):
-        return None
-    return root, list(dict.fromkeys(n.strip("\n") for n in names))
-
-
-#: git's words for a revision that does not exist: the command, given the same revisions, fails too.
-_NO_SUCH_REVISION = re.compile(rb"unknown revision or path not in the working tree|bad revision|bad object"
-                               rb"|invalid object name|Not a valid object name|No stash entries found"
-                               rb"|is not a valid reference")
-
-
-def _blobs(read: HistoryRead) -> tuple[list[str], bool]:
-    """(the ids of the blobs among the command's object names, tags peeled (`v1` tagging a blob,
-    `3b18e51^{blob}`); whether a name is no object (a path, or a typo)): one `cat-file --batch-check`."""
-    # `^{}` peels a tag; after `rev:path` it would be read as part of the path
-    query = "".join(f"{name}\n" if ":" in name else f"{name}^{{}}\n" for name in read.objects)
-    query_bytes = query.encode("utf-8", "surrogateescape")
-    check = "--batch-check=%(objectname) %(objecttype)"
-    done = subprocess.run(["git", *_SAFE_CONFIG, *read.globals_, "cat-file", check], input=query_bytes,
-                          cwd=read.directory, capture_output=True, timeout=LIST_TIMEOUT, check=False, env=_git_env())
-    lines = done.stdout.splitlines()
-    missing = any(line.endswith(b" missing") for line in lines)
-    # `HEAD~2:.env` names its path, which the read check judges; the search by content is slow
-    return [line.split()[0].decode() for name, line in zip(read.objects, lines, strict=False)
-            if line.endswith(b" blob") and ":" not in name], missing
-
-
-def _every_path(read: HistoryRead) -> list[str]:
-    """Every path any commit (or the index) has held."""
-    done = _git(read, "log", "--all", "--format=", "--name-only", "-z", "--no-renames", "-m")
-    index = _git(read, "ls-files", "-z")
-    return [n for out in (done.stdout, index.stdout) for n in out.decode("utf-8", "surrogateescape").split("\0") if n]
-
-
-def _paths_of_blob(read: HistoryRead, full: str) -> list[str]:
-    """The paths a blob (its full id) was committed or staged under."""
-    history = _git(read, "log", "--all", "--format=", "--name-only", "-z", "--no-renames", "-m",
-                   f"--find-object={full}")
-    paths = [n for n in history.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
-    staged = _git(read, "ls-files", "-s", "-z")
-    for entry in staged.stdout.decode("utf-8", "surrogateescape").split("\0"):
-        meta, _, path = entry.partition("\t")
-        if full and full in meta.split():
-            paths.append(path)
-    return paths

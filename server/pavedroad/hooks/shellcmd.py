@@ -29,7 +29,7 @@ _NO_READ = frozenset({
 #: (`if [ -f .env.local ]; then` tests, `then cat f` reads).
 _RESERVED = frozenset({"!", "if", "then", "else", "elif", "do", "while", "until", "fi", "done", "esac"})
 _GIT_NO_READ = frozenset({"add", "rm", "mv", "status", "restore", "checkout", "stash", "reset"})
-_WRAPPERS = frozenset({"sudo", "env", "time", "nice", "nohup", "xargs", "command", "exec", "timeout",
+WRAPPERS = frozenset({"sudo", "env", "time", "nice", "nohup", "xargs", "command", "exec", "timeout",
                        "doas", "stdbuf", "ionice", "chroot"})
 SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "fish"})
 _SPLIT = re.compile(r"\|\||&&|[;|&\n(){}`]|\$\(")
@@ -51,19 +51,28 @@ def without_prefixes(words: list[str]) -> list[str]:
         i += 1
     while i < len(words) and "=" in words[i] and ASSIGNMENT.match(words[i]):
         i += 1
-    while i < len(words) and (name := os.path.basename(words[i])) in _WRAPPERS:
-        i += 1
-        takes = _WRAPPER_VALUES.get(name, frozenset())
-        while i < len(words) and words[i].startswith("-"):
-            if words[i] == "--":
-                i += 1
-                break
-            i += 2 if words[i] in takes else 1  # `nice -n 5`, `sudo -u root`, `xargs -n 1`
-        while i < len(words) and "=" in words[i] and ASSIGNMENT.match(words[i]):
-            i += 1  # `env A=1 cmd`
-        if name == "timeout" and i < len(words) - 1 and _DURATION.fullmatch(words[i]):
-            i += 1  # `timeout 5 cmd`
+    while i < len(words) and os.path.basename(words[i]) in WRAPPERS:
+        i = past_wrapper(words, i)
     return words[i:]
+
+
+def past_wrapper(words: list[str], i: int) -> int:
+    """The index after the wrapper `words[i]` (`sudo`, `timeout`, `nice`, `env`, ...) with its
+    options and their values (`nice -n 5`, `sudo -u root`, `xargs -n 1`, `timeout 5`) and, for
+    `env`, its assignments (`env A=1 cmd`)."""
+    name = os.path.basename(words[i])
+    i += 1
+    takes = _WRAPPER_VALUES.get(name, frozenset())
+    while i < len(words) and words[i].startswith("-"):
+        if words[i] == "--":
+            i += 1
+            break
+        i += 2 if words[i] in takes else 1
+    while i < len(words) and "=" in words[i] and ASSIGNMENT.match(words[i]):
+        i += 1
+    if name == "timeout" and i < len(words) - 1 and _DURATION.fullmatch(words[i]):
+        i += 1
+    return i
 
 
 _DURATION = re.compile(r"\d+(?:\.\d+)?[smhd]?")
@@ -269,7 +278,7 @@ def _reads_anything(command: str) -> bool:
     for segment in _SPLIT.split(command):
         words = [w for w in _words(segment) if not REDIRECT.match(w)]
         while words and (ASSIGNMENT.match(words[0]) or words[0] in _RESERVED
-                         or os.path.basename(words[0]) in _WRAPPERS):
+                         or os.path.basename(words[0]) in WRAPPERS):
             words.pop(0)
         if not words:
             continue

@@ -29,7 +29,13 @@ from pavedroad.hooks.credsearch import (
     simple_command,
 )
 from pavedroad.hooks.grepsyntax import EVERY_LINE, MAX_PATTERN_FILE, LineTest, line_test
-from pavedroad.hooks.shellcmd import ASSIGNMENT, shell_program, without_prefixes
+from pavedroad.hooks.shellcmd import (
+    ASSIGNMENT,
+    WRAPPERS,
+    past_wrapper,
+    shell_program,
+    without_prefixes,
+)
 from pavedroad.searchcmd import (
     CREDENTIAL_PATTERN,
     OPTIONS_WITH_ARGUMENT,
@@ -158,13 +164,6 @@ def _tree_searches(command: str, cwd: str, depth: int) -> list[TreeSearch]:
     return found
 
 
-#: Wrapper options whose value is the next word (`nice -n 5`, `sudo -u x`, `timeout -s KILL`).
-_WRAPPER_ARGS = {"nice": {"-n"}, "sudo": {"-u", "-g", "-C", "-D", "-h", "-p", "-U"}, "timeout": {"-s", "-k"},
-                 "ionice": {"-c", "-n", "-p"}, "xargs": {"-I", "-n", "-P", "-L", "-d", "-a", "-E", "-s"},
-                 "env": {"-u", "-C", "-S"}, "stdbuf": {"-i", "-o", "-e"}, "doas": {"-u"}}
-_DURATION = re.compile(r"\d+(?:\.\d+)?[smhd]?")
-
-
 def _unwrapped(words: list[str]) -> list[str]:
     """`words` without wrappers' own arguments, which `without_prefixes` would take for the
     command (`timeout 5 grep ...` -> `grep ...`). A wrapper that changes the directory
@@ -173,16 +172,12 @@ def _unwrapped(words: list[str]) -> list[str]:
     i = 0
     while i < len(out) and ASSIGNMENT.match(out[i]):
         i += 1
-    while i < len(out) and os.path.basename(out[i]) in _WRAPPER_ARGS:
-        name = os.path.basename(out[i])
-        j = i + 1
-        while j < len(out) and out[j].startswith("-"):
-            if name == "env" and (out[j] in ("-C", "--chdir") or out[j].startswith("--chdir=")):
-                return []  # runs elsewhere: not judged here (the read check still sees its words)
-            j += 2 if out[j] in _WRAPPER_ARGS[name] else 1
-        if name == "timeout" and j < len(out) and _DURATION.fullmatch(out[j]):
-            j += 1
-        out[i:j] = [out[i]]
+    while i < len(out) and os.path.basename(out[i]) in WRAPPERS:
+        end = past_wrapper(out, i)
+        if os.path.basename(out[i]) == "env" and any(
+                w in ("-C", "--chdir") or w.startswith("--chdir=") for w in out[i + 1:end]):
+            return []  # runs elsewhere: not judged here (the read check still sees its words)
+        out[i:end] = [out[i]]
         i += 1
     return out
 
