@@ -986,6 +986,7 @@ def test_the_tree_search_fast_path_reads_names_as_the_full_test_does(
     "{ grep -rn TOKEN .; }", "if true; then grep -rn TOKEN .; fi", "while true; do echo $OPENAI_API_KEY; done",
     "for f in a; do env; done", "! grep -rn TOKEN .", "f() { grep -rn TOKEN .; }; f", "until false; do printenv; done",
     'grep -rn "" .', "(grep -rn TOKEN .)", "function f { grep -rn TOKEN .; }; f", "function f { env; }; f",
+    'eval "grep -rn TOKEN ."', 'echo "$(env)"', "cat <(grep -rn TOKEN .)", "timeout 5 env", "nice -n 5 printenv",
     "coproc env", "timeout 5 git log -p",
 ])
 def test_a_compound_command_hides_nothing_it_runs(repo: Path, command: str) -> None:

@@ -77,8 +77,9 @@ PRINTS_ENV = [
     "git rev-list HEAD | xargs git show", "for c in $(git rev-list HEAD); do git show $c; done",
     "git log --format=%H | while read c; do git show \"$c\"; done", "git show $(git rev-list --all)",
     "git show `git rev-list HEAD~1 -1`", "git show HEAD~$N", "git -C \"$DIR\" show HEAD~1",
-    # a shell's clustered -c (Codex runs `bash -lc`)
-    "bash -lc 'git log -p'", "sh -ec 'git show HEAD~1'",
+    # a shell's clustered -c (Codex runs `bash -lc`); eval, substitutions in quotes, <(...), find -exec
+    "bash -lc 'git log -p'", "sh -ec 'git show HEAD~1'", "eval git log -p", 'echo "$(git show HEAD~1)"',
+    "cat <(git show HEAD~1)", "find . -maxdepth 0 -exec git show HEAD~1 \\;",
     # options that stand alone, or turn the patch back on, or are no summary
     "git log --pretty -p", "git log --branches -p", "git log --notes -p", "git log -s -p", "git show -s -p HEAD~1",
     "git log --quiet -p", "git diff --exit-code HEAD~2", "git show --exit-code HEAD~1", "git reflog show -p",
@@ -102,6 +103,11 @@ def test_a_git_command_that_prints_a_committed_sensitive_file_is_denied(repo: Pa
     assert answer.code == 2, command
     assert "`.env`" in answer.stderr and "history or a diff" in answer.stderr, answer.stderr
     assert SECRET not in answer.stderr
+
+
+def test_an_alias_only_the_environment_defines_cannot_be_checked(repo: Path) -> None:
+    answer = claude(repo, 'XV="log -p" git --config-env=alias.x=XV x')
+    assert answer.code == 2 and "cannot be checked" in answer.stderr, answer.stderr
 
 
 def test_a_blob_printed_by_its_id_is_judged_by_the_paths_that_held_it(repo: Path) -> None:

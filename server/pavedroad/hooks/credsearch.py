@@ -99,7 +99,8 @@ def _stages(line: str) -> list[list[list[str]]]:
     for token in shell_tokens(line):
         if token in ("|", "|&"):
             pipelines[-1].append([])
-        elif token and _OPERATOR_CHARS.issuperset(token):  # `;`, `&&`, `||`, `(`, `()`, `);`, `;;`
+        elif token and (_OPERATOR_CHARS.issuperset(token) or token in ("<(", ">(")):
+            # `;`, `&&`, `||`, `(`, `()`, `);`, `;;`, and process substitutions `<(cmd)`
             pipelines.append([[]])
         elif name_follows:
             name_follows = False  # `function f { ...; }`: the function's name
@@ -140,9 +141,18 @@ def simple_command(words: list[str]) -> tuple[list[str], list[str]]:
 
 
 def pipelines(command: str) -> Iterator[list[list[str]]]:
-    """Every pipeline of the command (a list of its stages' words), heredoc bodies skipped."""
+    """Every pipeline of the command (a list of its stages' words), heredoc bodies skipped; the
+    commands of substitutions inside double quotes (`echo "$(git show HEAD~3)"`), which the
+    word split keeps whole, as pipelines of their own."""
     for line in _shell_lines(command):
         yield from _stages(line)
+        if "$(" in line or "`" in line:
+            for inner in _SUBSTITUTION.finditer(line):
+                yield from _stages(inner.group(1) or inner.group(2) or "")
+
+
+#: A command substitution without nested parentheses: `$(cmd ...)` or `` `cmd ...` ``.
+_SUBSTITUTION = re.compile(r"\$\(([^()]*)\)|`([^`]*)`")
 
 
 def _search(name: str, args: list[str]) -> tuple[list[str], list[str]] | None:

@@ -222,9 +222,7 @@ def _inline_code(plain: list[str]) -> tuple[str, str] | None:
         return None
     name = os.path.basename(plain[0])
     args = plain[1:]
-    if name == "eval":
-        return "shell", " ".join(args)
-    program = shell_program(plain)
+    program = shell_program(plain)  # `bash -c TEXT`, `bash -lc TEXT`, `eval TEXT...`
     if program is not None:
         return "shell", program
     option = _INTERPRETERS.get(re.sub(r"[0-9.]+$", "", name) if name.startswith("python") else name)

@@ -109,6 +109,11 @@ def _history_reads(command: str, cwd: str, depth: int) -> list[HistoryRead]:
             if program is not None and depth < 3:
                 found.extend(_history_reads(program, here, depth + 1))
                 continue
+            if name in ("find", "fd", "fdfind"):  # `find . -maxdepth 0 -exec git show HEAD~3 \;`
+                executed = _executed(plain)
+                if executed and os.path.basename(executed[0]) == "git" and depth < 3:
+                    found.extend(_history_reads(shlex.join(executed), here, depth + 1))
+                continue
             if name != "git":
                 continue
             prefix = _prefix(words, here)
@@ -125,6 +130,16 @@ def _history_reads(command: str, cwd: str, depth: int) -> list[HistoryRead]:
             if changes and not changed:
                 changed = f"`git {changes}` earlier in the same command"
     return found
+
+
+def _executed(plain: list[str]) -> list[str]:
+    """The command `find ... -exec CMD {} ;` (or `fd -x CMD`) runs, without `{}`."""
+    for k, word in enumerate(plain):
+        if word in ("-exec", "-execdir", "-ok", "-okdir", "-x", "--exec", "-X", "--exec-batch"):
+            rest = plain[k + 1:]
+            end = next((i for i, w in enumerate(rest) if w in (";", "+", "\\;")), len(rest))
+            return [w for w in rest[:end] if w != "{}"]
+    return []
 
 
 def _revisions_at_run_time(words: list[str], plain: list[str]) -> bool:
@@ -156,9 +171,6 @@ _GIT_ENVIRONMENT = re.compile(r"^(?:GIT_[A-Z_]*|HOME|XDG_CONFIG_HOME)=")
 _HARMLESS_ENVIRONMENT = re.compile(
     r"^GIT_(?:PAGER|EDITOR|SEQUENCE_EDITOR|TERMINAL_PROMPT|OPTIONAL_LOCKS|TRACE\w*|AUTHOR_\w+|COMMITTER_\w+"
     r"|SSH\w*|ASKPASS|PROGRESS_DELAY|MERGE_AUTOEDIT|FLUSH|REDACT_COOKIES|ADVICE|NO_LAZY_FETCH)=")
-#: A word the shell expands before git sees it: `$(...)`, `$VAR`, a backquote.
-
-
 @dataclass(frozen=True)
 class _Prefix:
     directory: str
@@ -243,6 +255,9 @@ def _git_reads(args: list[str], cwd: str, depth: int) -> tuple[list[HistoryRead]
         if sub in _BUILTINS:
             break
         text = _configured_alias(sub, directory, [*replayed, *lookup])
+        if not text and unchecked:
+            # `git --config-env=alias.x=V x`: an alias only the environment defines may print anything
+            return [HistoryRead(directory, f"git {sub}", everything=True, unchecked=unchecked)], sub
         if not text:
             return [], sub  # another program (`git lfs`): it may change anything
         if text.startswith("!"):  # a shell alias: the commands it runs (with the words after it)

@@ -104,8 +104,10 @@ _WITH_C = re.compile(r"-[A-Za-z]*c[A-Za-z]*")
 
 def shell_program(plain: list[str]) -> str | None:
     """The program text a shell is given to run (`bash -c TEXT`, `bash -lc TEXT`, `sh -e -c
-    TEXT`, `zsh -o pipefail -c TEXT`), or None when `plain` is no such command: the first word
-    that is not an option, once an option word holding `c` was seen."""
+    TEXT`, `zsh -o pipefail -c TEXT`, `eval TEXT...`), or None when `plain` is no such command:
+    the first word that is not an option, once an option word holding `c` was seen."""
+    if plain and plain[0] == "eval":
+        return " ".join(plain[1:])  # `eval "git log -p"`: its words, joined, are run
     if not plain or os.path.basename(plain[0]) not in SHELLS:
         return None
     told = False
