@@ -105,6 +105,11 @@ def test_a_git_command_that_prints_a_committed_sensitive_file_is_denied(repo: Pa
     assert SECRET not in answer.stderr
 
 
+def test_a_nul_byte_does_not_switch_the_check_off(repo: Path) -> None:
+    # git cannot be run with such a word, so nothing is listed: refused, not allowed
+    assert claude(repo, "git show HEAD~1\x00").code == 2
+
+
 def test_an_alias_only_the_environment_defines_cannot_be_checked(repo: Path) -> None:
     answer = claude(repo, 'XV="log -p" git --config-env=alias.x=XV x')
     assert answer.code == 2 and "cannot be checked" in answer.stderr, answer.stderr

@@ -104,8 +104,10 @@ def listed_files(read: HistoryRead) -> tuple[str, list[str]] | None:
             names.extend(_paths_of_blob(read, blob))
     except subprocess.TimeoutExpired as error:
         raise HistoryTooLarge(read.shown) from error
-    except (OSError, ValueError):
-        return None
+    except ValueError as error:  # a NUL byte in a word: git is not run, so nothing is listed
+        raise HistoryUnchecked(read.shown) from error
+    except OSError:
+        return None  # no git here: the command cannot run it either
     return root, list(dict.fromkeys(n.strip("\n") for n in names))
 
 
