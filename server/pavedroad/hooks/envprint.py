@@ -287,6 +287,8 @@ def _interpreter_prints(program: str) -> list[str]:
 
 def _bare_env(words: list[str]) -> bool:
     """`env`, `sudo env`, `env -u X`, `env FOO=1`: env with no command to run prints them all."""
+    if not any(w == "env" or w.endswith("/env") for w in words):
+        return False  # (most commands: the wrapper walk below is not needed)
     rest: list[str] = []
     skip = False
     for w in words:  # redirections and their targets (`env > /tmp/e`: env runs no command `/tmp/e`)
