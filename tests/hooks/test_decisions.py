@@ -1044,3 +1044,23 @@ def test_a_printer_given_every_file_of_a_folder_is_a_tree_read(repo: Path, comma
     assert answer.code == (2 if denied else 0), command
     if denied:
         assert "would print the text of `.env`" in answer.stderr, answer.stderr
+
+
+@pytest.mark.parametrize("command", [
+    # review 28: what this session's relaxations opened, and older spellings it found
+    "cat /proc/self/envi''ron", 'xxd /pro""c/self/environ', "cat /proc/self/env\\iron", "cat /dev/fd/../environ",
+    "grep -T TOKEN .env", "grep -T -r TOKEN .", "egrep -T TOKEN .env",
+    "python3 -c \"import glob; [print(open(f).read()) for f in glob.glob('.e*')]\"", "x='.e*'; cat $x",
+    "sh -c 'cat $1' _ '.e*'", "sed '/hi/Ir .env' README.md", "sed '1r.env' README.md",
+    "bash --rcfile /dev/null -c env", "env 2>/dev/null", "env 2>&1", "set 2>/dev/null", "export -p 2>/dev/null",
+    "cat .{env,x}", "echo $GITHUB_AUTH_HEADER", "echo $NPM_AUTH",
+])
+def test_review_28_leaks_are_denied(repo: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    monkeypatch.setenv("NPM_AUTH", "secret-value")
+    assert claude(repo, "Bash", {"command": command}).code == 2, command
+
+
+@pytest.mark.parametrize("command", ["env 1> out.txt", "env >| out.txt", "env > out.txt 2>&1"])
+def test_the_environment_written_through_any_redirection_is_judged(repo: Path, command: str) -> None:
+    answer = claude(repo, "Bash", {"command": command})
+    assert answer.code == 2 and "writes the environment" in answer.stderr, command

@@ -123,12 +123,14 @@ def simple_command(words: list[str]) -> tuple[list[str], list[str]]:
     plain: list[str] = []
     inputs: list[str] = []
     pending: str | None = None
-    for word in words:
+    for k, word in enumerate(words):
+        if word.isdigit() and k + 1 < len(words) and words[k + 1][:1] in ("<", ">"):
+            continue  # `2>/dev/null` parses as `2`, `>`, `/dev/null`: the descriptor, not an argument
         if pending is not None:
             if pending == "<":
                 inputs.append(word)
             pending = None
-        elif word in ("<", ">", ">>", ">&", "&>", "<<", "<<<", "<>", "2>", "2>>"):
+        elif word in ("<", ">", ">>", ">&", "&>", "<<", "<<<", "<>", "2>", "2>>", ">|", "&>>"):
             pending = word
         elif REDIRECT.match(word):
             continue
@@ -160,12 +162,13 @@ def _search(name: str, args: list[str]) -> tuple[list[str], list[str]] | None:
     if name in ("grep", "egrep", "fgrep", "zgrep", "rg") and prints_no_lines(
             "rg" if name == "rg" else "grep", " ".join(args)):
         return None
-    patterns, operands, _options = parse_search(args)
+    patterns, operands, _options = parse_search(args, grep=name != "rg")
     return patterns, operands
 
 
-def parse_search(args: list[str]) -> tuple[list[str], list[str], list[str]]:
-    """(patterns, file operands, options with their values as `--opt=value` or `-o value`)."""
+def parse_search(args: list[str], grep: bool = False) -> tuple[list[str], list[str], list[str]]:
+    """(patterns, file operands, options with their values as `--opt=value` or `-o value`);
+    `grep`: GNU grep's options (`-T` takes no value there)."""
     patterns: list[str] = []
     operands: list[str] = []
     options: list[str] = []
@@ -181,6 +184,8 @@ def parse_search(args: list[str]) -> tuple[list[str], list[str], list[str]]:
             continue
         if a.startswith("--regexp="):
             patterns.append(a.split("=", 1)[1])
+        elif grep and a in ("-T", "-t", "-M", "-j", "-g"):
+            options.append(a)
         elif a in OPTIONS_WITH_ARGUMENT or a in ("--iglob", "--type-not", "--directories", "--type-add", "--type-clear"):
             if i + 1 < len(args):
                 options.append(f"{a}={args[i + 1]}")

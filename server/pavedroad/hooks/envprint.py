@@ -59,6 +59,15 @@ _SECRET_FRAGMENT = re.compile(r"(?i)key|token|secret|pass|pwd|auth|cred|api|priv
 _PROC_ENVIRON_ANYWHERE = re.compile(r"/proc/\S*environ")
 _PROC = re.compile(r"/proc\b")
 _ENVIRON_WORD = re.compile(r"(?<![.\w])environ\b")
+#: A word (quotes removed) that names a process's environment: a basename `environ` (`/proc/self/envi''ron`,
+#: `/dev/fd/../environ`, `proc/1/environ`), or under `/proc` a glob of one (`/proc/self/env*`).
+_ENVIRON_FILE = re.compile(r"(?:^|/)environ$|/proc/.*(?:^|/)e[a-z]{0,5}[*?\[][^/]*$|(?:^|/)proc/[^/]+/environ")
+
+
+def _proc_environ_word(word: str) -> bool:
+    return ("env" in word or "proc" in word) and _ENVIRON_FILE.search(word) is not None
+
+
 #: Stages after a dump that print no value: a count, the names (`cut -d= -f1`).
 _NAMES_ONLY = re.compile(r"^(?:wc\b|cut\b.*(?:-f\s*1\b|--fields=1\b))")
 
@@ -95,6 +104,8 @@ class _Scan:
         for pipeline in pipelines(command):
             for i, words in enumerate(pipeline):
                 plain, inputs = simple_command(words)
+                if any(_proc_environ_word(w) for w in words):  # `/proc/self/envi''ron`, `/dev/fd/../environ`
+                    self.printed.append("`/proc/.../environ`")
                 tracing = _tracing(plain, tracing)
                 if tracing:  # `set -x`: every later command is printed expanded (on stderr)
                     self.printed.extend(f"`${v}` (traced by `set -x`)" for w in plain for v in _credential_expansions(w))
@@ -291,11 +302,13 @@ def _bare_env(words: list[str]) -> bool:
         return False  # (most commands: the wrapper walk below is not needed)
     rest: list[str] = []
     skip = False
-    for w in words:  # redirections and their targets (`env > /tmp/e`: env runs no command `/tmp/e`)
+    for k, w in enumerate(words):  # redirections and their targets (`env > /tmp/e`: env runs no command `/tmp/e`)
         if skip:
             skip = False
+        elif w.isdigit() and k + 1 < len(words) and REDIRECT.match(words[k + 1]):
+            continue  # `env 2>/dev/null`: `2` names the descriptor
         elif (m := REDIRECT.match(w)) is not None:
-            skip = m.group(3) == ""
+            skip = m.group(3) in ("", "|", "&")  # `> f`, `>| f`, `>& 1`
         else:
             rest.append(w)
     i = 0
@@ -339,13 +352,15 @@ def secret_name(variable: str) -> bool:
     words = [w.lower() for part in variable.split("_") for w in _NAME_WORDS.findall(part)]
     if words and words[-1] in _ABOUT_A_SECRET:
         return False  # `SSH_KEY_PATH`, `DB_PASSWORD_FILE`, `PAT_EXPIRY`: where it is or when it ends
+    if words[-1:] == ["auth"] or words[-2:] == ["auth", "header"]:
+        return True  # `NPM_AUTH`, `BASIC_AUTH`, `GITHUB_AUTH_HEADER` hold one; `AUTH_URL` does not
     return any(w in _SECRET_WORDS for w in words)
 
 
 #: Last words of a name that describe a secret without holding it: where it is (`SSH_KEY_PATH`,
 #: Docker's `DB_PASSWORD_FILE`), when it ends, its kind or size. Not `ID` (`AWS_ACCESS_KEY_ID`).
 _ABOUT_A_SECRET = frozenset({"path", "file", "dir", "expiry", "expires", "expiration", "ttl", "type", "length",
-                             "len", "size", "name", "header", "format", "version", "enabled", "region",
+                             "len", "size", "name", "format", "version", "enabled", "region",
                              "timeout", "count", "limit", "algorithm", "alg"})
 
 
@@ -396,7 +411,7 @@ def _filtered(after: list[list[str]], process_environment: bool) -> bool:
             return True
         if any(a == "--invert-match" or (a.startswith("-") and not a.startswith("--") and "v" in a) for a in args):
             return False  # `env | grep -v PATH`: everything else
-        patterns, _operands, options = parse_search(args)
+        patterns, _operands, options = parse_search(args, grep=name != "rg")
         if not patterns or _prints_a_secret(name, patterns, options, process_environment):
             return False
         return not any(_SECRET_FRAGMENT.search(p) or matches_nearly_every_line(p) for p in patterns)

@@ -32,7 +32,9 @@ _GIT_NO_READ = frozenset({"add", "rm", "mv", "status", "restore", "checkout", "s
 WRAPPERS = frozenset({"sudo", "env", "time", "nice", "nohup", "xargs", "command", "exec", "timeout",
                        "doas", "stdbuf", "ionice", "chroot"})
 SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "fish"})
-_SPLIT = re.compile(r"\|\||&&|[;|&\n(){}`]|\$\(")
+#: Where a command line splits into simple commands: operators, subshells, substitutions, and a
+#: `{ ...; }` group's braces (a brace with a blank after or before it: `.{env,x}` is a word).
+_SPLIT = re.compile(r"\|\||&&|[;|&\n()`]|\$\(|\{(?=\s)|(?<=[\s;])\}|^\}")
 REDIRECT = re.compile(r"^(\d*)(>>?|<|&>)(.*)$")
 MAX_GLOB = 200
 
@@ -114,7 +116,7 @@ def shell_program(plain: list[str]) -> str | None:
     k = 1
     while k < len(plain):
         word = plain[k]
-        if word in ("-o", "+o", "-O", "+O"):
+        if word in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file", "--emulate", "-C", "--init-command"):
             k += 2  # `-o pipefail`: the next word is the option's name
             continue
         if word == "--":
@@ -134,7 +136,17 @@ def _words(segment: str) -> list[str]:
         return [w.strip("'\"") for w in segment.split()]
 
 
+#: One `{a,b}` brace group of a word (`.{env,x}`, `config/{prod,dev}.yaml`).
+_BRACE = re.compile(r"\{([^{}]*,[^{}]*)\}")
+MAX_BRACES = 64
+
+
 def _expand(word: str, cwd: str) -> list[str]:
+    """What the shell makes of `word` as a file argument: `~` expanded, brace groups (`.{env,x}`)
+    and globs against the files that exist."""
+    if "{" in word and "," in word and (m := _BRACE.search(word)) is not None:
+        variants = [word[:m.start()] + part + word[m.end():] for part in m.group(1).split(",")][:MAX_BRACES]
+        return [p for v in variants for p in _expand(v, cwd)][:MAX_GLOB]
     if word.startswith("~"):
         word = os.path.expanduser(word)  # `~/.aws/cred*` globs the home directory, not `./~`
     if any(c in word for c in "*?["):
@@ -165,6 +177,9 @@ _EXCLUSIONS = re.compile(
 )
 _PATHISH = re.compile(r"[A-Za-z0-9_@%+=:,./~*?\[\]-]{2,}")
 _GLOB_CHARS = frozenset("*?[")
+#: A glob whose last segment starts with two literal characters (`.e*`, `config/.en?`): a file's
+#: name, not a regex's `.*` / `^#.*`; it counts quoted too (the shell or a program globs it later).
+_LITERAL_GLOB = re.compile(r"(?:^|/)[^/*?\[\]\\^$()|+{}]{2}[^/]*$")
 _WORD_EDGE = frozenset(" \t\n;&|<>()")
 
 
@@ -188,7 +203,8 @@ def effects(command: str, cwd: str) -> ShellEffects:
         text = _without_exclusions(_without_search_patterns(command))
         for match in itertools.islice(_PATHISH.finditer(text), MAX_TOKENS):
             token = match.group(0)
-            if _GLOB_CHARS.intersection(token) and not _whole_word(text, match.start(), match.end()):
+            if (_GLOB_CHARS.intersection(token) and not _whole_word(text, match.start(), match.end())
+                    and not _LITERAL_GLOB.search(token)):
                 continue  # only the shell globs, and only a whole unquoted word: `^#.*`, `'(.*)'` are regexes
             for path in _expand(token.strip("=:,"), cwd):
                 if os.path.isfile(path):
@@ -209,13 +225,15 @@ def _top_level(folder: str) -> str:
 #: is no file.
 SEARCH_TOOLS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rgrep", "ugrep", "ug", "rg", "ag", "ack", "pcregrep"})
 _EXCLUDING_TOOLS = SEARCH_TOOLS
+#: grep's family: `-T` is `--initial-tab` (no value), `-t`, `-M`, `-j`, `-g` are rg's, not grep's.
+_GREPS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rgrep"})
 
 
-def _search_files(args: list[str]) -> tuple[list[str], list[str]]:
+def _search_files(args: list[str], grep: bool = False) -> tuple[list[str], list[str]]:
     """(file operands, pattern files given with `-f`) of a search's arguments."""
     from pavedroad.hooks.credsearch import parse_search  # credsearch builds on this module
 
-    _patterns, operands, options = parse_search(args)
+    _patterns, operands, options = parse_search(args, grep=grep)
     # `-f FILE`, `-rnf FILE`, `--file=FILE` all come back as `-f=FILE` / `--file=FILE`
     return operands, [o.split("=", 1)[1] for o in options if o.startswith(("-f=", "--file="))]
 
@@ -230,22 +248,64 @@ def _without_search_patterns(command: str) -> str:
             plain, _inputs = simple_command(words)
             name = os.path.basename(plain[0]) if plain else ""
             if name in SEARCH_TOOLS:
-                patterns = parse_search(plain[1:])[0]
+                patterns = parse_search(plain[1:], grep=name in _GREPS)[0]
             elif name == "sed":
                 patterns = [p for p in _sed_scripts(plain[1:]) if not _SED_FILE_COMMAND.search(p)]
             else:
                 continue
             for pattern in patterns:
                 for spelled in (f"'{pattern}'", f'"{pattern}"', pattern):
-                    if len(pattern) >= 2 and spelled in command:
-                        command = command.replace(spelled, " ", 1)
+                    at = _spelled_by(command, spelled, name) if len(pattern) >= 2 else -1
+                    if at >= 0:
+                        command = command[:at] + " " + command[at + len(spelled):]
                         break
     return command
 
 
+def _spelled_by(command: str, spelled: str, tool: str) -> int:
+    """Where `spelled` occurs as a word of the search `tool` itself, or -1: the tool's name is an
+    unquoted word before it with no unquoted command separator between, so another command's
+    text (`python -c "x=0; grep = '.env'; open(grep)"`) keeps its words even when it spells the
+    same pattern."""
+    bare = _unquoted(command)
+    at = command.find(spelled)
+    while at >= 0:
+        if bare[at]:
+            names = [m for m in re.finditer(rf"(?:^|(?<=[\s/;&|(])){re.escape(tool)}(?=\s)", command[:at])
+                     if bare[m.start()]]
+            name = names[-1] if names else None
+            if name is not None and not any(
+                    bare[k] and command[k] in ";&|\n(`" for k in range(name.end(), at)):
+                return at
+        at = command.find(spelled, at + 1)
+    return -1
+
+
+def _unquoted(command: str) -> list[bool]:
+    """For each character, whether it stands outside quotes (and is not escaped)."""
+    out: list[bool] = []
+    quote = ""
+    escaped = False
+    for ch in command:
+        out.append(not quote and not escaped)
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+    return out
+
+
 #: A sed command that reads or writes a file, or runs one (`1r .env`, `s/a/b/w out`, `e cat f`):
 #: such a script keeps its words for the path pass.
-_SED_FILE_COMMAND = re.compile(r"(?:^|[;{}\n\s0-9$/,!])[rRwWe](?:\s|$)")
+_SED_FILE_COMMAND = re.compile(r"(?:^|[;{}\n\s0-9$/,!IM])[rRwWe]|/[gpiImMe0-9]*[we]")
+
+
+#: sed's `r FILE` / `R FILE` commands (after an address, a flag or nothing): the file they read.
+_SED_READ = re.compile(r"(?:^|[;{}\n\s0-9$/,!IM])[rR][ \t]*([^;}\n]+)")
 
 
 def _sed_scripts(args: list[str]) -> list[str]:
@@ -342,7 +402,8 @@ def _effects(command: str, cwd: str) -> ShellEffects:
                                                  os.path.join(_top_level(here), m.group(1)))))
         if name in SEARCH_TOOLS or (name == "git" and args[:1] == ["grep"]):
             # a search's pattern is no file (`grep -rn ".env" src/`); its operands and `-f` files are
-            files, pattern_files = _search_files(args[1:] if name == "git" else args)
+            files, pattern_files = _search_files(args[1:] if name == "git" else args,
+                                                 grep=name in _GREPS or name == "git")
             reads.extend(p for a in [*files, *pattern_files] for p in _expand(a, here))
             continue
         operands = [a for a in args if not a.startswith("-") or a == "-"]
@@ -354,6 +415,9 @@ def _effects(command: str, cwd: str) -> ShellEffects:
         if name in ("tee",):
             writes.extend(p for a in operands for p in _expand(a, here))
             continue
+        if name == "sed":  # `sed '1r .env' f`, `sed '/x/Ir.env' f`: a script's own `r`/`R` commands read files
+            reads.extend(p for script in _sed_scripts(args) for m in _SED_READ.finditer(script)
+                         for p in _expand(m.group(1).strip(), here))
         if name == "sed" and any(a == "-i" or a.startswith(("-i", "--in-place")) for a in args):
             files = [p for a in operands[1:] for p in _expand(a, here)]
             writes.extend(files)

@@ -348,7 +348,7 @@ def _tree_search(name: str, args: list[str], cwd: str | None = None) -> TreeSear
     search = _tree_search_of(name, args)
     if search is None:
         return None
-    patterns, _operands, options = parse_search(args)
+    patterns, _operands, options = parse_search(args, grep=name in _GREPS or name == "git-grep")
     prints = line_test(name, patterns, options, lambda path: _read_small(path, cwd))
     leaky = any(_leaky(p) for p in patterns) or _inverted(options, name) or prints.regex is None
     return dataclasses.replace(search, prints=prints, leaky=leaky)
@@ -365,7 +365,7 @@ def _read_small(path: str, cwd: str | None) -> bytes | None:
 
 def _tree_search_of(name: str, args: list[str]) -> TreeSearch | None:
     tool = "rg" if name == "rg" else "grep"
-    _patterns, operands, options = parse_search(args)
+    _patterns, operands, options = parse_search(args, grep=name in _GREPS or name == "git-grep")
     if prints_no_lines(tool, " ".join(o for o in options if "=" not in o and " " not in o)):
         return None  # counts, file names, an exit status: no line of any file (patterns left out:
         # `grep -rE 'KEY|x -l'` is no `-l`)
