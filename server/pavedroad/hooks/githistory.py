@@ -34,6 +34,7 @@ from pavedroad.hooks.gitoptions import (
     list_args,
     options_of,
     prints_patch,
+    split_words,
 )
 from pavedroad.hooks.shellcmd import shell_program
 
@@ -424,20 +425,7 @@ def _git_read(sub: str, rest: list[str], directory: str, globals_: tuple[str, ..
 
 def _operands(args: list[str]) -> list[str]:
     """The words of `git show` / `git diff` that name objects (before `--`; no ranges)."""
-    out: list[str] = []
-    skip = False
-    for a in args:
-        if skip:
-            skip = False
-            continue
-        if a == "--":
-            break
-        if a.startswith("-"):
-            skip = a in WITH_VALUE
-            continue
-        if ".." not in a and "\n" not in a:
-            out.append(a)
-    return out
+    return [a for a in split_words(args)[1] if ".." not in a and "\n" not in a]
 
 
 def _submodule_diff(args: list[str], globals_: tuple[str, ...]) -> bool:

@@ -116,9 +116,12 @@ WITH_VALUE = frozenset({
     "--decorate-refs-exclude", "--since-as-filter", "--orderfile", "--skip-to", "--rotate-to",
 })  # fmt: skip
 
-def options_of(args: list[str]) -> list[str]:
-    """The option words of `args` (before `--`), values given as the next word left out."""
-    out = []
+
+def split_words(args: list[str]) -> tuple[list[str], list[str]]:
+    """(option words, other words) of `args` before `--`; an option's value given as the next
+    word (`--author X`) is neither."""
+    options: list[str] = []
+    others: list[str] = []
     skip = False
     for a in args:
         if skip:
@@ -127,9 +130,16 @@ def options_of(args: list[str]) -> list[str]:
         if a == "--":
             break
         if a.startswith("-"):
-            out.append(a)
+            options.append(a)
             skip = a in WITH_VALUE
-    return out
+        else:
+            others.append(a)
+    return options, others
+
+
+def options_of(args: list[str]) -> list[str]:
+    """The option words of `args` (before `--`), values given as the next word left out."""
+    return split_words(args)[0]
 
 def format_patch_range(args: list[str]) -> list[str]:
     """`git format-patch --stdout` arguments as `git log`'s: a lone revision `R` means `R..HEAD`
