@@ -36,7 +36,8 @@ from pavedroad.hooks.gitoptions import (
     prints_patch,
     split_words,
 )
-from pavedroad.hooks.shellcmd import shell_program
+from pavedroad.hooks.shellcmd import absolute_path, changed_directory, shell_program
+from pavedroad.hooks.treesearch import executed_by_find
 
 #: git's options before the subcommand that take the next word (`-C dir`, `-c k=v`).
 _GLOBAL_WITH_VALUE = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path",
@@ -99,19 +100,19 @@ def _history_reads(command: str, cwd: str, depth: int) -> list[HistoryRead]:
             if name in ("export", "declare", "typeset"):
                 exported.extend(w for w in plain[1:] if _GIT_ENVIRONMENT.match(w))
                 continue
-            if name in ("cd", "pushd") and len(plain) > 1:
-                target = _absolute(plain[1], here)
-                if EXPANSION.search(plain[1]) and not _in_repository(here):
+            moved = changed_directory(plain, here)
+            if moved is not None:
+                if len(plain) > 1 and EXPANSION.search(plain[1]) and not _in_repository(here):
                     changed = changed or f"`cd {plain[1]}`"  # where it goes is known only when it runs
-                elif os.path.isdir(target):
-                    here = target
+                else:
+                    here = moved
                 continue
             program = shell_program(plain)
             if program is not None and depth < 3:
                 found.extend(_history_reads(program, here, depth + 1))
                 continue
             if name in ("find", "fd", "fdfind"):  # `find . -maxdepth 0 -exec git show HEAD~3 \;`
-                executed = _executed(plain)
+                executed = executed_by_find(plain)
                 if executed and os.path.basename(executed[0]) == "git" and depth < 3:
                     found.extend(_history_reads(shlex.join(executed), here, depth + 1))
                 continue
@@ -131,16 +132,6 @@ def _history_reads(command: str, cwd: str, depth: int) -> list[HistoryRead]:
             if changes and not changed:
                 changed = f"`git {changes}` earlier in the same command"
     return found
-
-
-def _executed(plain: list[str]) -> list[str]:
-    """The command `find ... -exec CMD {} ;` (or `fd -x CMD`) runs, without `{}`."""
-    for k, word in enumerate(plain):
-        if word in ("-exec", "-execdir", "-ok", "-okdir", "-x", "--exec", "-X", "--exec-batch"):
-            rest = plain[k + 1:]
-            end = next((i for i, w in enumerate(rest) if w in (";", "+", "\\;")), len(rest))
-            return [w for w in rest[:end] if w != "{}"]
-    return []
 
 
 def _revisions_at_run_time(words: list[str], plain: list[str]) -> bool:
@@ -193,10 +184,10 @@ def _prefix(words: list[str], here: str) -> _Prefix:
         elif word in ("-S", "--split-string") or word.startswith("--split-string="):
             unchecked = "`env -S` splits its words"
         elif word in ("-C", "--chdir") and k + 1 < len(words):
-            directory = _absolute(words[k + 1], directory)
+            directory = absolute_path(words[k + 1], directory)
             k += 1
         elif word.startswith("--chdir="):
-            directory = _absolute(word.partition("=")[2], directory)
+            directory = absolute_path(word.partition("=")[2], directory)
         k += 1
     return _Prefix(directory, unchecked)
 
@@ -217,11 +208,6 @@ def _without_git_grep_fold(words: list[str]) -> list[str]:
     return plain
 
 
-def _absolute(path: str, cwd: str) -> str:
-    path = os.path.expanduser(path)
-    return os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
-
-
 def _git_reads(args: list[str], cwd: str, depth: int) -> tuple[list[HistoryRead], str]:
     """(the history reads of `git args` run in `cwd`, through an alias (`git lg`, `git -c
     alias.lg='log -p' lg`, an alias of an alias, a shell alias `!git log -p`) if it is one; the
@@ -239,7 +225,7 @@ def _git_reads(args: list[str], cwd: str, depth: int) -> tuple[list[HistoryRead]
         if option == "-C" and EXPANSION.search(value) and not _in_repository(directory):
             unchecked = f"`-C {value}` is known only when it runs"
         if option == "-C" and not EXPANSION.search(value):  # `-C "$DIR"`: most likely here, judged as here
-            directory = _absolute(value, directory)
+            directory = absolute_path(value, directory)
         elif option == "-c" and value.lower().startswith(("alias.", "include.", "includeif.")):
             lookup.extend(["-c", value])
         elif option == "-c" and value.lower().partition("=")[0] in _REPLAYED_CONFIG:

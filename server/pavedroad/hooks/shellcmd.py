@@ -20,6 +20,8 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from pavedroad.searchcmd import home_expanded
+
 #: Commands whose file arguments are not read for their contents.
 _NO_READ = frozenset({
     "ls", "rm", "rmdir", "unlink", "shred", "truncate", "mkdir", "touch", "chmod", "chown", "stat", "test", "[", "file", "du",
@@ -154,6 +156,21 @@ def _expand(word: str, cwd: str) -> list[str]:
         hits = glob.glob(base, recursive="**" in word)[:MAX_GLOB]
         return hits
     return [word if os.path.isabs(word) else os.path.join(cwd, word)]
+
+
+def absolute_path(path: str, cwd: str) -> str:
+    """`path` as a command run in `cwd` names it: `~`, `$HOME` and `${HOME}` written out."""
+    path = home_expanded(path)
+    return os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
+
+
+def changed_directory(plain: list[str], here: str) -> str | None:
+    """Where `cd DIR` / `pushd DIR` (`cd` alone: home) leaves the shell, `here` when DIR does not
+    exist (the command fails); None for another command."""
+    if not plain or plain[0] not in ("cd", "pushd"):
+        return None
+    target = absolute_path(plain[1] if len(plain) > 1 else "~", here)
+    return target if os.path.isdir(target) else here
 
 
 #: `<revision>:<path>` (`HEAD:.env`, `HEAD~3:secrets/db.yaml`, `:0:.env` for the index), not a URL.

@@ -32,6 +32,8 @@ from pavedroad.hooks.grepsyntax import EVERY_LINE, MAX_PATTERN_FILE, LineTest, l
 from pavedroad.hooks.shellcmd import (
     ASSIGNMENT,
     WRAPPERS,
+    absolute_path,
+    changed_directory,
     past_wrapper,
     shell_program,
     without_prefixes,
@@ -39,7 +41,6 @@ from pavedroad.hooks.shellcmd import (
 from pavedroad.searchcmd import (
     CREDENTIAL_PATTERN,
     OPTIONS_WITH_ARGUMENT,
-    home_expanded,
     prints_no_lines,
 )
 
@@ -114,10 +115,9 @@ def _tree_searches(command: str, cwd: str, depth: int) -> list[TreeSearch]:
             if not plain:
                 lister = None
                 continue
-            if plain[0] in ("cd", "pushd"):
-                target = _absolute(plain[1] if len(plain) > 1 else "~", here)
-                if os.path.isdir(target):  # `cd missing; grep -r ...` runs where it was
-                    here = target
+            moved = changed_directory(plain, here)  # `cd missing; grep -r ...` runs where it was
+            if moved is not None:
+                here = moved
                 continue
             program = shell_program(plain)
             if program is not None and depth < 3:
@@ -150,7 +150,7 @@ def _tree_searches(command: str, cwd: str, depth: int) -> list[TreeSearch]:
             git_grep = _git_grep(without_prefixes(list(words)))
             if git_grep is not None:  # `simple_command` reads `git grep` as `grep`
                 directory, args = git_grep
-                where = _absolute(directory, here) if directory else here
+                where = absolute_path(directory, here) if directory else here
                 operands, revisions = _worktree_operands(args, where)
                 plain = ["git-grep", *operands]
             search = _tree_search(os.path.basename(plain[0]), plain[1:], where)
@@ -252,23 +252,28 @@ def _packed_to_output(plain: list[str]) -> TreeSearch | None:
     return TreeSearch(folders or (".",), hidden=True, ignored=True, named=True) if folders else None
 
 
-def _found_and_run(plain: list[str], cwd: str) -> TreeSearch | None:
-    """`find . -type f -exec grep KEY {} +`: a search of every file find lists, that is of its
-    folders, narrowed by its `-name` tests (others are not modelled: the search looks wider)."""
+def executed_by_find(plain: list[str]) -> list[str]:
+    """The command `find ... -exec CMD {} ;` (or `fd -x CMD`) runs, without `{}`; [] for none."""
     for i, word in enumerate(plain):
         if word in ("-exec", "-execdir", "-ok", "-okdir", "-x", "--exec", "-X", "--exec-batch"):
             rest = plain[i + 1:]
             end = next((k for k, w in enumerate(rest) if w in (";", "+", "\\;")), len(rest))
-            command = [w for w in rest[:end] if w != "{}"]
-            if not command:
-                return None
-            roots = _find_roots(plain) if plain[0] == "find" else ["."]
-            search = _printing_tree(command, roots) or _tree_search(
-                os.path.basename(command[0]), ["-r", *command[1:], "--", *roots], cwd)
-            if search is None:
-                return None
-            return dataclasses.replace(search, folders=tuple(p for f in search.folders for p in _folders(f, cwd)))
-    return None
+            return [w for w in rest[:end] if w != "{}"]
+    return []
+
+
+def _found_and_run(plain: list[str], cwd: str) -> TreeSearch | None:
+    """`find . -type f -exec grep KEY {} +`: a search of every file find lists, that is of its
+    folders, narrowed by its `-name` tests (others are not modelled: the search looks wider)."""
+    command = executed_by_find(plain)
+    if not command:
+        return None
+    roots = _find_roots(plain) if plain[0] == "find" else ["."]
+    search = _printing_tree(command, roots) or _tree_search(
+        os.path.basename(command[0]), ["-r", *command[1:], "--", *roots], cwd)
+    if search is None:
+        return None
+    return dataclasses.replace(search, folders=tuple(p for f in search.folders for p in _folders(f, cwd)))
 
 
 def _worktree_operands(args: list[str], where: str) -> tuple[list[str], tuple[str, ...]]:
@@ -329,15 +334,10 @@ def _folders(operand: str, cwd: str) -> list[str]:
     word = os.path.expandvars(_PWD.sub(lambda _m: cwd, operand))
     if "$" in word or "`" in word:
         return [cwd]
-    path = _absolute(word, cwd)
+    path = absolute_path(word, cwd)
     if any(c in word for c in "*?["):
         return sorted(glob.glob(path))[:MAX_GLOB]
     return [path]
-
-
-def _absolute(path: str, cwd: str) -> str:
-    path = home_expanded(path)
-    return os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
 
 
 def _tree_search(name: str, args: list[str], cwd: str | None = None) -> TreeSearch | None:
@@ -356,7 +356,7 @@ def _tree_search(name: str, args: list[str], cwd: str | None = None) -> TreeSear
 
 def _read_small(path: str, cwd: str | None) -> bytes | None:
     """A pattern file's bytes (`grep -f FILE`), None when it cannot be read or is too large."""
-    full = _absolute(path, cwd or os.getcwd())
+    full = absolute_path(path, cwd or os.getcwd())
     try:  # a regular file only: a FIFO named by the command would block the hook for good
         return read_regular(full, MAX_PATTERN_FILE)[0]
     except (OSError, ValueError):
