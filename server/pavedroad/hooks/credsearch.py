@@ -120,6 +120,15 @@ _RESERVED = frozenset({"{", "}", "!", "if", "then", "else", "elif", "do", "while
 
 def simple_command(words: list[str]) -> tuple[list[str], list[str]]:
     """(the command's words without redirections, env prefixes and wrappers; files it reads from `<`)."""
+    plain, inputs = without_redirections(words)
+    plain = without_prefixes(plain)
+    if len(plain) >= 2 and os.path.basename(plain[0]) == "git" and plain[1] == "grep":
+        plain = plain[1:]
+    return plain, inputs
+
+
+def without_redirections(words: list[str]) -> tuple[list[str], list[str]]:
+    """(`words` without redirections and their targets, wrappers kept; files read from `<`)."""
     plain: list[str] = []
     inputs: list[str] = []
     pending: str | None = None
@@ -136,9 +145,6 @@ def simple_command(words: list[str]) -> tuple[list[str], list[str]]:
             continue
         else:
             plain.append(word)
-    plain = without_prefixes(plain)
-    if len(plain) >= 2 and os.path.basename(plain[0]) == "git" and plain[1] == "grep":
-        plain = plain[1:]
     return plain, inputs
 
 

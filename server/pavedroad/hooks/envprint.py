@@ -14,7 +14,7 @@ import itertools
 import os
 import re
 
-from pavedroad.hooks.credsearch import parse_search, pipelines, simple_command
+from pavedroad.hooks.credsearch import parse_search, pipelines, simple_command, without_redirections
 from pavedroad.hooks.grepsyntax import line_test
 from pavedroad.hooks.shellcmd import ASSIGNMENT, REDIRECT, WRAPPERS, past_wrapper, shell_program
 from pavedroad.hooks.treesearch import matches_nearly_every_line
@@ -300,17 +300,7 @@ def _bare_env(words: list[str]) -> bool:
     """`env`, `sudo env`, `env -u X`, `env FOO=1`: env with no command to run prints them all."""
     if not any(w == "env" or w.endswith("/env") for w in words):
         return False  # (most commands: the wrapper walk below is not needed)
-    rest: list[str] = []
-    skip = False
-    for k, w in enumerate(words):  # redirections and their targets (`env > /tmp/e`: env runs no command `/tmp/e`)
-        if skip:
-            skip = False
-        elif w.isdigit() and k + 1 < len(words) and REDIRECT.match(words[k + 1]):
-            continue  # `env 2>/dev/null`: `2` names the descriptor
-        elif (m := REDIRECT.match(w)) is not None:
-            skip = m.group(3) in ("", "|", "&")  # `> f`, `>| f`, `>& 1`
-        else:
-            rest.append(w)
+    rest = without_redirections(words)[0]  # `env > /tmp/e`, `env 2>/dev/null`: env runs no command `/tmp/e`
     i = 0
     while i < len(rest) and ASSIGNMENT.match(rest[i]):
         i += 1

@@ -22,11 +22,10 @@ import dataclasses
 import os
 import re
 import shlex
-import subprocess
 from dataclasses import dataclass
 
 from pavedroad.hooks.credsearch import pipelines, simple_command
-from pavedroad.hooks.gitlisting import git_env
+from pavedroad.hooks.gitlisting import git_config
 from pavedroad.hooks.gitoptions import (
     EXPANSION,
     WITH_VALUE,
@@ -423,12 +422,8 @@ def _stash_shows_patch(directory: str, globals_: tuple[str, ...]) -> bool:
     for k, g in enumerate(globals_):
         if k and globals_[k - 1] == "-c" and g.lower().startswith("stash.showpatch="):
             return g.partition("=")[2].lower() in ("true", "yes", "on", "1")
-    try:
-        done = subprocess.run(["git", *globals_, "config", "--type=bool", "--get", "stash.showPatch"], cwd=directory,
-                              capture_output=True, timeout=5, check=False, env=git_env())
-    except (OSError, subprocess.SubprocessError, ValueError):
-        return True  # cannot tell: as if it did
-    return done.stdout.strip() == b"true"
+    value = git_config(directory, globals_, "--type=bool", "--get", "stash.showPatch")
+    return value is None or value.strip() == b"true"  # cannot tell: as if it did
 
 
 def _listing(cwd: str, shown: str, sub: str, args: list[str], globals_: tuple[str, ...]) -> HistoryRead:
@@ -474,10 +469,5 @@ def _configured_alias(sub: str, directory: str, globals_: list[str]) -> str | No
     the user's config, if any."""
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,40}", sub):
         return None
-    try:
-        done = subprocess.run(["git", *globals_, "config", "--get", f"alias.{sub}"], cwd=directory,
-                              capture_output=True, timeout=5, check=False, env=git_env())
-    except (OSError, subprocess.SubprocessError, ValueError):
-        return None
-    text = done.stdout.decode("utf-8", "replace").strip()
-    return text if done.returncode == 0 and text else None
+    text = (git_config(directory, globals_, "--get", f"alias.{sub}") or b"").decode("utf-8", "replace").strip()
+    return text or None

@@ -28,6 +28,17 @@ def git_env() -> dict[str, str]:
     return env
 
 
+def git_config(directory: str, globals_: tuple[str, ...] | list[str], *args: str) -> bytes | None:
+    """The output of `git config ARGS` in `directory` ("" when the key is unset), None when git
+    cannot be run (`git config` runs no program of the repository's config)."""
+    try:
+        done = subprocess.run(["git", *globals_, "config", *args], cwd=directory, capture_output=True,
+                              timeout=5, check=False, stdin=subprocess.DEVNULL, env=git_env())
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+    return done.stdout if done.returncode == 0 else b""
+
+
 #: How long listing a history may take, and how many names it may hold.
 LIST_TIMEOUT = 5.0
 MAX_LISTED_BYTES = 64 << 20

@@ -241,7 +241,6 @@ def _top_level(folder: str) -> str:
 #: Tools whose `--exclude` / `-g '!...'` values name files they do not read, and whose pattern
 #: is no file.
 SEARCH_TOOLS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rgrep", "ugrep", "ug", "rg", "ag", "ack", "pcregrep"})
-_EXCLUDING_TOOLS = SEARCH_TOOLS
 #: grep's family: `-T` is `--initial-tab` (no value), `-t`, `-M`, `-j`, `-g` are rg's, not grep's.
 _GREPS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rgrep"})
 
@@ -316,13 +315,14 @@ def _unquoted(command: str) -> list[bool]:
     return out
 
 
+#: What may stand before a sed command letter: the script's start, a separator, an address's end
+#: or its `I` / `M` flag (`1r`, `/x/Ir`, `$w`).
+_SED_BEFORE_COMMAND = r"(?:^|[;{}\n\s0-9$/,!IM])"
 #: A sed command that reads or writes a file, or runs one (`1r .env`, `s/a/b/w out`, `e cat f`):
 #: such a script keeps its words for the path pass.
-_SED_FILE_COMMAND = re.compile(r"(?:^|[;{}\n\s0-9$/,!IM])[rRwWe]|/[gpiImMe0-9]*[we]")
-
-
-#: sed's `r FILE` / `R FILE` commands (after an address, a flag or nothing): the file they read.
-_SED_READ = re.compile(r"(?:^|[;{}\n\s0-9$/,!IM])[rR][ \t]*([^;}\n]+)")
+_SED_FILE_COMMAND = re.compile(_SED_BEFORE_COMMAND + r"[rRwWe]|/[gpiImMe0-9]*[we]")
+#: sed's `r FILE` / `R FILE` commands: the file they read.
+_SED_READ = re.compile(_SED_BEFORE_COMMAND + r"[rR][ \t]*([^;}\n]+)")
 
 
 def _sed_scripts(args: list[str]) -> list[str]:
@@ -346,7 +346,7 @@ def _without_exclusions(command: str) -> str:
         words = without_prefixes([w for w in _words(segment) if not REDIRECT.match(w)])
         if words and os.path.basename(words[0]) == "git" and "grep" in words[1:3]:
             words = words[words.index("grep"):]
-        searching = bool(words) and os.path.basename(words[0]) in _EXCLUDING_TOOLS
+        searching = bool(words) and os.path.basename(words[0]) in SEARCH_TOOLS
         if words and os.path.basename(words[0]) == "git":
             segment = _MESSAGES.sub(" ", segment)  # only git's `-m` / `--grep` is a message
         out.append(_EXCLUSIONS.sub(" ", segment) if searching else segment)
