@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pavedroad.hooks.credsearch import credential_searches
-from pavedroad.hooks.envprint import environment_prints, environment_writes
+from pavedroad.hooks.envprint import environment_effects
 from pavedroad.hooks.githistory import history_reads
 from pavedroad.hooks.model import (
     Action,
@@ -184,8 +184,7 @@ def tool_actions(name: str, args: Any, cwd: str) -> list[Action]:
         actions: list[Action] = []
         printed = credential_searches(shell)
         trees = tree_searches(shell, where)
-        environment = environment_prints(shell)
-        into_files = environment_writes(shell)
+        environment, into_files = environment_effects(shell)
         history = history_reads(shell, where)
         if found.reads or printed or trees or environment or into_files or history:
             actions.append(ReadAction(found.reads, via=f"a shell command ({name})", credential_lines=printed,

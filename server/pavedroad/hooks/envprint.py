@@ -81,11 +81,14 @@ def environment_prints(command: str, *, process_environment: bool = True) -> tup
     return tuple(dict.fromkeys(_Scan(process_environment).run(command, 0).printed))
 
 
-def environment_writes(command: str) -> tuple[tuple[str, str], ...]:
-    """(what, file) for what the command writes of the environment into a file rather than the
-    transcript (`env > /tmp/env.txt`, `echo "//npm:_authToken=$NPM_TOKEN" > .npmrc`): the file
-    decides, since the assistant may read it next (`decide` allows only a file it may not read)."""
-    return tuple(dict.fromkeys(_Scan(True).run(command, 0).written))
+def environment_effects(command: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """One scan of an agent's command, with this process's environment: (what it prints, as
+    `environment_prints` says; (what, file) for what it writes of the environment into a file
+    rather than the transcript: `env > /tmp/env.txt`, `echo "//npm:_authToken=$NPM_TOKEN" >
+    .npmrc`). The file decides, since the assistant may read it next (`decide` allows only a
+    file it may not read)."""
+    scan = _Scan(True).run(command, 0)
+    return tuple(dict.fromkeys(scan.printed)), tuple(dict.fromkeys(scan.written))
 
 
 class _Scan:
