@@ -162,6 +162,8 @@ _GIT_ENVIRONMENT = re.compile(r"^(?:GIT_[A-Z_]*|HOME|XDG_CONFIG_HOME)=")
 _HARMLESS_ENVIRONMENT = re.compile(
     r"^GIT_(?:PAGER|EDITOR|SEQUENCE_EDITOR|TERMINAL_PROMPT|OPTIONAL_LOCKS|TRACE\w*|AUTHOR_\w+|COMMITTER_\w+"
     r"|SSH\w*|ASKPASS|PROGRESS_DELAY|MERGE_AUTOEDIT|FLUSH|REDACT_COOKIES|ADVICE|NO_LAZY_FETCH)=")
+
+
 @dataclass(frozen=True)
 class _Prefix:
     directory: str
@@ -337,11 +339,10 @@ _BUILTINS = frozenset({
     "add", "am", "annotate", "apply", "archive", "bisect", "blame", "branch", "bundle", "cat-file", "check-attr",
     "check-ignore", "checkout", "cherry", "cherry-pick", "clean", "clone", "commit", "commit-tree", "config",
     "count-objects", "describe", "diff", "diff-files", "diff-index", "diff-tree", "difftool", "fast-export",
-    "fast-import", "fetch", "request-pull",
-    "for-each-ref", "format-patch", "fsck", "gc", "grep", "hash-object", "help", "init", "log", "ls-files",
-    "ls-remote", "ls-tree", "merge", "merge-base", "merge-file", "merge-tree", "mergetool", "mktree", "mv",
-    "name-rev", "notes", "pull", "push", "range-diff", "read-tree", "rebase", "reflog", "remote", "reset",
-    "restore", "rev-list", "rev-parse", "revert", "rm", "shortlog", "show", "show-branch", "show-ref",
+    "fast-import", "fetch", "for-each-ref", "format-patch", "fsck", "gc", "grep", "hash-object", "help", "init",
+    "log", "ls-files", "ls-remote", "ls-tree", "merge", "merge-base", "merge-file", "merge-tree", "mergetool",
+    "mktree", "mv", "name-rev", "notes", "pull", "push", "range-diff", "read-tree", "rebase", "reflog", "remote",
+    "request-pull", "reset", "restore", "rev-list", "rev-parse", "revert", "rm", "shortlog", "show", "show-branch", "show-ref",
     "sparse-checkout", "stash", "status", "submodule", "switch", "symbolic-ref", "tag", "update-index",
     "update-ref", "var", "verify-commit", "version", "whatchanged", "worktree", "write-tree",
 })  # fmt: skip
@@ -375,6 +376,7 @@ def _git_read(sub: str, rest: list[str], directory: str, globals_: tuple[str, ..
         return _archive(rest, directory, globals_)
     if sub == "reflog" and rest[:1] == ["show"]:
         rest = rest[1:]  # `git reflog show -p`: `git reflog -p`
+    objects: tuple[str, ...] = ()
     if sub == "stash":
         if not rest or rest[0] not in ("show", "list"):
             return None
@@ -393,10 +395,6 @@ def _git_read(sub: str, rest: list[str], directory: str, globals_: tuple[str, ..
         objects = tuple(_operands(rest))
         if sub == "show" and objects and not patch:
             return HistoryRead(directory, "git show", objects=objects, globals_=globals_)
-        if objects and patch:
-            return HistoryRead(directory, f"git {sub}", listing=list_args(sub, rest, globals_), objects=objects,
-                               globals_=globals_, no_index="--no-index" in rest,
-                               submodule_diff=_submodule_diff(rest, globals_))
     elif sub in _PATCH_WHEN_TOLD:
         patch = prints_patch(rest, default=False)
     else:
@@ -404,7 +402,7 @@ def _git_read(sub: str, rest: list[str], directory: str, globals_: tuple[str, ..
     if not patch:
         return None
     shown = f"git {sub}" if sub in _PATCH_BY_DEFAULT else f"git {sub} -p"
-    return HistoryRead(directory, shown, listing=list_args(sub, rest, globals_), globals_=globals_,
+    return HistoryRead(directory, shown, listing=list_args(sub, rest, globals_), objects=objects, globals_=globals_,
                        no_index="--no-index" in rest, submodule_diff=_submodule_diff(rest, globals_))
 
 
