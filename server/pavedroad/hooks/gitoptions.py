@@ -15,6 +15,7 @@ import re
 #: A word whose value is known only at run time: a variable, a substitution, a backquote.
 EXPANSION = re.compile(r"\$|`")
 
+
 #: Diff options that print the files' lines.
 _CONTENT = re.compile(
     r"^(?:-p|-u|--patch|-U\d*|--unified(?:=\d+)?|--patch-with-stat|--patch-with-raw|--word-diff(?:=\S*)?"
@@ -22,18 +23,22 @@ _CONTENT = re.compile(
     r"|-L.*|--remerge-diff|--full-diff-with-patch)$"
 )
 
+
 #: Diff options that print one line per file at most, whatever else is asked (`-p --name-only`
 #: prints names), or nothing at all.
 _NAMES_ONLY = frozenset({"--name-only", "--name-status"})
+
 
 #: Options that turn the patch off until a later patch option turns it back on (`-s -p` prints
 #: it); `--quiet` also, for `show` (for `log` it does not; for `diff` it prints nothing at all).
 _PATCH_OFF = frozenset({"--no-patch", "-s"})
 
+
 #: Options that print a summary instead of the patch for `diff` and `show` (a patch option
 #: given as well still prints it: `--stat -p`).
 _SUMMARY = re.compile(r"^(?:--stat(?:=\S*)?|--numstat|--shortstat|--summary|--raw|--dirstat(?:=\S*)?"
                       r"|-X\S*|--compact-summary|--no-patch)$")
+
 
 #: Options dropped from the listing command: how the output looks (the listing asks names), and
 #: anything that writes a file or runs a program (`--output=f`, `--ext-diff`).
@@ -46,8 +51,10 @@ _DROPPED = re.compile(
     r"|--break-rewrites(?:=.*)?|--renames|--show-signature|-s)$"
 )
 
+
 _DROPPED_WITH_VALUE = frozenset({"--output", "--word-diff-regex", "--src-prefix", "--dst-prefix",
                                  "--line-prefix", "--color-moved-ws"})
+
 
 def list_args(sub: str, args: list[str], globals_: tuple[str, ...]) -> tuple[str, ...]:
     """`sub args`, its format options replaced by a NUL-separated list of names (renames as a
@@ -88,9 +95,10 @@ def list_args(sub: str, args: list[str], globals_: tuple[str, ...]) -> tuple[str
     # ours first: `git diff` takes no option after a path (`git diff . --stat` fails)
     return (*globals_, *words, *tail, *kept, *pathspecs)
 
+
 def prints_patch(args: list[str], *, default: bool, stash_show: bool = False, show: bool = False) -> bool:
     """Whether a diff-printing command with these options prints the files' lines."""
-    options = [a for a in options_of(args)]
+    options = options_of(args)
     if any(a in _NAMES_ONLY for a in options):
         return False
     if default and not show and "--quiet" in options:
@@ -103,6 +111,7 @@ def prints_patch(args: list[str], *, default: bool, stash_show: bool = False, sh
     if default:
         return last_off < 0 and not any(_SUMMARY.match(a) for a in options)
     return False
+
 
 #: Options of `git log` / `git diff` whose value may be the next word (`--grep -p` searches
 #: messages for "-p"; it asks no patch).
@@ -141,6 +150,7 @@ def options_of(args: list[str]) -> list[str]:
     """The option words of `args` (before `--`), values given as the next word left out."""
     return split_words(args)[0]
 
+
 def format_patch_range(args: list[str]) -> list[str]:
     """`git format-patch --stdout` arguments as `git log`'s: a lone revision `R` means `R..HEAD`
     (unless a count says how many commits back from it, or `--root` from the first commit);
@@ -170,12 +180,14 @@ def format_patch_range(args: list[str]) -> list[str]:
             out.append(a)
     return out
 
+
 _FORMAT_PATCH_WITH_VALUE = frozenset({
     "-o", "--output-directory", "-v", "--reroll-count", "--start-number", "--subject-prefix", "--to", "--cc",
     "--in-reply-to", "--signature", "--signature-file", "--suffix", "--interdiff", "--range-diff",
     "--creation-factor", "--add-header", "--filename-max-length", "--description-file", "--cover-from-description",
     "--base", "--from", "--thread", "--attach", "--inline",
 })  # fmt: skip
+
 
 _FORMAT_PATCH_FLAGS = frozenset({
     "--stdout", "-n", "--numbered", "-N", "--no-numbered", "-k", "--keep-subject", "-s", "--signoff", "--no-signoff",
